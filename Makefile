@@ -1,0 +1,91 @@
+# Ostoja — the two commands of the README, and the steps they are made of.
+#   make run   — demo on an embedded SQLite database and an embedded task queue
+#   make test  — everything CI runs
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+# Python 3.12, found robustly: an explicit PYTHON=…, then python3.12 on PATH (a pyenv shim
+# resolves it through .python-version), then pyenv's own installs, then common prefixes.
+# Each candidate must really be 3.12 — a shim that cannot resolve prints nothing here.
+PYTHON ?= $(shell for p in python3.12 \
+		$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1) \
+		/usr/local/bin/python3.12 /usr/bin/python3.12; do \
+	  v=$$($$p -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null); \
+	  if [ "$$v" = "3.12" ]; then $$p -c 'import sys; print(sys.executable)'; break; fi; \
+	done)
+
+.PHONY: help run test venv deps deps-dev system-deps messages check-i18n lint typecheck \
+	pytest deploy-check bandit lock totp clean
+
+help:
+	@echo "make run    start Ostoja with demo data at http://127.0.0.1:$(PORT)"
+	@echo "make test   run everything CI runs"
+
+# The venv is rebuilt when the lock changes; the stamp records what was installed.
+$(VENV)/.stamp-runtime: requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.12 not found: install it (pyenv install 3.12) or pass PYTHON=/path/to/python3.12"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.lock $(VENV)/.stamp-runtime
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@touch $@
+
+deps: $(VENV)/.stamp-runtime
+deps-dev: $(VENV)/.stamp-dev
+
+# Debian packages the tests need: gettext (makemessages) and chromium (browser tests).
+# Installed when missing and we may (root); otherwise say what is missing.
+system-deps:
+	@missing=""; command -v xgettext >/dev/null || missing="$$missing gettext"; \
+	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    else echo "Please install the Debian packages:$$missing"; exit 1; fi; \
+	  fi
+
+messages: deps
+	$(MANAGE) translations compile
+
+run: deps messages
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input --verbosity 0
+	$(MANAGE) demo
+	@echo "Ostoja: http://127.0.0.1:$(PORT)/  (Ctrl+C stops the server and the task worker)"
+	@trap 'kill 0' EXIT; $(MANAGE) run_huey --workers 2 --quiet & \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# A demo account's current TOTP code: make totp EMAIL=counsellor@demo.ostoja.invalid
+totp: deps
+	@$(MANAGE) demo --totp "$(EMAIL)"
+
+test: deps-dev system-deps
+	@mkdir -p var
+	$(MANAGE) translations check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -c pyproject.toml -r ostoja --severity-level high
+	OSTOJA_ENV=production OSTOJA_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  OSTOJA_ALLOWED_HOSTS=ostoja.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  $(MANAGE) check --deploy --fail-level WARNING
+	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
+
+# Regenerate the hashed locks from pyproject.toml (needs the dev venv).
+lock: deps-dev
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 --generate-hashes -q -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,57 @@
+"""pytest fixtures shared by every app: the personas of ``ostoja.test`` and a test queue."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from huey.contrib.djhuey import HUEY
+from pytest_django.fixtures import Settings
+
+from ostoja.accounts.roles import Role
+from ostoja.test import Persona, make_organisation, make_user, sign_in
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings: Settings) -> Iterator[None]:
+    """Each test: tasks run at once in-process, throttling counters start at zero, and
+    passwords hash fast (the slow production hasher is tested on its own)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    HUEY.immediate = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def centre(db: None) -> dict[Role, Persona]:
+    """One member of staff per role in the centre under test."""
+    organisation = make_organisation()
+    return {role: make_user(organisation, role) for role in Role}
+
+
+@pytest.fixture
+def other_centre(db: None) -> dict[Role, Persona]:
+    """Another organisation: its people are outsiders to the first."""
+    organisation = make_organisation("OTHER", "Inne centrum")
+    return {
+        role: make_user(organisation, role) for role in (Role.ADMINISTRATOR, Role.COORDINATOR)
+    }
+
+
+@pytest.fixture
+def signed_in(client: Client, centre: dict[Role, Persona]) -> "SignIn":
+    return SignIn(client, centre)
+
+
+class SignIn:
+    """``signed_in(Role.COUNSELLOR)`` signs the test client in as that persona."""
+
+    def __init__(self, client: Client, centre: dict[Role, Persona]) -> None:
+        self.client = client
+        self.centre = centre
+
+    def __call__(self, role: Role) -> Persona:
+        persona = self.centre[role]
+        sign_in(self.client, persona)
+        return persona

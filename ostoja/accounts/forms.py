@@ -1,0 +1,22 @@
+"""Forms of the user administration pages: validation only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.accounts.roles import Role
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class UserForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    is_active = forms.BooleanField(
+        label=_("May sign in"),
+        required=False,
+        help_text=_("Switching this off signs the user out everywhere at once."),
+    )

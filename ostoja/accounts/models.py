@@ -1,0 +1,113 @@
+"""Who works in Ostoja: organisations (tenants), staff users and their one role each."""
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.accounts.roles import Capability, Role, capabilities_of
+
+
+class Organisation(models.Model):
+    """A centre running Ostoja — e.g. the National Intervention-Consultation Centre.
+
+    Every record belongs to one organisation; one deployment may host several (ARCHITECTURE
+    §3). ``short_code`` prefixes human case numbers (``KCIK/2026/0042``).
+    """
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    short_code = models.CharField(
+        _("short code"),
+        max_length=12,
+        unique=True,
+        help_text=_("Capital letters and digits, used in case numbers."),
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Warsaw")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser):
+    """A member of staff. Signs in with e-mail, password and a second factor (always).
+
+    There are no superusers: what a user may do comes from their membership's role alone.
+    """
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now, editable=False)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def role(self) -> str | None:
+        membership = getattr(self, "membership", None)
+        return membership.role if membership else None
+
+    @property
+    def organisation(self) -> Organisation | None:
+        membership = getattr(self, "membership", None)
+        return membership.organisation if membership else None
+
+    def can(self, capability: Capability) -> bool:
+        """Whether this user's role grants ``capability`` (see ``roles.CAPABILITIES``)."""
+        return self.is_active and capability in capabilities_of(self.role)
+
+
+class Membership(models.Model):
+    """A user's place in an organisation, with the one role that decides what they may do."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.organisation})"

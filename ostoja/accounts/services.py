@@ -1,0 +1,92 @@
+"""Every change to staff accounts (STYLE.md: services take keyword arguments and the
+acting user, run in one transaction, and defer mail to ``on_commit``)."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ostoja.accounts.models import Membership, Organisation, User
+from ostoja.accounts.roles import Role
+from ostoja.accounts.tasks import send_invitation
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: Role,
+    acting_user: User | None,
+) -> User:
+    """Create a member of staff without a password and e-mail them a link to set one.
+
+    ASVS 6.4.1/6.4.6: the administrator never chooses nor sees the password; the link
+    expires after ``PASSWORD_RESET_TIMEOUT``. ``acting_user`` is ``None`` only for the
+    first administrator, created from the command line.
+    """
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    user = User.objects.create_user(email=email, full_name=full_name.strip())
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    # The administrator vouches for the address; the invitation link proves it.
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    transaction.on_commit(lambda: send_invitation(user.pk))
+    return user
+
+
+@transaction.atomic
+def user_resend_invitation(*, user: User, acting_user: User) -> None:
+    """Send a fresh set-your-password link to a user who has not set a password yet."""
+    if user.has_usable_password():
+        raise ValidationError(_("This user has already set a password."))
+    transaction.on_commit(lambda: send_invitation(user.pk))
+
+
+@transaction.atomic
+def user_update(
+    *, user: User, full_name: str, role: Role, is_active: bool, acting_user: User
+) -> User:
+    """Change a user's name, role or whether they may sign in. Takes effect at once
+    (ASVS 8.3.2): a deactivated user's sessions end now (ASVS 7.4.2)."""
+    if user == acting_user and (role != user.role or not is_active):
+        raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    user.full_name = full_name.strip()
+    user.is_active = is_active
+    user.save(update_fields=["full_name", "is_active"])
+    membership = user.membership
+    if membership.role != role:
+        membership.role = role
+        membership.changed_at = timezone.now()
+        membership.save(update_fields=["role", "changed_at"])
+    if not is_active:
+        user_end_sessions(user=user, acting_user=acting_user)
+    return user
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User, acting_user: User) -> int:
+    """Sign ``user`` out everywhere (ASVS 7.4.5); returns how many sessions ended."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_reset_mfa(*, user: User, acting_user: User) -> None:
+    """Remove a user's second factors after they lost them (ASVS 6.4.4, 6.5.6).
+
+    The administrator has checked who is asking, as at enrolment; the user must enrol a
+    new factor at their next sign-in and cannot use Ostoja until they do.
+    """
+    if user == acting_user:
+        raise ValidationError(_("Ask another administrator to reset your own second factor."))
+    Authenticator.objects.filter(user=user).delete()
+    user_end_sessions(user=user, acting_user=acting_user)

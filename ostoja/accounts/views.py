@@ -1,0 +1,100 @@
+"""User administration: the administrator's own pages (no Django admin)."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ostoja.accounts import services
+from ostoja.accounts.access import access_user, users_visible_to
+from ostoja.accounts.decorators import capability_required, sudo_required
+from ostoja.accounts.forms import InviteForm, UserForm
+from ostoja.accounts.mfa import has_mfa
+from ostoja.accounts.roles import Capability, Role
+from ostoja.lib.forms import add_errors
+from ostoja.lib.http import AuthenticatedHttpRequest
+
+_manage = capability_required(Capability.MANAGE_USERS)
+
+
+@_manage
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(users_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@_manage
+@sudo_required
+def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert request.user.organisation is not None  # noqa: S101  # MANAGE_USERS implies one
+        try:
+            user = services.user_invite(
+                organisation=request.user.organisation,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=Role(form.cleaned_data["role"]),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Invitation sent to {email}.").format(email=user.email)
+            )
+            return redirect("accounts:user_detail", code=user.code)
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@_manage
+@sudo_required
+def user_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    target = access_user(request.user, code)
+    initial = {"full_name": target.full_name, "role": target.role, "is_active": target.is_active}
+    form = UserForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(
+                user=target,
+                full_name=form.cleaned_data["full_name"],
+                role=Role(form.cleaned_data["role"]),
+                is_active=form.cleaned_data["is_active"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:user_detail", code=target.code)
+    context = {"target": target, "form": form, "has_mfa": has_mfa(target)}
+    return render(request, "accounts/user_detail.html", context)
+
+
+@require_POST
+@_manage
+@sudo_required
+def user_action(request: AuthenticatedHttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
+    """The one-button actions on a user: end sessions, reset MFA, resend the invitation."""
+    target = access_user(request.user, code)
+    if action not in ("end-sessions", "reset-mfa", "resend-invitation"):
+        raise Http404
+    try:
+        if action == "end-sessions":
+            count = services.user_end_sessions(user=target, acting_user=request.user)
+            messages.success(request, _("Sessions ended: {count}.").format(count=count))
+        elif action == "reset-mfa":
+            services.user_reset_mfa(user=target, acting_user=request.user)
+            messages.success(request, _("Second factors removed; the user must enrol again."))
+        else:
+            services.user_resend_invitation(user=target, acting_user=request.user)
+            messages.success(request, _("Invitation sent again."))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("accounts:user_detail", code=target.code)

@@ -1,0 +1,27 @@
+"""The top bar's navigation: each entry names the capability it needs, so a role sees
+only what it may use. Later apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.accounts.models import User
+from ostoja.accounts.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    capability: Capability | None  # None: every signed-in member of staff
+
+
+NAVIGATION = (
+    NavItem(_("Dashboard"), "home:dashboard", None),
+    NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
+)
+
+
+def navigation_for(user: User) -> list[NavItem]:
+    return [item for item in NAVIGATION if item.capability is None or user.can(item.capability)]

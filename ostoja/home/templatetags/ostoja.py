@@ -1,0 +1,29 @@
+"""Template helpers for the shell: Bootstrap classes on form widgets."""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag
+def widget(field: BoundField) -> SafeString:
+    """Render ``field``'s widget with the Bootstrap class its kind needs, and
+    ``is-invalid`` when it has errors (Django adds ``aria-invalid`` itself)."""
+    kind = field.field.widget
+    if isinstance(kind, forms.CheckboxInput | forms.RadioSelect):
+        css = "form-check-input"
+    elif isinstance(kind, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = kind.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    return isinstance(field.field.widget, forms.CheckboxInput)

@@ -1,0 +1,77 @@
+"""Every page: security headers, a strict CSP, nothing from another host, both languages."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from ostoja.accounts.roles import Role
+from ostoja.test import Persona, sign_in, text
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/no-such-page/"]
+STAFF_PAGES = [
+    "/",
+    "/accounts/2fa/",
+    "/accounts/password/change/",
+    "/accounts/sessions/",
+    "/accounts/reauthenticate/",
+    "/users/",
+    "/users/invite/",
+]
+# src/href/action/srcset values that would make the browser contact another host.
+EXTERNAL = re.compile(r"""(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?:[a-z]+:)?//""", re.I)
+
+
+def assert_secure_headers(response) -> None:  # type: ignore[no-untyped-def]
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "object-src 'none'" in csp
+    assert "base-uri 'none'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ANONYMOUS_PAGES)
+def test_it_secures_public_pages(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    assert_secure_headers(response)
+    assert not EXTERNAL.search(text(response))
+
+
+def test_it_secures_every_staff_page(client: Client, centre: dict[Role, Persona]) -> None:
+    sign_in(client, centre[Role.ADMINISTRATOR])
+    for path in STAFF_PAGES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_secure_headers(response)
+        body = text(response)
+        assert not EXTERNAL.search(body), path
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+        assert nonce and f'nonce="{nonce.group(1)}"' in body, path
+
+
+def test_it_uses_a_fresh_nonce_for_each_response(client: Client) -> None:
+    first = client.get("/accounts/login/")["Content-Security-Policy"]
+    second = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert first != second
+
+
+def test_it_speaks_polish_by_default_and_english_on_request(client: Client) -> None:
+    assert "Zaloguj się do Ostoi" in text(client.get("/accounts/login/"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert "Sign in to Ostoja" in text(client.get("/accounts/login/"))
+
+
+def test_health_reports_the_database(client: Client) -> None:
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ostoja.home import views
+
+app_name = "home"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("health/", views.health, name="health"),
+]

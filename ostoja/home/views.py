@@ -1,0 +1,77 @@
+"""The shell's own pages: the dashboard, the health check, and the error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from ostoja.accounts.roles import Role
+from ostoja.lib.http import AuthenticatedHttpRequest
+
+
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Each role's start page; later issues fill each with its own panels."""
+    role = request.user.role or ""
+    template = f"home/dashboard/{role}.html" if role in Role.values else "home/dashboard/none.html"
+    return render(request, template, {"role_label": Role(role).label if role else ""})
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For the load balancer and monitoring: is the database answering? Says nothing else."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent after its page went stale (e.g. an expired session): say so plainly."""
+    message = _(
+        "This form has expired or was sent from another page. Go back, reload the page "
+        "and try again; what you typed is still in the form if you go back."
+    )
+    return render(request, "home/error.html", {"title": _("Form expired"), "message": message},
+                  status=403)
+
+
+_ERRORS = {
+    403: (
+        gettext_lazy("Not allowed"),
+        gettext_lazy("Your role does not give access to this page."),
+    ),
+    404: (
+        gettext_lazy("Not found"),
+        gettext_lazy("This page does not exist, or you have no access to it."),
+    ),
+    500: (
+        gettext_lazy("Something went wrong"),
+        gettext_lazy("The error has been logged. Please try again later."),
+    ),
+}
+
+
+def error_view(status: int):  # type: ignore[no-untyped-def]
+    """The handler for an error ``status``: a plain, translated page in the site's shell."""
+
+    @login_not_required
+    def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        title, message = _ERRORS[status]
+        return render(
+            request, "home/error.html", {"title": title, "message": message}, status=status
+        )
+
+    return view
+
+
+@login_not_required
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Parts of django-allauth Ostoja does not use (self-service e-mail changes, signup)."""
+    raise Http404

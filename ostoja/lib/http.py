@@ -1,0 +1,24 @@
+"""Request and response helpers shared by every app."""
+
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
+
+if TYPE_CHECKING:
+    from ostoja.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request that passed the login and MFA middleware: ``user`` is a staff ``User``."""
+
+    user: "User"  # type: ignore[assignment]
+
+
+def hx_redirect(request: HttpRequest, to: str) -> HttpResponse | None:
+    """For an htmx request, a client-side redirect to ``to`` (a URL or URL name); for any
+    other request ``None``, so the caller returns its ordinary redirect."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(resolve_url(to))
+    return None

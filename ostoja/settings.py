@@ -1,0 +1,332 @@
+"""Ostoja's one settings module, driven by the environment (README: "Production").
+
+``OSTOJA_ENV`` picks the mode:
+
+* ``development`` (default): what ``make run`` and the tests use — SQLite under ``var/``,
+  the embedded task queue, a development secret kept in ``var/``, ``DEBUG`` on.
+* ``production``: every secret must be given, PostgreSQL and Redis are expected, cookies
+  are ``Secure`` and ``__Host-`` prefixed, HSTS is on. A missing or invalid value stops the
+  process at start-up (``ostoja.lib.env``).
+"""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP  # type: ignore[attr-defined]  # new in Django 6.0
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("OSTOJA_VAR_DIR", str(BASE_DIR / "var")))
+
+ENV = env_choice("OSTOJA_ENV", "development", ("development", "production"))
+PRODUCTION = ENV == "production"
+DEBUG = env_bool("OSTOJA_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("OSTOJA_DEBUG cannot be on in production")
+
+
+def _development_secret(name: str) -> str:
+    """A random secret kept in ``var/`` so that a restarted demo keeps its sessions."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env_secret("OSTOJA_SECRET_KEY") or ""
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("OSTOJA_SECRET_KEY (or OSTOJA_SECRET_KEY_FILE) is required")
+    SECRET_KEY = _development_secret("secret_key")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("OSTOJA_SECRET_KEY must be at least 50 characters long")
+
+ALLOWED_HOSTS = env_list("OSTOJA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("OSTOJA_ALLOWED_HOSTS is required in production")
+CSRF_TRUSTED_ORIGINS = env_list("OSTOJA_CSRF_TRUSTED_ORIGINS", [])
+# The address staff use, for links in e-mails (invitations, notifications).
+BASE_URL = env_str("OSTOJA_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+if PRODUCTION and not BASE_URL.startswith("https://"):
+    raise ImproperlyConfigured("OSTOJA_BASE_URL must be an https:// address in production")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "bootstrap",  # django-bootstrap-static: Bootstrap 5 dist files, served by us
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    "huey.contrib.djhuey",
+    "ostoja.accounts",
+    "ostoja.home",
+]
+# No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin
+# site over client data is exactly the surface the access policy exists to remove.
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Default-deny: every view needs a signed-in user unless marked login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "ostoja.accounts.middleware.SessionTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "ostoja.accounts.middleware.MfaRequiredMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ostoja.home.middleware.PrivateResponseMiddleware",
+]
+
+ROOT_URLCONF = "ostoja.urls"
+WSGI_APPLICATION = "ostoja.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ostoja.home.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ostoja.sqlite3'}")
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+except ValueError as error:
+    raise ImproperlyConfigured(f"DATABASE_URL is not valid: {error}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL lets the task worker and the web process work side by side.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, tasks ---------------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    # Throttling counters and used-TOTP markers must be shared by every app process.
+    raise ImproperlyConfigured("Production needs Redis: set REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+TASK_QUEUE = env_choice(
+    "OSTOJA_TASK_QUEUE", "redis" if PRODUCTION else "embedded", ("embedded", "redis")
+)
+if TASK_QUEUE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("OSTOJA_TASK_QUEUE=redis needs REDIS_URL")
+HUEY = {
+    "name": "ostoja",
+    "immediate": False,
+    "utc": True,
+    "results": True,  # kept for tasks that answer (see `manage.py tasks_ping`)
+    "store_none": False,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        if TASK_QUEUE == "redis"
+        else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
+    ),
+}
+if TASK_QUEUE == "embedded":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# --- Accounts ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # ASVS 6.2.1: at least 8, and we ask for 12; 6.2.9: up to 128 allowed by the form.
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # ASVS 6.2.4: 19,640 common passwords (SECURITY.md §0).
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home:dashboard"
+# ASVS 6.4.1: an invitation (set-your-password link) expires within a day.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+ACCOUNT_ADAPTER = "ostoja.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # staff e-mail is vouched for by the administrator
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = False
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # never mail strangers who type an address
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the user stays in; other sessions end (below)
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # ASVS 6.3.7: tell users when their credentials change
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 60 * env_int("OSTOJA_SUDO_MINUTES", 5, minimum=1, maximum=60)
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# ASVS 6.3.1: per-address and per-account limits; failures for an unknown address count the
+# same way, so the lock-out itself reveals nothing.
+LOGIN_ATTEMPTS = env_int("OSTOJA_LOGIN_ATTEMPTS", 5, minimum=1)
+LOCKOUT_SECONDS = 60 * env_int("OSTOJA_LOCKOUT_MINUTES", 15, minimum=1)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"20/m/ip,{LOGIN_ATTEMPTS}/{LOCKOUT_SECONDS}s/key",
+    "reset_password": "20/m/ip,3/m/key",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ostoja] "
+
+MFA_ADAPTER = "ostoja.accounts.adapter.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # passkeys are a second factor here, after the password
+MFA_TOTP_ISSUER = env_str("OSTOJA_TOTP_ISSUER", "Ostoja")
+MFA_TOTP_TOLERANCE = 1  # one 30 s step of clock drift; each code still works only once
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # http://127.0.0.1 for the demo
+MFA_RECOVERY_CODE_COUNT = 10
+
+USERSESSIONS_TRACK_ACTIVITY = True
+
+# ASVS 7.3.1/7.3.2: idle and absolute session limits (README: "Sessions").
+SESSION_IDLE_TIMEOUT = 60 * env_int("OSTOJA_IDLE_TIMEOUT_MINUTES", 15, minimum=1, maximum=720)
+SESSION_COOKIE_AGE = 3600 * env_int("OSTOJA_SESSION_MAX_HOURS", 12, minimum=1, maximum=24)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "ostoja.home.views.csrf_failure"
+
+# --- Security headers ---------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],  # data: for the TOTP QR code allauth renders
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("OSTOJA_SSL_REDIRECT", True)
+    if env_bool("OSTOJA_BEHIND_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000  # ASVS 3.4.1: one year
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    # ASVS 3.3.1/3.3.3: __Host- cookies are bound to this host, path / and HTTPS.
+    SESSION_COOKIE_NAME = "__Host-ostoja-session"
+    CSRF_COOKIE_NAME = "__Host-ostoja-csrf"
+else:
+    SESSION_COOKIE_NAME = "ostoja-session"
+    CSRF_COOKIE_NAME = "ostoja-csrf"
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_SMTP_HOST = env_str("OSTOJA_EMAIL_HOST", "")
+if EMAIL_SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_SMTP_HOST,
+                "port": env_int("OSTOJA_EMAIL_PORT", 587, minimum=1, maximum=65535),
+                "username": env_str("OSTOJA_EMAIL_USER", ""),
+                "password": env_secret("OSTOJA_EMAIL_PASSWORD") or "",
+                "use_tls": env_bool("OSTOJA_EMAIL_STARTTLS", True),
+                "use_ssl": env_bool("OSTOJA_EMAIL_TLS", False),
+                "timeout": 30,
+            },
+        }
+    }
+elif PRODUCTION:
+    raise ImproperlyConfigured("Production needs OSTOJA_EMAIL_HOST to send invitations")
+else:
+    # The demo writes e-mails as files under var/mail instead of sending them.
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
+        }
+    }
+DEFAULT_FROM_EMAIL = env_str("OSTOJA_FROM_EMAIL", "ostoja@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Languages and time -------------------------------------------------------------------
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/Warsaw"
+LANGUAGE_COOKIE_NAME = "ostoja-language"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files -----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Logging: no personal data in logs; requests are not logged with their query strings ---
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("OSTOJA_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+}

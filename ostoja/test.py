@@ -1,0 +1,73 @@
+"""Shared test personas and helpers (STYLE.md: built once, used by every app's tests).
+
+The centre ("KCIK") has one member of staff per role; a second centre ("OTHER") has an
+administrator and a coordinator who must never see anything of the first.
+"""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+from django.http import HttpResponse
+from django.test import Client
+
+from ostoja.accounts.mfa import totp_enrol, totp_now
+from ostoja.accounts.models import Membership, Organisation, User
+from ostoja.accounts.roles import Role
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Persona:
+    user: User
+    totp_secret: str | None
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    def code(self, at: float | None = None) -> str:
+        assert self.totp_secret is not None
+        return totp_now(self.totp_secret, at)
+
+
+def make_organisation(short_code: str = "KCIK", name: str = "Centrum testowe") -> Organisation:
+    return Organisation.objects.create(short_code=short_code, name=name)
+
+
+def make_user(
+    organisation: Organisation | None,
+    role: Role | None,
+    *,
+    email: str | None = None,
+    mfa: bool = True,
+    full_name: str = "",
+) -> Persona:
+    """A member of staff with ``PASSWORD`` and, unless ``mfa=False``, an authenticator app."""
+    prefix = role.value if role else "nobody"
+    org = organisation.short_code.lower() if organisation else "none"
+    email = email or f"{prefix}.{org}@staff.test"
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, full_name=full_name or f"{prefix.title()} {org.upper()}"
+    )
+    if organisation is not None and role is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    secret = generate_totp_secret() if mfa else None
+    if secret:
+        totp_enrol(user, secret)
+    return Persona(user=user, totp_secret=secret)
+
+
+def sign_in(client: Client, persona: Persona) -> None:
+    """Sign in as a user would: password, then the current TOTP code."""
+    response = client.post("/accounts/login/", {"login": persona.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    assert response["Location"].startswith("/accounts/2fa/authenticate/"), response["Location"]
+    response = client.post("/accounts/2fa/authenticate/", {"code": persona.code()})
+    assert response.status_code == 302, response.content[:500]
+
+
+def text(response: HttpResponse) -> str:
+    return response.content.decode()

@@ -1,0 +1,22 @@
+"""Ostoja's URLs. Every view needs a signed-in user with a second factor unless it says
+otherwise (LoginRequiredMiddleware, MfaRequiredMiddleware)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ostoja.home.views import error_view, not_found
+
+urlpatterns = [
+    path("", include("ostoja.home.urls")),
+    path("users/", include("ostoja.accounts.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Staff do not manage their own e-mail addresses, nor sign themselves up.
+    path("accounts/email/", not_found),
+    path("accounts/signup/", not_found),
+    path("accounts/", include("allauth.urls")),
+]
+
+handler403 = error_view(403)
+handler404 = error_view(404)
+handler500 = error_view(500)
