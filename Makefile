@@ -77,10 +77,16 @@ test: deps-dev system-deps
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -c pyproject.toml -r ostoja --severity-level high
-	OSTOJA_ENV=production OSTOJA_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	  OSTOJA_ALLOWED_HOSTS=ostoja.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
-	  $(MANAGE) check --deploy --fail-level WARNING
+	$(MAKE) --no-print-directory deploy-check
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
+
+# `check --deploy` with production-like settings (nothing is connected to).
+deploy-check: deps
+	OSTOJA_ENV=production OSTOJA_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  OSTOJA_ALLOWED_HOSTS=ostoja.example.org OSTOJA_BASE_URL=https://ostoja.example.org \
+	  OSTOJA_EMAIL_HOST=smtp.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	  DATABASE_URL=postgres://ostoja@127.0.0.1:5432/ostoja \
+	  $(MANAGE) check --deploy --fail-level WARNING
 
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev

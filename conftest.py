@@ -34,9 +34,7 @@ def centre(db: None) -> dict[Role, Persona]:
 def other_centre(db: None) -> dict[Role, Persona]:
     """Another organisation: its people are outsiders to the first."""
     organisation = make_organisation("OTHER", "Inne centrum")
-    return {
-        role: make_user(organisation, role) for role in (Role.ADMINISTRATOR, Role.COORDINATOR)
-    }
+    return {role: make_user(organisation, role) for role in (Role.ADMINISTRATOR, Role.COORDINATOR)}
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec
+from typing import Concatenate
 
 from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import PermissionDenied
@@ -11,17 +11,16 @@ from django.http import HttpResponse
 from ostoja.accounts.roles import Capability
 from ostoja.lib.http import AuthenticatedHttpRequest
 
-P = ParamSpec("P")
-View = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
+type View[**P] = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
-def capability_required(capability: Capability) -> Callable[[View[P]], View[P]]:
+def capability_required[**P](capability: Capability) -> Callable[[View[P]], View[P]]:
     """Refuse (403) a user whose role lacks ``capability`` (ASVS 8.2.1)."""
 
     def decorator(view: View[P]) -> View[P]:
         @wraps(view)
         def wrapper(
-            request: AuthenticatedHttpRequest, *args: P.args, **kwargs: P.kwargs
+            request: AuthenticatedHttpRequest, /, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
             if not request.user.can(capability):
                 raise PermissionDenied
@@ -32,8 +31,8 @@ def capability_required(capability: Capability) -> Callable[[View[P]], View[P]]:
     return decorator
 
 
-def sudo_required(view: View[P]) -> View[P]:
-    """"Sudo mode" (ASVS 7.5.3): the user must have re-entered their password or a second
+def sudo_required[**P](view: View[P]) -> View[P]:
+    """ "Sudo mode" (ASVS 7.5.3): the user must have re-entered their password or a second
     factor within the last ``OSTOJA_SUDO_MINUTES``; otherwise they are asked to, and come
     back to the same page. Safe reads (GET) pass; the state change they lead to does not."""
     wrapped: View[P] = reauthentication_required(view, allow_get=True)

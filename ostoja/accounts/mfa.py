@@ -23,7 +23,7 @@ def has_mfa(user: AbstractBaseUser | AnonymousUser) -> bool:
     cached: bool | None = getattr(user, "_ostoja_has_mfa", None)
     if cached is None:
         cached = Authenticator.objects.filter(user_id=user.pk, type__in=PRIMARY_TYPES).exists()
-        user._ostoja_has_mfa = cached  # type: ignore[union-attr]
+        setattr(user, "_ostoja_has_mfa", cached)  # noqa: B010  # a per-request memo
     return cached
 
 

@@ -45,9 +45,7 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(
-                request, _("Invitation sent to {email}.").format(email=user.email)
-            )
+            messages.success(request, _("Invitation sent to {email}.").format(email=user.email))
             return redirect("accounts:user_detail", code=user.code)
     return render(request, "accounts/user_invite.html", {"form": form})
 

@@ -7,3 +7,6 @@ class HomeConfig(AppConfig):
 
     name = "ostoja.home"
     verbose_name = _("Home")
+
+    def ready(self) -> None:
+        from ostoja.home import checks  # noqa: F401  # registers the checks

@@ -9,4 +9,4 @@ def shell(request: HttpRequest) -> dict[str, list[NavItem]]:
     user = request.user
     if not user.is_authenticated or not has_mfa(user):
         return {"navigation": []}
-    return {"navigation": navigation_for(user)}  # type: ignore[arg-type]
+    return {"navigation": navigation_for(user)}

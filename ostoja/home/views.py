@@ -38,8 +38,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "This form has expired or was sent from another page. Go back, reload the page "
         "and try again; what you typed is still in the form if you go back."
     )
-    return render(request, "home/error.html", {"title": _("Form expired"), "message": message},
-                  status=403)
+    return render(
+        request, "home/error.html", {"title": _("Form expired"), "message": message}, status=403
+    )
 
 
 _ERRORS = {

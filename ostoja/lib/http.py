@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 class AuthenticatedHttpRequest(HttpRequest):
     """A request that passed the login and MFA middleware: ``user`` is a staff ``User``."""
 
-    user: "User"  # type: ignore[assignment]
+    user: "User"
 
 
 def hx_redirect(request: HttpRequest, to: str) -> HttpResponse | None:

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
 from ostoja.test import PASSWORD, Persona, sign_in, text
@@ -24,7 +25,9 @@ def test_it_rejects_a_wrong_code_with_a_clear_message(
     persona = centre[Role.COUNSELLOR]
     client.post("/accounts/login/", {"login": persona.email, "password": PASSWORD})
     wrong = "000000" if persona.code() != "000000" else "111111"
-    response = client.post("/accounts/2fa/authenticate/", {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/accounts/2fa/authenticate/", {"code": wrong}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "Incorrect code" in text(response)
     assert client.get("/").status_code == 302
@@ -43,7 +46,7 @@ def test_it_refuses_a_totp_code_used_once_already(
 
 
 def test_it_locks_an_account_after_repeated_failures(
-    client: Client, centre: dict[Role, Persona], settings: object
+    client: Client, centre: dict[Role, Persona], settings: Settings
 ) -> None:
     persona = centre[Role.COUNSELLOR]
     for _ in range(5):
@@ -115,9 +118,7 @@ def test_it_spends_the_same_hashing_work_on_unknown_addresses(
     assert known == unknown == 1
 
 
-def test_a_half_signed_in_user_reaches_nothing(
-    client: Client, centre: dict[Role, Persona]
-) -> None:
+def test_a_half_signed_in_user_reaches_nothing(client: Client, centre: dict[Role, Persona]) -> None:
     persona = centre[Role.ADMINISTRATOR]
     client.post("/accounts/login/", {"login": persona.email, "password": PASSWORD})
     for path in ("/", "/users/", "/users/invite/", "/accounts/2fa/", "/accounts/sessions/"):

@@ -64,6 +64,6 @@ def test_it_lets_the_user_in_once_an_authenticator_is_enrolled(client: Client) -
 def test_htmx_requests_get_a_client_redirect(client: Client) -> None:
     persona = make_user(Organisation.objects.create(short_code="X"), Role.COUNSELLOR, mfa=False)
     client.post("/accounts/login/", {"login": persona.email, "password": PASSWORD})
-    response = client.get("/", HTTP_HX_REQUEST="true")
+    response = client.get("/", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
     assert response["HX-Redirect"] == "/accounts/2fa/"
     assert "Set up two-factor" in text(client.get("/accounts/2fa/", HTTP_ACCEPT_LANGUAGE="en"))

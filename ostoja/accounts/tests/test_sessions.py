@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
 from ostoja.test import Persona, sign_in, text
@@ -32,9 +33,9 @@ def test_it_ends_an_idle_session_with_a_clear_message(
 
 
 def test_the_idle_limit_is_configurable(
-    client: Client, centre: dict[Role, Persona], settings: object
+    client: Client, centre: dict[Role, Persona], settings: Settings
 ) -> None:
-    settings.SESSION_IDLE_TIMEOUT = 5 * 60  # type: ignore[attr-defined]
+    settings.SESSION_IDLE_TIMEOUT = 5 * 60
     with time_machine.travel(START, tick=False) as traveller:
         sign_in(client, centre[Role.COUNSELLOR])
         traveller.shift(dt.timedelta(minutes=6))

@@ -104,7 +104,9 @@ def test_it_invites_a_user_who_sets_a_password_then_must_enrol(
     # The invitation goes out (through the task queue) with a one-time link.
     (message,) = mail.outbox
     assert message.to == ["new.worker@staff.test"]
-    link = re.search(r"http://127\.0\.0\.1:8000(/accounts/password/reset/key/\S+)", message.body)
+    link = re.search(
+        r"http://127\.0\.0\.1:8000(/accounts/password/reset/key/\S+)", str(message.body)
+    )
     assert link, message.body
     invited = Client()
     form = invited.get(link.group(1), follow=True)

@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
+from ostoja.home.checks import check_csrf_middleware
 from ostoja.test import Persona, sign_in, text
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +23,9 @@ STAFF_PAGES = [
     "/users/invite/",
 ]
 # src/href/action/srcset values that would make the browser contact another host.
-EXTERNAL = re.compile(r"""(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?:[a-z]+:)?//""", re.I)
+EXTERNAL = re.compile(
+    r"""(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?:[a-z]+:)?//""", re.I
+)
 
 
 def assert_secure_headers(response) -> None:  # type: ignore[no-untyped-def]
@@ -75,3 +79,36 @@ def test_health_reports_the_database(client: Client) -> None:
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_csrf_is_enforced_with_origin_null(client: Client, db: None) -> None:
+    """Browsers send ``Origin: null`` under ``no-referrer``: the token still decides."""
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        "/accounts/login/",
+        {"login": "a@b.test", "password": "x"},
+        HTTP_ORIGIN="null",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 403
+    assert "This form has expired" in text(response)
+    page = strict.get("/accounts/login/")
+    token = page.cookies["ostoja-csrf"].value
+    response = strict.post(
+        "/accounts/login/",
+        {"login": "a@b.test", "password": "x", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="null",
+    )
+    assert response.status_code == 200  # the form answers (wrong password), not a 403
+    evil = strict.post(
+        "/accounts/login/",
+        {"login": "a@b.test", "password": "x", "csrfmiddlewaretoken": token},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert evil.status_code == 403
+
+
+def test_the_csrf_check_stands_in_for_djangos(settings: Settings) -> None:
+    assert check_csrf_middleware(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "Csrf" not in m]
+    assert [message.id for message in check_csrf_middleware(None)] == ["ostoja.E001"]

@@ -1,0 +1,82 @@
+"""Through a real browser (Playwright driving Debian's chromium): sign in with a TOTP code,
+then switch the language. Never skipped: a missing browser is a failure."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from ostoja.accounts.models import Organisation
+from ostoja.accounts.roles import Role
+from ostoja.test import PASSWORD, make_user
+
+CHROMIUM = os.environ.get("OSTOJA_CHROMIUM", "/usr/bin/chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    # Playwright runs its own event loop; Django's ORM calls in these tests are made from
+    # the test thread between browser steps, never concurrently.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: object) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            requested.append("console:" + message.text) if message.type == "error" else None
+        ),
+    )
+    yield page
+    base = str(live_server)
+    strangers = [url for url in requested if not url.startswith(base)]
+    context.close()
+    # No request to another host, no CSP violation or script error in the console.
+    assert not strangers, strangers
+
+
+def test_a_counsellor_signs_in_with_totp_and_switches_language(
+    page: Page, live_server: object
+) -> None:
+    persona = make_user(
+        Organisation.objects.create(short_code="KCIK"), Role.COUNSELLOR, full_name="Anna Kowalczyk"
+    )
+    page.goto(f"{live_server}/")
+    expect(page.get_by_role("heading", name="Zaloguj się do Ostoi")).to_be_visible()
+    page.get_by_label("Adres e-mail").fill(persona.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    code = page.get_by_label("Kod")
+    expect(code).to_be_visible()
+    code.fill(persona.code())
+    code.press("Enter")
+    expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    # The phone-sized top bar folds its menu; the language switch is inside it.
+    page.get_by_role("button", name="Pokaż lub ukryj menu").click()
+    page.get_by_role("button", name="EN — English").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -1,0 +1,92 @@
+"""The task queue: a real worker process answers, on the embedded store and on Redis."""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
+
+from ostoja.accounts.tasks import clear_expired_sessions
+
+MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
+
+
+def _run_worker_and_ping(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    worker = subprocess.Popen(  # noqa: S603  # our own manage.py
+        [sys.executable, MANAGE, "run_huey", "--workers", "1", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        return subprocess.run(  # noqa: S603
+            [sys.executable, MANAGE, "tasks_ping", "--timeout", "20"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=20)
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    return env | {"OSTOJA_VAR_DIR": str(tmp_path), "OSTOJA_ENV": "development"} | extra
+
+
+def test_the_embedded_queue_needs_no_service(tmp_path: Path) -> None:
+    result = _run_worker_and_ping(_env(tmp_path, OSTOJA_TASK_QUEUE="embedded"))
+    assert result.returncode == 0, result.stderr
+    assert "A task worker answered." in result.stdout
+    assert (tmp_path / "tasks.sqlite3").exists()
+
+
+def test_the_redis_queue_uses_the_local_redis(tmp_path: Path) -> None:
+    redis_url = os.environ.get("OSTOJA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    result = _run_worker_and_ping(_env(tmp_path, OSTOJA_TASK_QUEUE="redis", REDIS_URL=redis_url))
+    assert result.returncode == 0, result.stderr
+    assert "A task worker answered." in result.stdout
+    assert not (tmp_path / "tasks.sqlite3").exists()
+
+
+def test_ping_fails_clearly_when_no_worker_runs(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, MANAGE, "tasks_ping", "--timeout", "1"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "No task worker answered within 1 s." in result.stderr
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.django_db
+def test_expired_sessions_are_cleared_nightly() -> None:
+    due = HUEY.read_periodic(dt.datetime(2026, 12, 1, 3, 17))  # noqa: DTZ001  # huey: naive UTC
+    assert "clear_expired_sessions" in [type(task).__name__ for task in due]
+    assert not HUEY.read_periodic(dt.datetime(2026, 12, 1, 3, 18))  # noqa: DTZ001
+    live = SessionStore()
+    live.create()
+    dead = SessionStore()
+    dead.create()
+    Session.objects.filter(session_key=dead.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert clear_expired_sessions.call_local() == 1
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
