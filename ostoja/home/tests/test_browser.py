@@ -22,6 +22,13 @@ def browser() -> Iterator[Browser]:
     # Playwright runs its own event loop; Django's ORM calls in these tests are made from
     # the test thread between browser steps, never concurrently.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def _launch() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
