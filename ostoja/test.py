@@ -10,6 +10,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.http import HttpResponseBase
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from ostoja.accounts.mfa import totp_enrol, totp_now
 from ostoja.accounts.models import Membership, Organisation, User
@@ -71,3 +72,24 @@ def sign_in(client: Client, persona: Persona) -> None:
 
 def text(response: HttpResponseBase) -> str:
     return bytes(getattr(response, "content", b"")).decode()
+
+
+def staff_paths() -> list[str]:
+    """A concrete path for every URL of Ostoja's own apps (sample codes in the place of
+    parameters), except the public health check and language switch."""
+    sample = {"code": "00000000-0000-4000-8000-000000000000", "action": "end-sessions"}
+    paths: list[str] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if getattr(pattern.urlconf_module, "__name__", "").startswith("ostoja."):
+                    walk(pattern.url_patterns, route)
+            else:
+                for name, value in sample.items():
+                    route = route.replace(f"<uuid:{name}>", value).replace(f"<slug:{name}>", value)
+                paths.append("/" + route)
+
+    walk(get_resolver().url_patterns, "")
+    return [p for p in paths if p not in ("/health/", "/i18n/setlang/")]

@@ -87,3 +87,43 @@ def test_a_counsellor_signs_in_with_totp_and_switches_language(
     page.get_by_role("button", name="EN — English").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_a_user_enrols_a_security_key_and_signs_in_with_it(page: Page, live_server: object) -> None:
+    """WebAuthn under our strict CSP, with Chromium's virtual authenticator."""
+    persona = make_user(
+        Organisation.objects.create(short_code="KCIK"), Role.CASE_MANAGER, mfa=False
+    )
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "usb",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+    }
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+
+    def sign_in_with_password() -> None:
+        page.goto(f"{live_server}/accounts/login/")
+        page.get_by_label("Adres e-mail").fill(persona.email)
+        page.get_by_label("Hasło").fill(PASSWORD)
+        page.get_by_role("button", name="Zaloguj się").click()
+
+    sign_in_with_password()
+    # No second factor yet: enrolment is the only way on.
+    expect(page).to_have_url(f"{live_server}/accounts/2fa/")
+    page.goto(f"{live_server}/accounts/2fa/webauthn/add/")
+    page.locator("#id_name").fill("Klucz biurowy")
+    page.locator("#mfa_webauthn_add").click()
+    expect(page.get_by_role("heading", name="Kody odzyskiwania")).to_be_visible()
+    page.goto(f"{live_server}/")
+    expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
+    # Sign out, and back in with the key as the second factor.
+    page.get_by_role("button", name="Pokaż lub ukryj menu").click()  # phone-sized top bar
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("button", name="Wyloguj się").click()
+    sign_in_with_password()
+    page.get_by_role("button", name="Użyj klucza bezpieczeństwa").click()
+    expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()

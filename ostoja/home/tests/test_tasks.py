@@ -19,7 +19,8 @@ from ostoja.accounts.tasks import clear_expired_sessions
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 
 
-def _run_worker_and_ping(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _run_worker_and_ping(env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Start a worker, ask it for a ping, stop it; returns the ping and the worker's log."""
     worker = subprocess.Popen(  # noqa: S603  # our own manage.py
         [sys.executable, MANAGE, "run_huey", "--workers", "1", "--quiet"],
         env=env,
@@ -28,17 +29,18 @@ def _run_worker_and_ping(env: dict[str, str]) -> subprocess.CompletedProcess[str
         text=True,
     )
     try:
-        return subprocess.run(  # noqa: S603
-            [sys.executable, MANAGE, "tasks_ping", "--timeout", "20"],
+        ping = subprocess.run(  # noqa: S603
+            [sys.executable, MANAGE, "tasks_ping", "--timeout", "30"],
             env=env,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=90,
             check=False,
         )
     finally:
         worker.terminate()
-        worker.communicate(timeout=20)
+        _, log = worker.communicate(timeout=30)
+    return ping, log
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -47,16 +49,18 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def test_the_embedded_queue_needs_no_service(tmp_path: Path) -> None:
-    result = _run_worker_and_ping(_env(tmp_path, OSTOJA_TASK_QUEUE="embedded"))
-    assert result.returncode == 0, result.stderr
+    result, log = _run_worker_and_ping(_env(tmp_path, OSTOJA_TASK_QUEUE="embedded"))
+    assert result.returncode == 0, result.stderr + log
     assert "A task worker answered." in result.stdout
     assert (tmp_path / "tasks.sqlite3").exists()
 
 
 def test_the_redis_queue_uses_the_local_redis(tmp_path: Path) -> None:
     redis_url = os.environ.get("OSTOJA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    result = _run_worker_and_ping(_env(tmp_path, OSTOJA_TASK_QUEUE="redis", REDIS_URL=redis_url))
-    assert result.returncode == 0, result.stderr
+    result, log = _run_worker_and_ping(
+        _env(tmp_path, OSTOJA_TASK_QUEUE="redis", REDIS_URL=redis_url)
+    )
+    assert result.returncode == 0, result.stderr + log
     assert "A task worker answered." in result.stdout
     assert not (tmp_path / "tasks.sqlite3").exists()
 
