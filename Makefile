@@ -8,6 +8,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+KEY := $(PY) -c 'from ostoja.lib.crypto.keys import generate_key; print(generate_key())'
 
 # Python 3.12, found robustly: an explicit PYTHON=…, then python3.12 on PATH (a pyenv shim
 # resolves it through .python-version), then pyenv's own installs, then common prefixes.
@@ -86,6 +87,7 @@ deploy-check: deps
 	  OSTOJA_ALLOWED_HOSTS=ostoja.example.org OSTOJA_BASE_URL=https://ostoja.example.org \
 	  OSTOJA_EMAIL_HOST=smtp.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
 	  DATABASE_URL=postgres://ostoja@127.0.0.1:5432/ostoja \
+	  OSTOJA_FIELD_KEYS=1:$$($(KEY)) OSTOJA_INDEX_KEY=$$($(KEY)) OSTOJA_AUDIT_KEY=$$($(KEY)) \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).

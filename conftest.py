@@ -1,15 +1,39 @@
 """pytest fixtures shared by every app: the personas of ``ostoja.test`` and a test queue."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
+from ostoja.audit import guards
+from ostoja.lib.crypto.tests.sample import Sample
 from ostoja.test import Persona, make_organisation, make_user, sign_in
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sample_table(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The table of ``Sample``, a client-like record for testing the data protection layer
+    before the apps that hold client data exist."""
+    with django_db_blocker.unblock():
+        with connection.schema_editor() as editor:
+            editor.create_model(Sample)
+        yield
+        with connection.schema_editor() as editor:
+            editor.delete_model(Sample)
+
+
+@pytest.fixture
+def audit_flushable(transactional_db: None) -> Iterator[None]:
+    """For tests on a committed database: lift the audit guards before the flush that ends
+    the test (they are installed again after it, by ``post_migrate``)."""
+    yield
+    guards.suspend(connection)
 
 
 @pytest.fixture(autouse=True)

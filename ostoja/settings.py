@@ -9,7 +9,10 @@
   process at start-up (``ostoja.lib.env``).
 """
 
+import contextlib
+import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -17,6 +20,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.lib.crypto.keys import (
+    KeyMaterialError,
+    check_distinct,
+    generate_key,
+    parse_key,
+    parse_keyring,
+)
 from ostoja.lib.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,13 +39,18 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("OSTOJA_DEBUG cannot be on in production")
 
 
-def _development_secret(name: str) -> str:
-    """A random secret kept in ``var/`` so that a restarted demo keeps its sessions."""
+def _development_secret(name: str, make: Callable[[], str]) -> str:
+    """A random secret kept in ``var/`` so that a restarted demo keeps its sessions and can
+    read what it encrypted. Created atomically: processes starting together agree."""
     path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
-        path.chmod(0o600)
+        draft = VAR_DIR / f".{name}.{os.getpid()}"
+        draft.write_text(make(), encoding="utf-8")
+        draft.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)  # atomic; the first process to get here wins
+        draft.unlink()
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -43,9 +58,46 @@ SECRET_KEY = env_secret("OSTOJA_SECRET_KEY") or ""
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("OSTOJA_SECRET_KEY (or OSTOJA_SECRET_KEY_FILE) is required")
-    SECRET_KEY = _development_secret("secret_key")
+    SECRET_KEY = _development_secret("secret_key", lambda: secrets.token_urlsafe(64))
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("OSTOJA_SECRET_KEY must be at least 50 characters long")
+
+
+# --- Keys of the data protection layer (ostoja.lib.crypto.keys) ----------------------------
+def _key_setting(name: str, *, ring: bool) -> str:
+    value = env_secret(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} (or {name}_FILE) is required in production")
+    return _development_secret(name.lower(), lambda: ("1:" if ring else "") + generate_key())
+
+
+try:
+    _texts = {
+        name: _key_setting(name, ring=name == "OSTOJA_FIELD_KEYS")
+        for name in ("OSTOJA_FIELD_KEYS", "OSTOJA_INDEX_KEY", "OSTOJA_AUDIT_KEY")
+    }
+    FIELD_KEYS = parse_keyring("OSTOJA_FIELD_KEYS", _texts["OSTOJA_FIELD_KEYS"])
+    INDEX_KEY = parse_key("OSTOJA_INDEX_KEY", _texts["OSTOJA_INDEX_KEY"])
+    AUDIT_KEY = parse_key("OSTOJA_AUDIT_KEY", _texts["OSTOJA_AUDIT_KEY"])
+    check_distinct(
+        SECRET_KEY,
+        {
+            "OSTOJA_INDEX_KEY": (_texts["OSTOJA_INDEX_KEY"], INDEX_KEY),
+            "OSTOJA_AUDIT_KEY": (_texts["OSTOJA_AUDIT_KEY"], AUDIT_KEY),
+        }
+        | {
+            f"OSTOJA_FIELD_KEYS key {key_id}": (_texts["OSTOJA_FIELD_KEYS"], key)
+            for key_id, key in FIELD_KEYS.items()
+        },
+    )
+except KeyMaterialError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+# Uploaded documents: sealed, outside any URL (ostoja.lib.crypto.files).
+PRIVATE_FILES_ROOT = Path(env_str("OSTOJA_FILES_DIR", str(VAR_DIR / "files")))
+UPLOAD_MAX_BYTES = 2**20 * env_int("OSTOJA_UPLOAD_MAX_MB", 20, minimum=1, maximum=200)
 
 ALLOWED_HOSTS = env_list("OSTOJA_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -71,6 +123,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "huey.contrib.djhuey",
     "ostoja.accounts",
+    "ostoja.audit",
     "ostoja.home",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin
@@ -78,6 +131,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ostoja.audit.middleware.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,6 +274,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # http://127.0.0.1 for the 
 MFA_RECOVERY_CODE_COUNT = 10
 
 USERSESSIONS_TRACK_ACTIVITY = True
+# How long a break-the-glass opening of a record lasts (ostoja.accounts.policy).
+BREAK_GLASS_MINUTES = env_int("OSTOJA_BREAK_GLASS_MINUTES", 60, minimum=5, maximum=24 * 60)
 
 # ASVS 7.3.1/7.3.2: idle and absolute session limits (README: "Sessions").
 SESSION_IDLE_TIMEOUT = 60 * env_int("OSTOJA_IDLE_TIMEOUT_MINUTES", 15, minimum=1, maximum=720)

@@ -4,6 +4,7 @@ The centre ("KCIK") has one member of staff per role; a second centre ("OTHER") 
 administrator and a coordinator who must never see anything of the first.
 """
 
+import re
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -77,7 +78,11 @@ def text(response: HttpResponseBase) -> str:
 def staff_paths() -> list[str]:
     """A concrete path for every URL of Ostoja's own apps (sample codes in the place of
     parameters), except the public health check and language switch."""
-    sample = {"code": "00000000-0000-4000-8000-000000000000", "action": "end-sessions"}
+    sample = {
+        "code": "00000000-0000-4000-8000-000000000000",
+        "action": "end-sessions",
+        "target_type": "accounts.user",
+    }
     paths: list[str] = []
 
     def walk(patterns: list[URLPattern | URLResolver], prefix: str) -> None:
@@ -87,8 +92,7 @@ def staff_paths() -> list[str]:
                 if getattr(pattern.urlconf_module, "__name__", "").startswith("ostoja."):
                     walk(pattern.url_patterns, route)
             else:
-                for name, value in sample.items():
-                    route = route.replace(f"<uuid:{name}>", value).replace(f"<slug:{name}>", value)
+                route = re.sub(r"<\w+:(\w+)>", lambda m: sample[m.group(1)], route)
                 paths.append("/" + route)
 
     walk(get_resolver().url_patterns, "")

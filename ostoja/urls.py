@@ -5,11 +5,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ostoja.accounts import views as accounts_views
 from ostoja.home.views import error_view, not_found
 
 urlpatterns = [
     path("", include("ostoja.home.urls")),
     path("users/", include("ostoja.accounts.urls")),
+    path("audit/", include("ostoja.audit.urls")),
+    path(
+        "access/<str:target_type>/<str:code>/",
+        accounts_views.break_glass,
+        name="break_glass",
+    ),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Staff do not manage their own e-mail addresses, nor sign themselves up.
     path("accounts/email/", not_found),

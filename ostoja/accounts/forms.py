@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.accounts.models import AccessGrant
 from ostoja.accounts.roles import Role
 
 
@@ -19,4 +20,14 @@ class UserForm(forms.Form):
         label=_("May sign in"),
         required=False,
         help_text=_("Switching this off signs the user out everywhere at once."),
+    )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=AccessGrant.Reason.choices)
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Seen by the case manager and the data protection officer."),
     )

@@ -111,3 +111,38 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
+
+
+class AccessGrant(models.Model):
+    """A "break-the-glass" opening of one record outside the user's reach: the reason they
+    gave, and until when it lasts. Audited, and the case manager and DPO are told."""
+
+    class Reason(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency: the client's safety is at stake")
+        DUTY = "duty", _("Duty cover: the case manager cannot be reached")
+        HANDOVER = "handover", _("Taking over the case")
+        OTHER = "other", _("Other (explain)")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_grants", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    target_type = models.CharField(_("record type"), max_length=64)
+    target_code = models.CharField(_("record"), max_length=64)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    explanation = models.TextField(_("explanation"), max_length=1000)
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "target_type", "target_code", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.target_type} {self.target_code}"

@@ -1,18 +1,27 @@
 """Every change to staff accounts (STYLE.md: services take keyword arguments and the
 acting user, run in one transaction, and defer mail to ``on_commit``)."""
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Membership, Organisation, User
+from ostoja.accounts.models import AccessGrant, Membership, Organisation, User
+from ostoja.accounts.policy import may_break_glass
 from ostoja.accounts.roles import Role
-from ostoja.accounts.tasks import send_invitation
+from ostoja.accounts.tasks import send_break_glass_notice, send_invitation
+from ostoja.audit.trail import record
+
+if TYPE_CHECKING:
+    from ostoja.accounts.policy import Scope
 
 
 @transaction.atomic
@@ -37,6 +46,13 @@ def user_invite(
     Membership.objects.create(user=user, organisation=organisation, role=role)
     # The administrator vouches for the address; the invitation link proves it.
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    record(
+        "user.invited",
+        actor=acting_user,
+        target=user,
+        organisation=organisation,
+        data={"role": role.value},
+    )
     transaction.on_commit(lambda: send_invitation(user.pk))
     return user
 
@@ -46,6 +62,7 @@ def user_resend_invitation(*, user: User, acting_user: User) -> None:
     """Send a fresh set-your-password link to a user who has not set a password yet."""
     if user.has_usable_password():
         raise ValidationError(_("This user has already set a password."))
+    record("user.invitation_resent", actor=acting_user, target=user)
     transaction.on_commit(lambda: send_invitation(user.pk))
 
 
@@ -57,6 +74,17 @@ def user_update(
     (ASVS 8.3.2): a deactivated user's sessions end now (ASVS 7.4.2)."""
     if user == acting_user and (role != user.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
+    changed = {
+        name: [str(old), str(new)]
+        for name, old, new in (
+            ("role", user.role, role.value),
+            ("is_active", user.is_active, is_active),
+            ("full_name", user.full_name, full_name.strip()),
+        )
+        if old != new
+    }
+    if "full_name" in changed:
+        changed["full_name"] = ["…", "…"]  # names stay out of the trail
     user.full_name = full_name.strip()
     user.is_active = is_active
     user.save(update_fields=["full_name", "is_active"])
@@ -65,7 +93,9 @@ def user_update(
         membership.role = role
         membership.changed_at = timezone.now()
         membership.save(update_fields=["role", "changed_at"])
-    if not is_active:
+    if changed:
+        record("user.updated", actor=acting_user, target=user, data=changed)
+    if not is_active and "is_active" in changed:
         user_end_sessions(user=user, acting_user=acting_user)
     return user
 
@@ -76,6 +106,7 @@ def user_end_sessions(*, user: User, acting_user: User) -> int:
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
+    record("user.sessions_ended", actor=acting_user, target=user, data={"sessions": len(keys)})
     return len(keys)
 
 
@@ -89,4 +120,44 @@ def user_reset_mfa(*, user: User, acting_user: User) -> None:
     if user == acting_user:
         raise ValidationError(_("Ask another administrator to reset your own second factor."))
     Authenticator.objects.filter(user=user).delete()
+    record("user.factors_reset", actor=acting_user, target=user)
     user_end_sessions(user=user, acting_user=acting_user)
+
+
+@transaction.atomic
+def glass_break(
+    *, scope: "Scope", reason: AccessGrant.Reason, explanation: str, acting_user: User
+) -> AccessGrant:
+    """Open a record outside the user's reach for ``BREAK_GLASS_MINUTES``: audited, and the
+    record's case managers and the organisation's DPOs are told (ARCHITECTURE §3)."""
+    if not may_break_glass(acting_user, scope):
+        raise ValidationError(_("You cannot open this record this way."))
+    if not explanation.strip():
+        raise ValidationError({"explanation": _("Say why you need to open this record.")})
+    now = timezone.now()
+    grant = AccessGrant.objects.create(
+        user=acting_user,
+        organisation_id=scope.organisation_id,
+        target_type=scope.target_type,
+        target_code=scope.target_code,
+        reason=reason,
+        explanation=explanation.strip(),
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    record(
+        "access.glass_broken",
+        actor=acting_user,
+        target_type=scope.target_type,
+        target_code=scope.target_code,
+        purpose=reason,
+        data={"grant": str(grant.code), "minutes": settings.BREAK_GLASS_MINUTES},
+    )
+    recipients = set(scope.case_managers()) | set(
+        Membership.objects.filter(
+            organisation_id=scope.organisation_id, role=Role.DPO, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    recipients.discard(acting_user.pk)
+    transaction.on_commit(lambda: send_break_glass_notice(grant.pk, sorted(recipients)))
+    return grant

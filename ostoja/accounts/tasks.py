@@ -45,3 +45,18 @@ def clear_expired_sessions() -> int:
     """Nightly: delete sessions past their expiry, so ended sessions leave nothing behind."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@db_task(retries=3, retry_delay=60)  # type: ignore[untyped-decorator]
+def send_break_glass_notice(grant_id: int, recipient_ids: list[int]) -> None:
+    """Tell the case managers and DPOs that someone broke the glass. The message names the
+    record by its code only: no client identity ever leaves in an e-mail."""
+    from ostoja.accounts.models import AccessGrant, User
+
+    grant = AccessGrant.objects.select_related("user").get(pk=grant_id)
+    for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
+        context = {"grant": grant, "recipient": recipient, "base_url": settings.BASE_URL}
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string("accounts/email/break_glass_subject.txt", context).strip()
+            body = render_to_string("accounts/email/break_glass_message.txt", context)
+        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])

@@ -2,8 +2,9 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,9 +14,12 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts import services
 from ostoja.accounts.access import access_user, users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
-from ostoja.accounts.forms import InviteForm, UserForm
+from ostoja.accounts.forms import BreakGlassForm, InviteForm, UserForm
 from ostoja.accounts.mfa import has_mfa
+from ostoja.accounts.models import AccessGrant
+from ostoja.accounts.policy import find_scope, has_grant, may_break_glass, within_reach
 from ostoja.accounts.roles import Capability, Role
+from ostoja.audit import trail
 from ostoja.lib.forms import add_errors
 from ostoja.lib.http import AuthenticatedHttpRequest
 
@@ -25,6 +29,7 @@ _manage = capability_required(Capability.MANAGE_USERS)
 @_manage
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(users_visible_to(request.user), 50).get_page(request.GET.get("page"))
+    trail.record("user.listed", actor=request.user, data={"page": page.number})
     return render(request, "accounts/user_list.html", {"page": page})
 
 
@@ -54,6 +59,8 @@ def user_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 @sudo_required
 def user_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     target = access_user(request.user, code)
+    if request.method == "GET":
+        trail.record("user.viewed", actor=request.user, target=target)
     initial = {"full_name": target.full_name, "role": target.role, "is_active": target.is_active}
     form = UserForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -96,3 +103,30 @@ def user_action(request: AuthenticatedHttpRequest, code: uuid.UUID, action: str)
         for text in error.messages:
             messages.error(request, text)
     return redirect("accounts:user_detail", code=target.code)
+
+
+@sudo_required
+def break_glass(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
+    """Open a record outside one's reach, with a reason (ARCHITECTURE §3)."""
+    scope = find_scope(request.user, target_type, code)
+    if scope is None or scope.organisation_id != getattr(request.user.organisation, "pk", None):
+        raise Http404
+    if within_reach(request.user, scope) or has_grant(request.user, scope):
+        return redirect(scope.url)
+    if not may_break_glass(request.user, scope):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.glass_break(
+                scope=scope,
+                reason=AccessGrant.Reason(form.cleaned_data["reason"]),
+                explanation=form.cleaned_data["explanation"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            return redirect(scope.url)
+    context = {"form": form, "minutes": settings.BREAK_GLASS_MINUTES}
+    return render(request, "accounts/break_glass.html", context)

@@ -46,7 +46,7 @@ def _launch() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: object) -> Iterator[Page]:
+def page(browser: Browser, live_server: object, audit_flushable: None) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
     page = context.new_page()
     requested: list[str] = []

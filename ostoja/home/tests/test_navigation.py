@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 # What each role's top bar holds — written out, not derived, so a policy change shows here.
 EXPECTED = {role: ["Dashboard"] for role in Role} | {
-    Role.ADMINISTRATOR: ["Dashboard", "Users and roles"]
+    Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
+    Role.DPO: ["Dashboard", "Audit trail"],
 }
 # Capabilities that open client data (people, cases, contacts, shelter).
 CLIENT_DATA = {

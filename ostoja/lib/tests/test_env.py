@@ -66,6 +66,9 @@ PRODUCTION = {
     "OSTOJA_EMAIL_HOST": "smtp.example.org",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DATABASE_URL": "postgres://ostoja@127.0.0.1:5432/ostoja",
+    "OSTOJA_FIELD_KEYS": "1:" + "A" * 43 + "=,2:" + "B" * 43 + "=",
+    "OSTOJA_INDEX_KEY": "C" * 43 + "=",
+    "OSTOJA_AUDIT_KEY": "D" * 43 + "=",
 }
 
 
@@ -110,6 +113,22 @@ def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
         ({"OSTOJA_ENV": "staging"}, "OSTOJA_ENV must be one of"),
         ({"OSTOJA_IDLE_TIMEOUT_MINUTES": "0"}, "OSTOJA_IDLE_TIMEOUT_MINUTES must be between"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL is not valid"),
+        ({"OSTOJA_FIELD_KEYS": None}, "OSTOJA_FIELD_KEYS (or OSTOJA_FIELD_KEYS_FILE) is required"),
+        ({"OSTOJA_INDEX_KEY": None}, "OSTOJA_INDEX_KEY (or OSTOJA_INDEX_KEY_FILE) is required"),
+        ({"OSTOJA_AUDIT_KEY": None}, "OSTOJA_AUDIT_KEY (or OSTOJA_AUDIT_KEY_FILE) is required"),
+        ({"OSTOJA_INDEX_KEY": "c2hvcnQ="}, "OSTOJA_INDEX_KEY is too short"),
+        ({"OSTOJA_AUDIT_KEY": "not base64!"}, "OSTOJA_AUDIT_KEY is not valid base64"),
+        (
+            {"OSTOJA_AUDIT_KEY": "C" * 43 + "="},
+            "OSTOJA_AUDIT_KEY must differ from OSTOJA_INDEX_KEY",
+        ),
+        ({"OSTOJA_FIELD_KEYS": "A" * 43 + "="}, "each key must be written id:base64"),
+        ({"OSTOJA_FIELD_KEYS": "1:" + "A" * 43 + "=,1:" + "B" * 43 + "="}, "given twice"),
+        ({"OSTOJA_FIELD_KEYS": ","}, "holds no key"),
+        (
+            {"OSTOJA_SECRET_KEY": "Q" * 64, "OSTOJA_INDEX_KEY": "Q" * 64},
+            "OSTOJA_INDEX_KEY must differ from SECRET_KEY",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_bad_settings(

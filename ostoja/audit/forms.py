@@ -1,0 +1,39 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.accounts.models import User
+
+
+class EntryFilterForm(forms.Form):
+    """Filters of the DPO's audit view. Only codes and dates travel in the URL: no names."""
+
+    actor = forms.ModelChoiceField(
+        label=_("Who"), queryset=User.objects.none(), required=False, to_field_name="code"
+    )
+    action = forms.CharField(
+        label=_("Action"),
+        required=False,
+        max_length=64,
+        help_text=_("For example person.viewed, or user. for every action on users."),
+    )
+    target = forms.CharField(label=_("Record code"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = staff  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data

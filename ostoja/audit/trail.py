@@ -1,0 +1,71 @@
+"""Writing the audit trail. ``record`` is called by services, in their transaction, and by
+views before they return personal data. It fails closed: if the entry cannot be written,
+``AuditUnavailable`` is raised, the surrounding transaction rolls back, and the request
+ends with a 503 page that shows nothing (``ostoja.audit.middleware``)."""
+
+import contextvars
+import uuid
+from typing import Any
+
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+
+from ostoja.accounts.models import Organisation, User
+from ostoja.audit.chain import data_hash, link_of
+from ostoja.audit.models import AuditEntry, AuditHead
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
+
+
+class AuditUnavailable(Exception):
+    """The audit entry could not be written, so the action must not happen."""
+
+
+def target_of(obj: models.Model) -> tuple[str, str]:
+    """How an entry names ``obj``: its model label and its public code (never a name)."""
+    return obj._meta.label_lower, str(getattr(obj, "code", obj.pk))
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_code: str = "",
+    purpose: str = "",
+    data: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+) -> AuditEntry:
+    """Append one entry: ``action`` is ``<entity>.<past verb>`` (``person.viewed``)."""
+    if target is not None:
+        target_type, target_code = target_of(target)
+    if organisation is None and actor is not None and actor.is_authenticated:
+        organisation = actor.organisation
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        organisation=organisation,
+        action=action,
+        target_type=target_type,
+        target_code=target_code,
+        purpose=purpose[:200],
+        data=data or {},
+        request_id=request_id.get(),
+    )
+    entry.data_hash = data_hash(entry.data)
+    try:
+        with transaction.atomic():
+            head = AuditHead.objects.select_for_update().get(pk=1)
+            entry.seq = head.seq + 1
+            entry.link = link_of(entry, head.link)
+            entry.save()
+            head.seq, head.link = entry.seq, entry.link
+            head.save(update_fields=["seq", "link"])
+    except DatabaseError as error:
+        raise AuditUnavailable(str(error)) from error
+    return entry
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex

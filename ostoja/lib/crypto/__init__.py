@@ -1,0 +1,1 @@
+"""Field-level encryption, blind indexes and encrypted files (ARCHITECTURE.md §4)."""

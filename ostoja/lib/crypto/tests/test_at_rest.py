@@ -1,0 +1,79 @@
+"""A database dump alone reveals no client: names, numbers, addresses and notes are sealed
+(SECURITY.md §(b) 5). Later apps add their records to ``CANARIES``' writers."""
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from ostoja.audit.trail import record
+from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
+from ostoja.lib.crypto.tests.sample import Sample
+
+CANARIES = {
+    "name": "Kanarek Żółtodziób",
+    "name_cyrillic": "Канарейка Жовтодзьоб",
+    "phone": "+48 501 777 931",
+    "email": "kanarek.zoltodziob@example.test",
+    "note": "Widziany przy ul. Kanarkowej 7, mieszkanie 13",
+}
+
+
+def _dump(tmp_path: Path) -> bytes:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        target = tmp_path / "dump.sqlite3"
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(target)])
+        return target.read_bytes()
+    pg_dump = shutil.which("pg_dump")
+    assert pg_dump, "pg_dump is needed for this test (Debian: postgresql-client)"
+    command = [
+        pg_dump,
+        "--host",
+        settings["HOST"] or "127.0.0.1",
+        "--port",
+        str(settings["PORT"] or 5432),
+        "--username",
+        settings["USER"] or "postgres",
+        "--no-owner",
+        settings["NAME"],
+    ]
+    return subprocess.run(command, check=True, capture_output=True, timeout=120).stdout  # noqa: S603
+
+
+def _variants(value: str) -> list[bytes]:
+    """The canary as text in the encodings a dump could hold it in."""
+    return [value.encode("utf-8"), value.encode("utf-16-le"), value.encode("utf-8").hex().encode()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_canary_is_in_a_database_dump(
+    tmp_path: Path, settings: object, audit_flushable: None
+) -> None:
+    settings.PRIVATE_FILES_ROOT = tmp_path / "files"  # type: ignore[attr-defined]
+    sample = Sample.objects.create(
+        name=CANARIES["name"],
+        note=CANARIES["note"],
+        born=dt.date(1999, 9, 9),
+        facts={"alias": CANARIES["name_cyrillic"]},
+        phone=CANARIES["phone"],
+        email=CANARIES["email"],
+    )
+    record("sample.viewed", actor=None, target=sample, data={"fields": ["name", "note"]})
+    storage = EncryptedStorage()
+    name = storage.save_upload(
+        validate_upload(SimpleUploadedFile("x.txt", CANARIES["note"].encode())), "docs"
+    )
+    dump = _dump(tmp_path)
+    assert str(sample.code).encode() in dump or sample.code.hex.encode() in dump  # rows are there
+    files = (tmp_path / "files" / name).read_bytes()
+    for label, value in CANARIES.items():
+        for encoded in _variants(value):
+            assert encoded not in dump, label
+            assert encoded not in files, label
+    assert b"501777931" not in dump and b"48501777931" not in dump
