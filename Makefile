@@ -21,7 +21,7 @@ PYTHON ?= $(shell for p in python3.12 \
 	done)
 
 .PHONY: help run test venv deps deps-dev system-deps messages check-i18n lint typecheck \
-	pytest deploy-check bandit lock totp clean
+	pytest deploy-check bandit lock totp clean bench-crypto
 
 help:
 	@echo "make run    start Ostoja with demo data at http://127.0.0.1:$(PORT)"
@@ -80,6 +80,9 @@ test: deps-dev system-deps
 	$(VENV)/bin/bandit -q -c pyproject.toml -r ostoja --severity-level high
 	$(MAKE) --no-print-directory deploy-check
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
+	@# The access rules are proven branch by branch (issue #3).
+	$(VENV)/bin/coverage report --fail-under=100 -m \
+	  --include=ostoja/accounts/policy.py,ostoja/accounts/access.py,ostoja/audit/access.py
 
 # `check --deploy` with production-like settings (nothing is connected to).
 deploy-check: deps
@@ -89,6 +92,11 @@ deploy-check: deps
 	  DATABASE_URL=postgres://ostoja@127.0.0.1:5432/ostoja \
 	  OSTOJA_FIELD_KEYS=1:$$($(KEY)) OSTOJA_INDEX_KEY=$$($(KEY)) OSTOJA_AUDIT_KEY=$$($(KEY)) \
 	  $(MANAGE) check --deploy --fail-level WARNING
+
+# Benchmarks (bench/README.md). SQLite in a temporary file unless DATABASE_URL is set.
+bench-crypto: deps
+	@mkdir -p var
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) bench/crypto.py
 
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev

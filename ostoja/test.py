@@ -5,6 +5,7 @@ administrator and a coordinator who must never see anything of the first.
 """
 
 import re
+import time
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -71,6 +72,18 @@ def sign_in(client: Client, persona: Persona) -> None:
     assert response.status_code == 302, response.content[:500]
 
 
+def force_sign_in(client: Client, user: User) -> None:
+    """A signed-in session without the sign-in pages, in sudo mode (as right after a real
+    sign-in): for tests about what happens after the door, not the door itself."""
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "mfa", "at": time.time(), "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
 def text(response: HttpResponseBase) -> str:
     return bytes(getattr(response, "content", b"")).decode()
 
@@ -97,3 +110,34 @@ def staff_paths() -> list[str]:
 
     walk(get_resolver().url_patterns, "")
     return [p for p in paths if p not in ("/health/", "/i18n/setlang/")]
+
+
+def assert_access(
+    path: str,
+    centre: "dict[Role, Persona]",
+    other_centre: "dict[Role, Persona]",
+    *,
+    allowed: set[Role],
+    method: str = "get",
+    data: dict[str, str] | None = None,
+    outsider_status: int | None = 404,
+) -> None:
+    """The access contract of one view (STYLE.md: every view has it): each role of the
+    centre in ``allowed`` gets through, every other role is refused with 403 or 404, and a
+    member of another centre with an allowed role gets ``outsider_status`` — 404 for a
+    record, as if it did not exist (``None`` for pages that show each centre its own
+    data)."""
+    for role, persona in centre.items():
+        client = Client()
+        force_sign_in(client, persona.user)
+        status = getattr(client, method)(path, data or {}).status_code
+        if role in allowed:
+            assert status not in (403, 404), f"{role} refused ({status}) at {method} {path}"
+        else:
+            assert status in (403, 404), f"{role} let through ({status}) at {method} {path}"
+    for role, persona in other_centre.items() if outsider_status is not None else ():
+        client = Client()
+        force_sign_in(client, persona.user)
+        status = getattr(client, method)(path, data or {}).status_code
+        expected = {outsider_status} if role in allowed else {403, 404}
+        assert status in expected, f"outsider {role}: {status} at {method} {path}"

@@ -101,6 +101,7 @@ def suspend(connection: BaseDatabaseWrapper) -> None:
     ``install`` runs again after every flush."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks may remain
             cursor.execute(f"ALTER TABLE {ENTRY} DISABLE TRIGGER USER")
             cursor.execute(f"ALTER TABLE {HEAD} DISABLE TRIGGER USER")
         elif connection.vendor == "sqlite":

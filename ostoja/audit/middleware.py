@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -26,6 +27,11 @@ class AuditMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, AuditUnavailable):
             return None
+        # What cannot be audited does not happen — a sign-in included: the session ends
+        # (flushed directly: signing out would try to write to the trail again).
+        if hasattr(request, "session"):
+            request.session.flush()
+            request.user = AnonymousUser()
         context = {
             "title": _("Temporarily unavailable"),
             "message": _(

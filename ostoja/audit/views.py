@@ -21,7 +21,7 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = entries_visible_to(request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     trail.record(
-        "audit.viewed",
+        "audit.reviewed",
         actor=request.user,
         data={k: str(v) for k, v in filters.items() if v and k != "actor"}
         | ({"actor": str(filters["actor"].code)} if filters.get("actor") else {}),
@@ -39,7 +39,7 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
     """Who has seen one record (a person, a case, a staff account)."""
     trail.record(
-        "audit.viewed",
+        "audit.reviewed",
         actor=request.user,
         target_type=target_type,
         target_code=code,

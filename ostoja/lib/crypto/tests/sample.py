@@ -19,6 +19,7 @@ from ostoja.lib.crypto.fields import (
 class Sample(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True)
+    organisation_id: int | None
     name = EncryptedCharField()
     note = EncryptedTextField()
     born = EncryptedDateField()

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from ostoja.lib.crypto.aead import DecryptionError
 from ostoja.lib.crypto.files import EncryptedStorage, file_response, validate_upload
@@ -60,7 +61,7 @@ def test_a_file_moved_to_another_name_does_not_open(
     ],
 )
 def test_it_sniffs_the_type_and_refuses_the_rest(name: str, content: bytes, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         validate_upload(SimpleUploadedFile(name, content, content_type="application/pdf"))
 
 
@@ -74,7 +75,7 @@ def test_it_refuses_a_file_over_the_limit(settings: Any) -> None:
     settings.UPLOAD_MAX_BYTES = 2**20
     big = io.BytesIO(PDF + b"0" * 2**20)
     big.name = "big.pdf"
-    with pytest.raises(ValidationError, match="larger than 1 MB"):
+    with translation.override("en"), pytest.raises(ValidationError, match="larger than 1 MB"):
         validate_upload(big)  # type: ignore[arg-type]
 
 

@@ -1,0 +1,225 @@
+"""The access policy, rule by rule, and break-the-glass end to end."""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+
+from ostoja.accounts.models import AccessGrant
+from ostoja.accounts.policy import (
+    SCOPE_FINDERS,
+    FieldClass,
+    Scope,
+    TeamRole,
+    can_view,
+    can_view_field,
+    find_scope,
+    may_break_glass,
+    register_scope,
+    within_reach,
+)
+from ostoja.accounts.roles import Role
+from ostoja.audit.models import AuditEntry
+from ostoja.lib.crypto.tests.sample import Sample
+from ostoja.test import Persona, make_user, sign_in, text
+
+pytestmark = pytest.mark.django_db
+START = dt.datetime(2026, 11, 30, 2, 0, tzinfo=dt.UTC)
+
+
+def _scope(centre: dict[Role, Persona], **kwargs: Any) -> Scope:
+    organisation = centre[Role.CASE_MANAGER].user.organisation
+    assert organisation is not None
+    defaults: dict[str, Any] = {
+        "organisation_id": organisation.pk,
+        "target_type": "home.sample",
+        "target_code": "c0de",
+        "team": {
+            centre[Role.CASE_MANAGER].user.pk: TeamRole.CASE_MANAGER,
+            centre[Role.SPECIALIST].user.pk: TeamRole.SPECIALIST,
+            centre[Role.COUNSELLOR].user.pk: TeamRole.MEMBER,
+        },
+    }
+    return Scope(**(defaults | kwargs))
+
+
+def test_the_team_and_coordinators_see_a_record(centre: dict[Role, Persona]) -> None:
+    scope = _scope(centre)
+    visible = {role for role, persona in centre.items() if can_view(persona.user, scope)}
+    assert visible == {Role.CASE_MANAGER, Role.SPECIALIST, Role.COUNSELLOR, Role.COORDINATOR}
+
+
+def test_administrators_analysts_and_the_dpo_never_see_identities(
+    centre: dict[Role, Persona],
+) -> None:
+    everyone = {p.user.pk: TeamRole.MEMBER for p in centre.values()}
+    scope = _scope(centre, team=everyone)
+    for role in (Role.ADMINISTRATOR, Role.ANALYST, Role.DPO):
+        assert not can_view(centre[role].user, scope)
+        assert not may_break_glass(centre[role].user, scope)
+
+
+def test_another_organisation_never_sees_a_record(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    outsider = other_centre[Role.COORDINATOR].user
+    scope = _scope(centre, team={outsider.pk: TeamRole.CASE_MANAGER})
+    assert not can_view(outsider, scope) and not may_break_glass(outsider, scope)
+
+
+def test_a_restricted_record_is_for_the_named_only(centre: dict[Role, Persona]) -> None:
+    named = centre[Role.CASE_MANAGER].user
+    scope = _scope(centre, restricted=True, named=frozenset({named.pk}))
+    assert can_view(named, scope)
+    assert not can_view(centre[Role.COORDINATOR].user, scope)
+    assert not can_view(centre[Role.SPECIALIST].user, scope)
+    assert not can_view_field(centre[Role.COORDINATOR].user, scope, FieldClass.IDENTITY)
+
+
+def test_an_inactive_or_roleless_user_sees_nothing(centre: dict[Role, Persona]) -> None:
+    user = centre[Role.COORDINATOR].user
+    user.is_active = False
+    assert not can_view(user, _scope(centre))
+    roleless = make_user(None, None).user
+    assert not can_view(roleless, _scope(centre))
+
+
+def test_health_legal_and_perpetrators_are_for_the_inner_team(
+    centre: dict[Role, Persona],
+) -> None:
+    scope = _scope(centre)
+    for field_class in (FieldClass.HEALTH, FieldClass.LEGAL, FieldClass.PERPETRATOR):
+        readers = {r for r, p in centre.items() if can_view_field(p.user, scope, field_class)}
+        assert readers == {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}, field_class
+    readers = {r for r, p in centre.items() if can_view_field(p.user, scope, FieldClass.CONTACT)}
+    assert readers == {Role.CASE_MANAGER, Role.SPECIALIST, Role.COUNSELLOR, Role.COORDINATOR}
+    restricted = _scope(
+        centre, restricted=True, named=frozenset({centre[Role.COORDINATOR].user.pk})
+    )
+    assert not can_view_field(centre[Role.COORDINATOR].user, restricted, FieldClass.HEALTH)
+    assert can_view_field(centre[Role.COORDINATOR].user, restricted, FieldClass.IDENTITY)
+
+
+@pytest.fixture
+def sample(centre: dict[Role, Persona]) -> Iterator[Sample]:
+    """A record of the centre with a case manager, findable by break-the-glass."""
+    organisation = centre[Role.CASE_MANAGER].user.organisation
+    record = Sample.objects.create(organisation=organisation, name="Klientka")
+
+    def finder(user: Any, code: str) -> Scope | None:
+        found = Sample.objects.filter(code=code).first()
+        if found is None or found.organisation_id is None:
+            return None
+        return Scope(
+            organisation_id=found.organisation_id,
+            target_type="home.sample",
+            target_code=str(found.code),
+            team={centre[Role.CASE_MANAGER].user.pk: TeamRole.CASE_MANAGER},
+            url=f"/?record={found.code}",
+        )
+
+    register_scope("home.sample", finder)
+    yield record
+    SCOPE_FINDERS.pop("home.sample")
+
+
+def test_break_the_glass_opens_for_a_while_and_tells_the_right_people(
+    client: Client,
+    centre: dict[Role, Persona],
+    sample: Sample,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    counsellor = centre[Role.COUNSELLOR]
+    url = f"/access/home.sample/{sample.code}/"
+    with time_machine.travel(START, tick=False) as traveller:
+        sign_in(client, counsellor)
+        scope = find_scope(counsellor.user, "home.sample", str(sample.code))
+        assert scope is not None and not can_view(counsellor.user, scope)
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200 and "60 minutes" in text(page)
+        missing = client.post(
+            url, {"reason": "emergency", "explanation": ""}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        assert missing.status_code == 200 and "This field is required" in text(missing)
+        assert not AccessGrant.objects.exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url,
+                {"reason": "emergency", "explanation": "Telefon w nocy, opiekunka nieosiągalna"},
+            )
+        assert response.status_code == 302 and response["Location"] == scope.url
+        assert can_view(counsellor.user, scope)
+        assert not can_view_field(counsellor.user, scope, FieldClass.HEALTH)
+        entry = AuditEntry.objects.get(action="access.glass_broken")
+        assert entry.actor == counsellor.user and entry.target_code == str(sample.code)
+        assert entry.purpose == "emergency"
+        told = sorted(m.to[0] for m in mail.outbox)
+        assert told == sorted([centre[Role.CASE_MANAGER].email, centre[Role.DPO].email])
+        assert all("Klientka" not in m.body and str(sample.code) in m.body for m in mail.outbox)
+        assert client.get(url)["Location"] == scope.url  # already open: straight through
+        traveller.shift(dt.timedelta(minutes=61))
+        assert not can_view(counsellor.user, scope)  # the grant has run out
+
+
+def test_break_the_glass_is_refused_to_the_wrong_people(
+    client: Client,
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    sample: Sample,
+) -> None:
+    url = f"/access/home.sample/{sample.code}/"
+    sign_in(client, centre[Role.ANALYST])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reason": "other", "explanation": "x"}).status_code == 403
+    outsider = Client()
+    sign_in(outsider, other_centre[Role.COORDINATOR])
+    assert outsider.get(url).status_code == 404
+    nothing = "/access/home.sample/00000000-0000-4000-8000-000000000000/"
+    assert outsider.get(nothing).status_code == 404
+    assert outsider.get(f"/access/unknown.type/{sample.code}/").status_code == 404
+    manager = Client()
+    sign_in(manager, centre[Role.CASE_MANAGER])
+    assert manager.get(url)["Location"].startswith("/?record=")  # in reach: no glass to break
+    assert not AccessGrant.objects.exists()
+
+
+def test_glass_break_service_refuses_what_the_view_refuses(
+    centre: dict[Role, Persona], sample: Sample
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from ostoja.accounts.services import glass_break
+
+    scope = find_scope(centre[Role.COUNSELLOR].user, "home.sample", str(sample.code))
+    assert scope is not None
+    with pytest.raises(ValidationError):
+        glass_break(
+            scope=scope,
+            reason=AccessGrant.Reason.OTHER,
+            explanation="x",
+            acting_user=centre[Role.ANALYST].user,
+        )
+    with pytest.raises(ValidationError):
+        glass_break(
+            scope=scope,
+            reason=AccessGrant.Reason.OTHER,
+            explanation="  ",
+            acting_user=centre[Role.COUNSELLOR].user,
+        )
+    assert within_reach(centre[Role.CASE_MANAGER].user, scope)
+    assert not AccessGrant.objects.exists()
+
+
+def test_record_lists_are_empty_for_those_without_a_role(centre: dict[Role, Persona]) -> None:
+    from ostoja.accounts.access import users_visible_to
+    from ostoja.audit.access import entries_visible_to
+
+    roleless = make_user(None, None).user
+    assert not users_visible_to(roleless).exists()
+    assert not entries_visible_to(roleless).exists()
+    assert not entries_visible_to(centre[Role.COORDINATOR].user).exists()
+    assert users_visible_to(centre[Role.ADMINISTRATOR].user).count() == len(Role)

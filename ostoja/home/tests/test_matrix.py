@@ -1,0 +1,75 @@
+"""The permission matrix: every URL of Ostoja × every role × another centre's staff.
+
+Every URL pattern must have a row here (SECURITY.md §(b) 1: 100 % of URL patterns have an
+explicit policy): a new view without one fails this test until its policy is written down.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from ostoja.accounts.roles import Role
+from ostoja.test import Persona, assert_access
+
+pytestmark = pytest.mark.django_db
+EVERY_ROLE = set(Role)
+
+# route name (or path, for unnamed routes) -> who may use it; None: public or covered below.
+MATRIX: dict[str, set[Role] | None] = {
+    "home:dashboard": EVERY_ROLE,
+    "home:health": None,  # public: says only whether the database answers
+    "set_language": None,  # public: the language switch of the sign-in page
+    "accounts/email/": None,  # 404 for everyone: not used
+    "accounts/signup/": None,  # 404 for everyone: not used
+    "accounts:user_list": {Role.ADMINISTRATOR},
+    "accounts:user_invite": {Role.ADMINISTRATOR},
+    "accounts:user_detail": {Role.ADMINISTRATOR},
+    "accounts:user_action": {Role.ADMINISTRATOR},
+    "audit:entry_list": {Role.DPO},
+    "audit:seen_by": {Role.DPO},
+    "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
+}
+
+
+def _patterns() -> list[str]:
+    found: list[str] = []
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                module = getattr(pattern.urlconf_module, "__name__", "")
+                if module.startswith("ostoja."):
+                    inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                    walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif pattern.name:
+                found.append(namespace + pattern.name)
+            else:
+                found.append(prefix + str(pattern.pattern))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def test_every_url_has_a_policy() -> None:
+    assert sorted(_patterns()) == sorted(MATRIX)
+
+
+def test_every_role_gets_exactly_its_pages(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    target = centre[Role.COUNSELLOR].user.code
+    paths: dict[str, tuple[str, str, int | None]] = {
+        "home:dashboard": ("get", "/", None),
+        "accounts:user_list": ("get", "/users/", None),  # each centre lists its own
+        "accounts:user_invite": ("get", "/users/invite/", None),
+        "accounts:user_detail": ("get", f"/users/{target}/", 404),
+        "accounts:user_action": ("post", f"/users/{target}/end-sessions/", 404),
+        "audit:entry_list": ("get", "/audit/", 403),  # the other centre here has no DPO
+        "audit:seen_by": ("get", f"/audit/seen/accounts.user/{target}/", 403),
+    }
+    assert set(paths) == {name for name, roles in MATRIX.items() if roles}
+    for name, (method, path, outsider) in paths.items():
+        allowed = MATRIX[name]
+        assert allowed is not None
+        assert_access(
+            path, centre, other_centre, allowed=allowed, method=method, outsider_status=outsider
+        )
