@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -145,4 +146,9 @@ def register_scope(target_type: str, finder: ScopeFinder) -> None:
 def find_scope(user: User, target_type: str, code: str) -> Scope | None:
     """The scope of a record by type and code, or ``None`` if there is no such record."""
     finder = SCOPE_FINDERS.get(target_type)
-    return finder(user, code) if finder else None
+    if finder is None:
+        return None
+    try:
+        return finder(user, code)
+    except (ValueError, ValidationError):  # a malformed code: no such record
+        return None

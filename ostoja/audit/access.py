@@ -1,8 +1,11 @@
 """Who may read the audit trail."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from ostoja.accounts.models import User
+from ostoja.accounts.policy import find_scope, within_reach
 from ostoja.accounts.roles import Capability
 from ostoja.audit.models import AuditEntry
 
@@ -16,3 +19,19 @@ def entries_visible_to(user: User) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(organisation=user.organisation) | AuditEntry.objects.filter(
         organisation__isnull=True
     )
+
+
+def access_record_history(user: User, target_type: str, code: str) -> QuerySet[AuditEntry]:
+    """The entries from which "who has seen this record" is read: for the DPO, and for a
+    case manager of that very record."""
+    # The DPO: the whole trail of the organisation.
+    if user.can(Capability.REVIEW_AUDIT):
+        return entries_visible_to(user)
+    scope = find_scope(user, target_type, code)
+    # Anyone else: only a case manager of a record that exists …
+    if scope is None or user.pk not in scope.case_managers():
+        raise PermissionDenied
+    # … and is theirs to see now (not, say, after being moved off a restricted case).
+    if not within_reach(user, scope):
+        raise Http404
+    return AuditEntry.objects.filter(organisation_id=scope.organisation_id)

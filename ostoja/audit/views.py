@@ -8,7 +8,7 @@ from ostoja.accounts.access import users_visible_to
 from ostoja.accounts.decorators import capability_required
 from ostoja.accounts.roles import Capability
 from ostoja.audit import selectors, trail
-from ostoja.audit.access import entries_visible_to
+from ostoja.audit.access import access_record_history, entries_visible_to
 from ostoja.audit.forms import EntryFilterForm
 from ostoja.lib.http import AuthenticatedHttpRequest
 
@@ -35,9 +35,10 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "audit/entry_list.html", context)
 
 
-@_review
 def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
-    """Who has seen one record (a person, a case, a staff account)."""
+    """Who has seen one record (a person, a case, a staff account): for the DPO, and for
+    the record's case managers (ARCHITECTURE §4)."""
+    entries = access_record_history(request.user, target_type, code)
     trail.record(
         "audit.reviewed",
         actor=request.user,
@@ -45,6 +46,6 @@ def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> H
         target_code=code,
         purpose="seen-by",
     )
-    readers = selectors.seen_by(entries_visible_to(request.user), target_type, code)
+    readers = selectors.seen_by(entries, target_type, code)
     context = {"readers": readers, "target_type": target_type, "code": code}
     return render(request, "audit/seen_by.html", context)

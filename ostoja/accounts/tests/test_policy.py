@@ -24,6 +24,7 @@ from ostoja.accounts.policy import (
 )
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
+from ostoja.audit.trail import record
 from ostoja.lib.crypto.tests.sample import Sample
 from ostoja.test import Persona, make_user, sign_in, text
 
@@ -223,3 +224,39 @@ def test_record_lists_are_empty_for_those_without_a_role(centre: dict[Role, Pers
     assert not entries_visible_to(roleless).exists()
     assert not entries_visible_to(centre[Role.COORDINATOR].user).exists()
     assert users_visible_to(centre[Role.ADMINISTRATOR].user).count() == len(Role)
+
+
+def test_the_case_manager_sees_who_has_seen_their_record(
+    client: Client, centre: dict[Role, Persona], sample: Sample
+) -> None:
+    record("home.sample_viewed", actor=None)  # unrelated noise
+    record("sample.viewed", actor=centre[Role.COUNSELLOR].user, target=sample)
+    url = f"/audit/seen/home.sample/{sample.code}/"
+    sign_in(client, centre[Role.CASE_MANAGER])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert centre[Role.COUNSELLOR].user.full_name in text(page)
+    other = Client()
+    sign_in(other, centre[Role.COUNSELLOR])  # on the team, but not its case manager
+    assert other.get(url).status_code == 403
+    assert client.get("/audit/seen/home.sample/no-such-record/").status_code == 403
+
+
+def test_a_case_manager_out_of_reach_gets_nothing(
+    centre: dict[Role, Persona], sample: Sample
+) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from ostoja.audit.access import access_record_history
+
+    manager = centre[Role.CASE_MANAGER].user
+    restricted = {"restricted": True}
+    finder = SCOPE_FINDERS["home.sample"]
+    SCOPE_FINDERS["home.sample"] = lambda user, code: (
+        None if (s := finder(user, code)) is None else Scope(**(s.__dict__ | restricted))
+    )
+    with pytest.raises(Http404):
+        access_record_history(manager, "home.sample", str(sample.code))
+    with pytest.raises(PermissionDenied):
+        access_record_history(centre[Role.ANALYST].user, "home.sample", str(sample.code))
