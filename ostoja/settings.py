@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "ostoja.accounts",
     "ostoja.audit",
+    "ostoja.helpline",
     "ostoja.home",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin

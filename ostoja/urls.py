@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ostoja.home.urls")),
     path("users/", include("ostoja.accounts.urls")),
     path("audit/", include("ostoja.audit.urls")),
+    path("helpline/", include("ostoja.helpline.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
 ]
 
+handler400 = error_view(400)
 handler403 = error_view(403)
 handler404 = error_view(404)
 handler500 = error_view(500)

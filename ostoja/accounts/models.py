@@ -1,5 +1,6 @@
 """Who works in Ostoja: organisations (tenants), staff users and their one role each."""
 
+import datetime as dt
 import uuid
 from typing import Any, ClassVar
 
@@ -9,6 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.roles import Capability, Role, capabilities_of
+from ostoja.lib.hours import DEFAULT_OFFICE_HOURS, is_office_time
+
+
+def office_hours_default() -> dict[str, list[str]]:
+    return {day: list(span) for day, span in DEFAULT_OFFICE_HOURS.items()}
 
 
 class Organisation(models.Model):
@@ -27,6 +33,11 @@ class Organisation(models.Model):
         help_text=_("Capital letters and digits, used in case numbers."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Warsaw")
+    office_hours = models.JSONField(
+        _("office hours"),
+        default=office_hours_default,
+        help_text=_("Per weekday (0 = Monday): opening and closing time. Holidays are off."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -36,6 +47,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_office_time(self, at: dt.datetime) -> bool:
+        """Office hours, or the duty line (``ostoja.lib.hours``)."""
+        return is_office_time(at, hours=self.office_hours, time_zone=self.time_zone)
 
 
 class UserManager(BaseUserManager["User"]):

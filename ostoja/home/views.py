@@ -8,15 +8,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ostoja.accounts.roles import Role
+from ostoja.accounts.roles import Capability, Role
+from ostoja.helpline.access import contacts_visible_to
+from ostoja.helpline.selectors import helpline_panel
 from ostoja.lib.http import AuthenticatedHttpRequest
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Each role's start page; later issues fill each with its own panels."""
+    """Each role's start page, with the panels of what the role does."""
     role = request.user.role or ""
     template = f"home/dashboard/{role}.html" if role in Role.values else "home/dashboard/none.html"
-    return render(request, template, {"role_label": Role(role).label if role else ""})
+    context: dict[str, object] = {"role_label": Role(role).label if role else ""}
+    if request.user.can(Capability.LOG_CONTACTS):
+        panel = helpline_panel(contacts_visible_to(request.user))
+        context["helpline_pairs"] = [(_("Today"), panel["today"]), (_("This week"), panel["week"])]
+    return render(request, template, context)
 
 
 @login_not_required
@@ -44,6 +50,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 _ERRORS = {
+    400: (
+        gettext_lazy("The request could not be used"),
+        gettext_lazy(
+            "What was sent was too large or malformed, so nothing was changed. What you typed "
+            "is still on the previous page: go back, shorten it and try again."
+        ),
+    ),
     403: (
         gettext_lazy("Not allowed"),
         gettext_lazy("Your role does not give access to this page."),

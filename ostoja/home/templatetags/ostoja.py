@@ -27,3 +27,10 @@ def widget(field: BoundField) -> SafeString:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)
+
+
+@register.filter
+def get_label(form: forms.Form, name: str) -> str:
+    """The label of ``form``'s field ``name`` (for error lists outside the form)."""
+    field = form.fields.get(name)
+    return str(field.label) if field is not None and field.label else name

@@ -4,10 +4,13 @@ Every URL pattern must have a row here (SECURITY.md §(b) 1: 100 % of URL patter
 explicit policy): a new view without one fails this test until its policy is written down.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ostoja.accounts.roles import Role
+from ostoja.helpline.services import contact_start, follow_up_add
 from ostoja.test import Persona, assert_access
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +30,13 @@ MATRIX: dict[str, set[Role] | None] = {
     "audit:entry_list": {Role.DPO},
     "audit:seen_by": {Role.DPO},
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
+    # The helpline (helpline/tests/test_contacts.py runs assert_access on each record view).
+    "helpline:contact_list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
+    "helpline:contact_new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
+    "helpline:contact_edit": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
+    "helpline:contact_autosave": {Role.COUNSELLOR, Role.COORDINATOR},
+    "helpline:follow_up_add": {Role.COUNSELLOR, Role.COORDINATOR},
+    "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
 }
 
 
@@ -65,6 +75,24 @@ def test_every_role_gets_exactly_its_pages(
         "accounts:user_action": ("post", f"/users/{target}/end-sessions/", 404),
         "audit:entry_list": ("get", "/audit/", 403),  # the other centre here has no DPO
         "audit:seen_by": ("get", f"/audit/seen/accounts.user/{target}/", 403),
+    }
+    counsellor = centre[Role.COUNSELLOR].user
+    assert counsellor.organisation is not None
+    contact = contact_start(organisation=counsellor.organisation, acting_user=counsellor)
+    follow_up = follow_up_add(
+        contact=contact,
+        task="x",
+        due=dt.date(2026, 12, 1),
+        assignee=counsellor,
+        acting_user=counsellor,
+    )
+    paths |= {
+        "helpline:contact_list": ("get", "/helpline/", None),
+        "helpline:contact_new": ("post", "/helpline/new/", None),
+        "helpline:contact_edit": ("get", f"/helpline/{contact.code}/", 404),
+        "helpline:contact_autosave": ("post", f"/helpline/{contact.code}/autosave/", 404),
+        "helpline:follow_up_add": ("post", f"/helpline/{contact.code}/follow-ups/", 404),
+        "helpline:follow_up_done": ("post", f"/helpline/follow-ups/{follow_up.code}/done/", 404),
     }
     assert set(paths) == {name for name, roles in MATRIX.items() if roles}
     for name, (method, path, outsider) in paths.items():

@@ -1,5 +1,6 @@
 """A database dump alone reveals no client: names, numbers, addresses and notes are sealed
-(SECURITY.md §(b) 5). Later apps add their records to ``CANARIES``' writers."""
+(SECURITY.md §(b) 5). Each app that holds client data writes its canaries here through
+its services."""
 
 import datetime as dt
 import shutil
@@ -10,9 +11,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from ostoja.accounts.models import Organisation
+from ostoja.accounts.roles import Role
 from ostoja.audit.trail import record
+from ostoja.helpline.services import contact_save, contact_start, follow_up_add
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
 from ostoja.lib.crypto.tests.sample import Sample
+from ostoja.test import make_user
 
 CANARIES = {
     "name": "Kanarek Żółtodziób",
@@ -65,6 +70,24 @@ def test_no_canary_is_in_a_database_dump(
         email=CANARIES["email"],
     )
     record("sample.viewed", actor=None, target=sample, data={"fields": ["name", "note"]})
+    # Through the helpline's services, as a counsellor would.
+    organisation = Organisation.objects.create(short_code="DUMP", name="Centrum")
+    counsellor = make_user(organisation, Role.COUNSELLOR).user
+    contact = contact_start(
+        organisation=organisation, acting_user=counsellor, caller_number=CANARIES["phone"]
+    )
+    contact_save(
+        contact=contact,
+        acting_user=counsellor,
+        data={"summary": f"{CANARIES['name']}: {CANARIES['note']}"},
+    )
+    follow_up_add(
+        contact=contact,
+        task=f"Oddzwonić do {CANARIES['name_cyrillic']}",
+        due=dt.date(2026, 12, 1),
+        assignee=counsellor,
+        acting_user=counsellor,
+    )
     storage = EncryptedStorage()
     name = storage.save_upload(
         validate_upload(SimpleUploadedFile("x.txt", CANARIES["note"].encode())), "docs"

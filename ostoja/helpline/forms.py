@@ -1,0 +1,115 @@
+"""Forms of the helpline: validation only."""
+
+from typing import Any
+
+import pycountry
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.helpline.models import Contact
+
+SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Living languages with an ISO 639-1 code, by their English name, Polish first."""
+    common = ["pol", "ukr", "rus", "eng", "vie", "ron", "bul", "deu", "fra", "spa", "tgl"]
+    named = {
+        lang.alpha_3: lang.name
+        for lang in pycountry.languages
+        if getattr(lang, "alpha_2", None) and getattr(lang, "type", "") == "L"
+    }
+    first = [(code, named[code]) for code in common if code in named]
+    rest = sorted(((c, n) for c, n in named.items() if c not in common), key=lambda p: p[1])
+    return first + rest
+
+
+class ContactForm(forms.Form):
+    """The live-call screen, in the order a counsellor meets the fields."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Contact.Channel.choices)
+    direction = forms.ChoiceField(label=_("Direction"), choices=Contact.Direction.choices)
+    caller_number = forms.CharField(label=_("Caller's number"), max_length=40, required=False)
+    caller_type = forms.ChoiceField(
+        label=_("Who is calling"),
+        choices=[("", "—"), *Contact.CallerType.choices],
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=language_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    interpreter = forms.BooleanField(label=_("An interpreter took part"), required=False)
+    purposes = forms.MultipleChoiceField(
+        label=_("Purposes"),
+        choices=Contact.Purpose.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Contact.Urgency.choices)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "—"), *Contact.Outcome.choices], required=False
+    )
+    started_at = forms.DateTimeField(label=_("Started"))
+    ended_at = forms.DateTimeField(label=_("Ended"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        started, ended = data.get("started_at"), data.get("ended_at")
+        if started and ended and ended < started:
+            self.add_error("ended_at", _("The end is before the start."))
+        return data
+
+
+class CompleteForm(ContactForm):
+    """Closing a contact: what the statistics need must be there."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("caller_type"):
+            self.add_error("caller_type", _("Say who called."))
+        if not data.get("purposes"):
+            self.add_error("purposes", _("Choose at least one purpose."))
+        return data
+
+
+class FollowUpForm(forms.Form):
+    task = forms.CharField(
+        label=_("What to do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ContactFilterForm(forms.Form):
+    """Filters of the contact list. Codes and dates only: nothing personal in the URL."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", "—"), *Contact.Channel.choices]
+    )
+    caller_type = forms.ChoiceField(
+        label=_("Caller"), required=False, choices=[("", "—"), *Contact.CallerType.choices]
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), required=False, choices=[("", "—"), *Contact.Purpose.choices]
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=lambda: [("", "—"), *language_choices()]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", "—"), *Contact.Urgency.choices]
+    )
+    mine = forms.BooleanField(label=_("Only mine"), required=False)

@@ -1,0 +1,203 @@
+"""The helpline's record of contacts (the seed: about 7,000 calls a year, most by phone,
+many from abroad; DOMAIN.md §0.10: a helpline contact is not a victim case)."""
+
+import datetime as dt
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.lib.crypto.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+
+# Repeat callers over ~10 years of ~7,000 contacts: 2 <= coincidences <= sqrt(R) at 15 bits.
+CALLER_INDEX_BITS = 15
+
+
+class Contact(models.Model):
+    """One contact on any channel — a call, an SMS, an e-mail, a letter, an anonymous web
+    message, or a meeting that staff initiated (never one a caller asks to hold: the seed).
+    Starts as a draft when the phone rings and is completed when the counsellor closes it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        LETTER = "letter", _("Letter")
+        WEB = "web", _("Anonymous web message")
+        MEETING = "meeting", _("Meeting initiated by staff")
+
+    class Direction(models.TextChoices):
+        INCOMING = "in", _("Incoming")
+        OUTGOING = "out", _("Outgoing")
+
+    class Line(models.TextChoices):
+        OFFICE = "office", _("Office line")
+        DUTY = "duty", _("Duty mobile")
+
+    class CallerType(models.TextChoices):
+        VICTIM = "victim", _("Victim")
+        PRESUMED_VICTIM = "presumed_victim", _("Presumed victim")
+        AT_RISK = "at_risk", _("Person at risk")
+        RELATIVE = "relative", _("Relative or friend")
+        GOING_ABROAD = "going_abroad", _("Person planning to work abroad")
+        POLICE = "police", _("Police")
+        BORDER_GUARD = "border_guard", _("Border Guard")
+        PROSECUTOR = "prosecutor", _("Prosecutor or court")
+        SOCIAL_SERVICES = "social_services", _("Social services")
+        NGO = "ngo", _("NGO")
+        CONSULATE = "consulate", _("Consulate or embassy")
+        EMPLOYER = "employer", _("Employer")
+        LABOUR_INSPECTORATE = "labour_inspectorate", _("Labour inspectorate")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other or anonymous")
+
+    class Purpose(models.TextChoices):
+        IDENTIFICATION = "identification", _("Identification")
+        INTERVENTION = "intervention", _("Intervention or emergency")
+        PREVENTION = "prevention", _("Preventive counselling")
+        INSTITUTION = "institution", _("Consultation for an institution")
+        LEGAL = "legal", _("Legal question")
+        HEALTH = "health", _("Health")
+        SHELTER = "shelter", _("Shelter request")
+        INFORMATION = "information", _("Information")
+        NOT_TRAFFICKING = "not_trafficking", _("Not trafficking-related (e.g. labour dispute)")
+        SILENT = "silent", _("Silent or abusive call")
+
+    class Urgency(models.TextChoices):
+        EMERGENCY = "emergency", _("Emergency")
+        URGENT = "urgent", _("Urgent")
+        ROUTINE = "routine", _("Routine")
+
+    class Outcome(models.TextChoices):
+        ADVICE = "advice", _("Advice or information given")
+        REFERRED = "referred", _("Referred to another organisation")
+        CASE = "case", _("Case opened or continued")
+        INTERVENTION = "intervention", _("Intervention started")
+        CALLBACK = "callback", _("Call back agreed")
+        NONE = "none", _("No further action")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("counsellor"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE
+    )
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.INCOMING
+    )
+    line = models.CharField(_("line"), max_length=8, choices=Line.choices, editable=False)
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    caller_type = models.CharField(
+        _("caller"), max_length=24, choices=CallerType.choices, blank=True
+    )
+    interpreter = models.BooleanField(_("interpreter took part"), default=False)
+    urgency = models.CharField(
+        _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    summary = EncryptedTextField(_("summary"))
+    caller_number = EncryptedCharField(_("caller's number"), max_length=40)
+    caller_number_index = BlindIndexField(
+        source="caller_number", kind="phone", bits=CALLER_INDEX_BITS
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects: ClassVar[models.Manager["Contact"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["organisation", "status", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self) -> dt.timedelta | None:
+        return self.ended_at - self.started_at if self.ended_at else None
+
+
+class ContactPurpose(models.Model):
+    """One purpose of a contact (several are allowed)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="purposes")
+    purpose = models.CharField(_("purpose"), max_length=24, choices=Contact.Purpose.choices)
+
+    class Meta:
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+        constraints = [models.UniqueConstraint(fields=["contact", "purpose"], name="one_purpose")]
+        indexes = [models.Index(fields=["purpose"])]
+
+    def __str__(self) -> str:
+        return self.get_purpose_display()
+
+
+class ContactLanguage(models.Model):
+    """A language used in a contact (ISO 639-3, as ``pycountry`` knows them)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=3)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        constraints = [models.UniqueConstraint(fields=["contact", "language"], name="one_language")]
+        indexes = [models.Index(fields=["language"])]
+
+    def __str__(self) -> str:
+        return self.language
+
+
+class FollowUp(models.Model):
+    """Something to do after a contact: call back, send information, check on someone."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("contact")
+    )
+    task = EncryptedTextField(_("what to do"))
+    due = models.DateField(_("due"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("assignee"),
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager["FollowUp"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due"]
+
+    def __str__(self) -> str:
+        return f"{self.due}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due < timezone.localdate()

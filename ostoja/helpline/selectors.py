@@ -1,0 +1,85 @@
+"""Read-only questions about contacts: lists, repeat callers and statistics."""
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose
+from ostoja.lib.crypto.fields import blind_lookup
+
+
+def filter_contacts(
+    contacts: QuerySet[Contact], filters: dict[str, Any], user_id: int
+) -> QuerySet[Contact]:
+    zone = timezone.get_current_timezone()
+    if filters.get("since"):
+        contacts = contacts.filter(
+            started_at__gte=dt.datetime.combine(filters["since"], dt.time(), zone)
+        )
+    if filters.get("until"):
+        end = dt.datetime.combine(filters["until"] + dt.timedelta(days=1), dt.time(), zone)
+        contacts = contacts.filter(started_at__lt=end)
+    for name in ("channel", "caller_type", "urgency"):
+        if filters.get(name):
+            contacts = contacts.filter(**{name: filters[name]})
+    if filters.get("purpose"):
+        contacts = contacts.filter(purposes__purpose=filters["purpose"])
+    if filters.get("language"):
+        contacts = contacts.filter(languages__language=filters["language"])
+    if filters.get("mine"):
+        contacts = contacts.filter(counsellor_id=user_id)
+    return contacts.select_related("counsellor").prefetch_related("purposes", "languages")
+
+
+def previous_contacts(contact: Contact, contacts: QuerySet[Contact]) -> list[Contact]:
+    """Earlier contacts from the same number (blind index, then exact comparison)."""
+    if not contact.caller_number:
+        return []
+    found = blind_lookup(
+        contacts.exclude(pk=contact.pk), "caller_number_index", contact.caller_number
+    )
+    return sorted(found, key=lambda c: c.started_at, reverse=True)
+
+
+def contact_counts(
+    contacts: QuerySet[Contact], since: dt.datetime, until: dt.datetime
+) -> dict[str, dict[str, int]]:
+    """Completed contacts in ``[since, until)`` counted by channel, caller type, purpose,
+    language and line — the statistics the reports issue builds on."""
+    period = contacts.filter(
+        status=Contact.Status.COMPLETED, started_at__gte=since, started_at__lt=until
+    )
+    counts: dict[str, dict[str, int]] = {"total": {"all": period.count()}}
+    for name in ("channel", "caller_type", "line"):
+        counts[name] = dict(
+            Counter({row[name]: row["n"] for row in period.values(name).annotate(n=Count("id"))})
+        )
+    counts["purpose"] = {
+        row["purpose"]: row["n"]
+        for row in ContactPurpose.objects.filter(contact__in=period)
+        .values("purpose")
+        .annotate(n=Count("id"))
+    }
+    counts["language"] = {
+        row["language"]: row["n"]
+        for row in ContactLanguage.objects.filter(contact__in=period)
+        .values("language")
+        .annotate(n=Count("id"))
+    }
+    return counts
+
+
+def helpline_panel(contacts: QuerySet[Contact]) -> dict[str, dict[str, dict[str, int]]]:
+    """Today's and this week's counts for the counsellor's dashboard."""
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start_of_day = dt.datetime.combine(today, dt.time(), zone)
+    start_of_week = start_of_day - dt.timedelta(days=today.weekday())
+    end = start_of_day + dt.timedelta(days=1)
+    return {
+        "today": contact_counts(contacts, start_of_day, end),
+        "week": contact_counts(contacts, start_of_week, end),
+    }

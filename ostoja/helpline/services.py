@@ -1,0 +1,125 @@
+"""Every change to helpline contacts (STYLE.md: one transaction, one audit entry)."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ostoja.accounts.models import Organisation, User
+from ostoja.audit.trail import record
+from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, FollowUp
+
+# Fields a form may set directly on the contact.
+_PLAIN = (
+    "channel",
+    "direction",
+    "caller_type",
+    "interpreter",
+    "urgency",
+    "summary",
+    "outcome",
+    "caller_number",
+    "started_at",
+    "ended_at",
+)
+
+
+def _line(organisation: Organisation, at: dt.datetime) -> str:
+    return Contact.Line.OFFICE if organisation.is_office_time(at) else Contact.Line.DUTY
+
+
+@transaction.atomic
+def contact_start(
+    *,
+    organisation: Organisation,
+    acting_user: User,
+    channel: str = Contact.Channel.PHONE,
+    caller_number: str = "",
+) -> Contact:
+    """A new contact, as a draft, the moment the phone rings (or a message is opened)."""
+    now = timezone.now()
+    contact = Contact.objects.create(
+        organisation=organisation,
+        counsellor=acting_user,
+        channel=channel,
+        started_at=now,
+        line=_line(organisation, now),
+        caller_number=caller_number,
+        summary="",
+    )
+    record("contact.started", actor=acting_user, target=contact, data={"channel": channel})
+    return contact
+
+
+@transaction.atomic
+def contact_save(
+    *, contact: Contact, data: dict[str, Any], acting_user: User, complete: bool = False
+) -> list[str]:
+    """Save what the counsellor typed (autosave or the save button); ``complete`` closes
+    the contact. Returns the names of the fields that changed. Only the fields in ``data``
+    are touched, so a partly invalid form still saves its valid part."""
+    if complete and contact.status == Contact.Status.COMPLETED:
+        raise ValidationError(_("This contact is already completed."))
+    changed = []
+    for name in _PLAIN:
+        if name in data and getattr(contact, name) != data[name]:
+            setattr(contact, name, data[name])
+            changed.append(name)
+    if "started_at" in changed:
+        contact.line = _line(contact.organisation, contact.started_at)
+    if complete:
+        contact.status = Contact.Status.COMPLETED
+        contact.ended_at = contact.ended_at or timezone.now()
+        changed.append("status")
+    if contact.ended_at and contact.ended_at < contact.started_at:
+        raise ValidationError({"ended_at": _("The end is before the start.")})
+    if "purposes" in data and _replace(contact, ContactPurpose, "purpose", data["purposes"]):
+        changed.append("purposes")
+    if "languages" in data and _replace(contact, ContactLanguage, "language", data["languages"]):
+        changed.append("languages")
+    if changed:
+        contact.save()
+        action = "contact.completed" if complete else "contact.saved"
+        record(action, actor=acting_user, target=contact, data={"fields": sorted(changed)})
+    return changed
+
+
+def _replace(contact: Contact, model: Any, field: str, values: list[str]) -> bool:
+    current = set(model.objects.filter(contact=contact).values_list(field, flat=True))
+    if current == set(values):
+        return False
+    model.objects.filter(contact=contact).exclude(**{f"{field}__in": values}).delete()
+    model.objects.bulk_create(
+        [model(contact=contact, **{field: v}) for v in sorted(set(values) - current)]
+    )
+    return True
+
+
+@transaction.atomic
+def follow_up_add(
+    *, contact: Contact, task: str, due: dt.date, assignee: User, acting_user: User
+) -> FollowUp:
+    follow_up = FollowUp.objects.create(contact=contact, task=task, due=due, assignee=assignee)
+    record(
+        "follow_up.added",
+        actor=acting_user,
+        target=contact,
+        data={"follow_up": str(follow_up.code), "due": due.isoformat()},
+    )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_done(*, follow_up: FollowUp, acting_user: User) -> FollowUp:
+    follow_up.done_at = timezone.now()
+    follow_up.save(update_fields=["done_at"])
+    record(
+        "follow_up.done",
+        actor=acting_user,
+        target=follow_up.contact,
+        data={"follow_up": str(follow_up.code)},
+    )
+    return follow_up

@@ -1,0 +1,175 @@
+"""The helpline's pages: the contact list and the live-call screen."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.roles import Capability
+from ostoja.audit import trail
+from ostoja.helpline import selectors, services
+from ostoja.helpline.access import access_contact, access_follow_up, contacts_visible_to
+from ostoja.helpline.forms import CompleteForm, ContactFilterForm, ContactForm, FollowUpForm
+from ostoja.helpline.models import Contact
+from ostoja.lib.forms import add_errors
+from ostoja.lib.http import AuthenticatedHttpRequest
+
+_helpline = capability_required(Capability.LOG_CONTACTS)
+
+
+@_helpline
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    contacts = selectors.filter_contacts(
+        contacts_visible_to(request.user), filters, request.user.pk
+    )
+    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    trail.record(
+        "contact.listed", actor=request.user, data={k: str(v) for k, v in filters.items() if v}
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    follow_ups = request.user.follow_ups.filter(done_at__isnull=True).select_related("contact")
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "follow_ups": follow_ups[:20],
+    }
+    return render(request, "helpline/contact_list.html", context)
+
+
+@require_POST
+@_helpline
+def contact_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The phone rings: one click (or Alt+N) opens a live-call screen with its clock."""
+    assert request.user.organisation is not None  # noqa: S101  # LOG_CONTACTS implies one
+    channel = request.POST.get("channel", Contact.Channel.PHONE)
+    if channel not in Contact.Channel.values:
+        channel = Contact.Channel.PHONE
+    contact = services.contact_start(
+        organisation=request.user.organisation, channel=channel, acting_user=request.user
+    )
+    return redirect("helpline:contact_edit", code=contact.code)
+
+
+def _initial(contact: Contact) -> dict[str, Any]:
+    return {
+        "channel": contact.channel,
+        "direction": contact.direction,
+        "caller_number": contact.caller_number,
+        "caller_type": contact.caller_type,
+        "languages": [x.language for x in contact.languages.all()],
+        "interpreter": contact.interpreter,
+        "purposes": [x.purpose for x in contact.purposes.all()],
+        "urgency": contact.urgency,
+        "summary": contact.summary,
+        "outcome": contact.outcome,
+        "started_at": timezone.localtime(contact.started_at),
+        "ended_at": timezone.localtime(contact.ended_at) if contact.ended_at else None,
+    }
+
+
+def _screen(
+    request: AuthenticatedHttpRequest, contact: Contact, form: ContactForm, status: int = 200
+) -> HttpResponse:
+    others = selectors.previous_contacts(contact, contacts_visible_to(request.user))
+    context = {
+        "contact": contact,
+        "form": form,
+        "previous": others[:3],
+        "previous_count": len(others),
+        "follow_up_form": FollowUpForm(),
+        "editable": contact.status == Contact.Status.DRAFT,
+    }
+    return render(request, "helpline/contact_form.html", context, status=status)
+
+
+@_helpline
+def contact_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The live-call screen (and, once completed, the contact's page)."""
+    write = request.method == "POST"
+    contact = access_contact(request.user, code, write=write)
+    if not write:
+        trail.record("contact.viewed", actor=request.user, target=contact)
+        return _screen(request, contact, ContactForm(initial=_initial(contact)))
+    complete = "complete" in request.POST
+    form = (CompleteForm if complete else ContactForm)(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_save(
+                contact=contact, data=form.cleaned_data, acting_user=request.user, complete=complete
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Contact completed.") if complete else _("Saved."))
+            if complete:
+                return redirect("helpline:contact_list")
+            return redirect("helpline:contact_edit", code=contact.code)
+    return _screen(request, contact, form, status=400)
+
+
+@require_POST
+@_helpline
+def contact_autosave(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Every few seconds while typing (htmx): save every field that is valid, say which
+    are not, and refresh the repeat-caller panel. A closed tab loses at most seconds."""
+    contact = access_contact(request.user, code, write=True)
+    if contact.status != Contact.Status.DRAFT:
+        raise PermissionDenied
+    form = ContactForm(request.POST)
+    form.is_valid()
+    valid = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
+    try:
+        services.contact_save(contact=contact, data=valid, acting_user=request.user)
+    except ValidationError as error:
+        add_errors(form, error)
+    others = selectors.previous_contacts(contact, contacts_visible_to(request.user))
+    context = {
+        "form": form,
+        "contact": contact,
+        "previous": others[:3],
+        "previous_count": len(others),
+        "saved_at": timezone.localtime(),
+    }
+    return render(request, "helpline/partials/autosave.html", context)
+
+
+@require_POST
+@_helpline
+def follow_up_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    contact = access_contact(request.user, code, write=True)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        services.follow_up_add(
+            contact=contact,
+            task=form.cleaned_data["task"],
+            due=form.cleaned_data["due"],
+            assignee=request.user,
+            acting_user=request.user,
+        )
+        messages.success(request, _("Follow-up added."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}")
+    return redirect("helpline:contact_edit", code=contact.code)
+
+
+@require_POST
+@_helpline
+def follow_up_done(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    follow_up = access_follow_up(request.user, code)
+    services.follow_up_done(follow_up=follow_up, acting_user=request.user)
+    messages.success(request, _("Follow-up done."))
+    return redirect("helpline:contact_list")
