@@ -21,7 +21,7 @@ PYTHON ?= $(shell for p in python3.12 \
 	done)
 
 .PHONY: help run test venv deps deps-dev system-deps messages check-i18n lint typecheck \
-	pytest deploy-check bandit lock totp clean bench-crypto
+	pytest deploy-check bandit lock totp clean bench-crypto bench-helpline
 
 help:
 	@echo "make run    start Ostoja with demo data at http://127.0.0.1:$(PORT)"
@@ -97,6 +97,9 @@ deploy-check: deps
 bench-crypto: deps
 	@mkdir -p var
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) bench/crypto.py
+
+bench-helpline: deps
+	$(PY) bench/helpline.py
 
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev

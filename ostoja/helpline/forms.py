@@ -1,9 +1,12 @@
 """Forms of the helpline: validation only."""
 
+import functools
+import gettext
 from typing import Any
 
 import pycountry
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.helpline.models import Contact
@@ -11,16 +14,27 @@ from ostoja.helpline.models import Contact
 SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
 
 
-def language_choices() -> list[tuple[str, str]]:
-    """Living languages with an ISO 639-1 code, by their English name, Polish first."""
-    common = ["pol", "ukr", "rus", "eng", "vie", "ron", "bul", "deu", "fra", "spa", "tgl"]
-    named = {
-        lang.alpha_3: lang.name
+@functools.lru_cache(maxsize=8)
+def _language_names(locale: str) -> dict[str, str]:
+    translation = gettext.translation(
+        "iso639-3", pycountry.LOCALES_DIR, languages=[locale], fallback=True
+    )
+    return {
+        lang.alpha_3: translation.gettext(lang.name)
         for lang in pycountry.languages
         if getattr(lang, "alpha_2", None) and getattr(lang, "type", "") == "L"
     }
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Living languages with an ISO 639-1 code (ISO 639-3 codes stored), named in the
+    user's language (pycountry's translations); the centre's usual ones first."""
+    common = ["pol", "ukr", "rus", "eng", "vie", "ron", "bul", "deu", "fra", "spa", "tgl"]
+    named = _language_names(get_language() or "pl")
     first = [(code, named[code]) for code in common if code in named]
-    rest = sorted(((c, n) for c, n in named.items() if c not in common), key=lambda p: p[1])
+    rest = sorted(
+        ((c, n) for c, n in named.items() if c not in common), key=lambda pair: pair[1].casefold()
+    )
     return first + rest
 
 
@@ -46,7 +60,7 @@ class ContactForm(forms.Form):
         label=_("Purposes"),
         choices=Contact.Purpose.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Contact.Urgency.choices)
     summary = forms.CharField(

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
+from ostoja.helpline.models import Contact
 from ostoja.test import PASSWORD, make_user
 
 CHROMIUM = os.environ.get("OSTOJA_CHROMIUM", "/usr/bin/chromium")
@@ -127,3 +128,35 @@ def test_a_user_enrols_a_security_key_and_signs_in_with_it(page: Page, live_serv
     sign_in_with_password()
     page.get_by_role("button", name="Użyj klucza bezpieczeństwa").click()
     expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
+
+
+def test_a_counsellor_logs_a_call_on_the_live_screen_and_a_reload_loses_nothing(
+    page: Page, live_server: object
+) -> None:
+    persona = make_user(Organisation.objects.create(short_code="KCIK"), Role.COUNSELLOR)
+    page.goto(f"{live_server}/accounts/login/")
+    page.get_by_label("Adres e-mail").fill(persona.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.get_by_label("Kod").fill(persona.code())
+    page.get_by_label("Kod").press("Enter")
+    expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
+    page.goto(f"{live_server}/helpline/")
+    page.keyboard.press("Enter")  # the phone rings: "New call" has the focus
+    expect(page.get_by_role("heading", name="Bieżący kontakt")).to_be_visible()
+    expect(page.get_by_role("timer")).not_to_have_text("00:00", timeout=3000)
+    page.get_by_label("Numer dzwoniącego").fill("+48 22 123 45 67")
+    page.get_by_label("Kto dzwoni").select_option("going_abroad")
+    page.get_by_role("button", name="Porada profilaktyczna").click()  # a quick template
+    page.get_by_label("Podsumowanie").press("End")
+    page.get_by_label("Podsumowanie").type(" Wyjazd do Holandii.")
+    expect(page.locator("#autosave")).to_contain_text("Szkic zapisano", timeout=10000)
+    page.reload()  # the tab is reloaded in the middle of the call
+    expect(page.get_by_label("Numer dzwoniącego")).to_have_value("+48 22 123 45 67")
+    expect(page.get_by_label("Podsumowanie")).to_contain_text("Wyjazd do Holandii.")
+    expect(page.get_by_label("Poradnictwo profilaktyczne")).to_be_checked()
+    page.get_by_role("button", name="Zakończ kontakt").click()
+    expect(page.get_by_text("Kontakt zakończony.")).to_be_visible()
+    contact = Contact.objects.get()
+    assert contact.status == Contact.Status.COMPLETED and contact.caller_type == "going_abroad"
+    assert "Wyjazd do Holandii." in contact.summary

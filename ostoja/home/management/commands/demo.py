@@ -15,10 +15,13 @@ from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from ostoja.accounts.mfa import totp_enrol, totp_now
 from ostoja.accounts.models import Membership, Organisation, User
-from ostoja.accounts.roles import Role
+from ostoja.accounts.roles import Capability, Role
+from ostoja.helpline import demo as helpline_demo
+from ostoja.helpline.models import Contact
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
@@ -61,6 +64,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             organisation = self._organisation()
             users = [self._user(organisation, role, name) for role, name in DEMO_STAFF.items()]
+            if not Contact.objects.filter(organisation=organisation).exists():
+                helpline = [u for u in users if u.can(Capability.LOG_CONTACTS)]
+                made = helpline_demo.build(organisation, helpline, today=timezone.localdate())
+                self.stdout.write(f"Demo helpline contacts: {made} over the last year.")
         self._print(users)
 
     def _organisation(self) -> Organisation:

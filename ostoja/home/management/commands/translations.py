@@ -79,12 +79,12 @@ class Command(BaseCommand):
         """English is the language of the source: each message translates to itself."""
         for entry in po:
             if entry.msgid_plural:
-                if not all(entry.msgstr_plural.values()):
-                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            elif not entry.msgstr:
-                entry.msgstr = entry.msgid
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            else:
+                entry.msgstr = entry.msgid  # also over gettext's "fuzzy" guesses
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
 
     @staticmethod
     def _problems(language: str) -> list[str]:
