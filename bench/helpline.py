@@ -25,7 +25,6 @@ from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
-from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 from ostoja.accounts.mfa import totp_enrol
@@ -87,7 +86,7 @@ def main() -> None:
             },
         )
         saves.append((time.perf_counter() - began) * 1000)
-    setup_test_environment()
+
     client = Client()
     client.force_login(user)
     week_ago = (timezone.localdate() - dt.timedelta(days=7)).isoformat()

@@ -354,6 +354,15 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = env_str("OSTOJA_FROM_EMAIL", "ostoja@localhost")
+
+# The helpline's mailbox, read every two minutes (ostoja.helpline.tasks.fetch_mail).
+IMAP_HOST = env_str("OSTOJA_IMAP_HOST", "")
+IMAP_PORT = env_int("OSTOJA_IMAP_PORT", 993, minimum=1, maximum=65535)
+IMAP_TLS = env_bool("OSTOJA_IMAP_TLS", True)
+IMAP_USER = env_str("OSTOJA_IMAP_USER", "")
+IMAP_PASSWORD = env_secret("OSTOJA_IMAP_PASSWORD") or ""
+IMAP_FOLDER = env_str("OSTOJA_IMAP_FOLDER", "INBOX")
+IMAP_ORGANISATION = env_str("OSTOJA_IMAP_ORGANISATION", "KCIK")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Languages and time -------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The data protection officer's view of the audit trail."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -11,6 +10,7 @@ from ostoja.audit import selectors, trail
 from ostoja.audit.access import access_record_history, entries_visible_to
 from ostoja.audit.forms import EntryFilterForm
 from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.paging import lite_page
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -26,9 +26,7 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         data={k: str(v) for k, v in filters.items() if v and k != "actor"}
         | ({"actor": str(filters["actor"].code)} if filters.get("actor") else {}),
     )
-    page = Paginator(selectors.filter_entries(entries, filters), 50).get_page(
-        request.GET.get("page")
-    )
+    page = lite_page(selectors.filter_entries(entries, filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Capability
-from ostoja.helpline.models import Contact, FollowUp
+from ostoja.helpline.models import Attachment, Contact, FollowUp
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
@@ -26,8 +26,10 @@ def access_contact(user: User, code: uuid.UUID, *, write: bool = False) -> Conta
         contact = contacts_visible_to(user).select_related("counsellor").get(code=code)
     except Contact.DoesNotExist:
         raise Http404 from None
-    # Changing: the counsellor who took it, or a coordinator (who reviews and corrects).
-    if write and contact.counsellor_id != user.pk and not user.can(Capability.SEE_ALL_CASES):
+    # Changing: the counsellor who took it (anyone of the helpline may take correspondence
+    # nobody has taken yet), or a coordinator (who reviews and corrects).
+    taken_by_another = contact.counsellor_id not in (None, user.pk)
+    if write and taken_by_another and not user.can(Capability.SEE_ALL_CASES):
         raise PermissionDenied
     return contact
 
@@ -44,3 +46,13 @@ def access_follow_up(user: User, code: uuid.UUID) -> FollowUp:
     if follow_up.assignee_id != user.pk and not user.can(Capability.SEE_ALL_CASES):
         raise PermissionDenied
     return follow_up
+
+
+def access_attachment(user: User, code: uuid.UUID) -> Attachment:
+    """An attachment of a contact the user may see; 404 otherwise."""
+    try:
+        return Attachment.objects.select_related("contact").get(
+            code=code, contact__in=contacts_visible_to(user)
+        )
+    except Attachment.DoesNotExist:
+        raise Http404 from None

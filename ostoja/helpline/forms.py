@@ -14,6 +14,10 @@ from ostoja.helpline.models import Contact
 SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
 
 
+# The languages the centre hears most (DOMAIN.md §6), first in every list.
+COMMON_LANGUAGES = ["pol", "ukr", "rus", "eng", "vie", "ron", "bul", "deu", "fra", "spa", "tgl"]
+
+
 @functools.lru_cache(maxsize=8)
 def _language_names(locale: str) -> dict[str, str]:
     translation = gettext.translation(
@@ -26,16 +30,21 @@ def _language_names(locale: str) -> dict[str, str]:
     }
 
 
+def common_language_choices() -> list[tuple[str, str]]:
+    """The languages the centre hears most (DOMAIN.md §6), named in the user's language."""
+    named = _language_names(get_language() or "pl")
+    return [(code, named[code]) for code in COMMON_LANGUAGES if code in named]
+
+
 def language_choices() -> list[tuple[str, str]]:
     """Living languages with an ISO 639-1 code (ISO 639-3 codes stored), named in the
     user's language (pycountry's translations); the centre's usual ones first."""
-    common = ["pol", "ukr", "rus", "eng", "vie", "ron", "bul", "deu", "fra", "spa", "tgl"]
     named = _language_names(get_language() or "pl")
-    first = [(code, named[code]) for code in common if code in named]
     rest = sorted(
-        ((c, n) for c, n in named.items() if c not in common), key=lambda pair: pair[1].casefold()
+        ((c, n) for c, n in named.items() if c not in COMMON_LANGUAGES),
+        key=lambda pair: pair[1].casefold(),
     )
-    return first + rest
+    return common_language_choices() + rest
 
 
 class ContactForm(forms.Form):
@@ -120,10 +129,16 @@ class ContactFilterForm(forms.Form):
     purpose = forms.ChoiceField(
         label=_("Purpose"), required=False, choices=[("", "—"), *Contact.Purpose.choices]
     )
-    language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=lambda: [("", "—"), *language_choices()]
+    language = forms.ChoiceField(  # the common ones: a short list renders fast
+        label=_("Language"), required=False, choices=lambda: [("", "—"), *common_language_choices()]
     )
     urgency = forms.ChoiceField(
         label=_("Urgency"), required=False, choices=[("", "—"), *Contact.Urgency.choices]
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Answer"), max_length=SUMMARY_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )

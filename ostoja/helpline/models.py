@@ -95,6 +95,9 @@ class Contact(models.Model):
         on_delete=models.PROTECT,
         related_name="contacts",
         verbose_name=_("counsellor"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for correspondence nobody has taken yet."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
@@ -121,6 +124,23 @@ class Contact(models.Model):
     caller_number_index = BlindIndexField(
         source="caller_number", kind="phone", bits=CALLER_INDEX_BITS
     )
+    # Correspondence (e-mail): the other party's address, the subject, the Message-ID that
+    # threads replies, and the contact this one answers.
+    correspondent = EncryptedCharField(_("e-mail address"), max_length=254)
+    subject = EncryptedCharField(_("subject"), max_length=500)
+    message_id = EncryptedCharField(_("message id"), max_length=500)
+    # NULL, not '', for contacts that are not e-mail: uniqueness applies to e-mails only.
+    message_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects: ClassVar[models.Manager["Contact"]] = models.Manager()
@@ -129,7 +149,14 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["organisation", "status", "started_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "-started_at"]),  # the list, newest first
+            models.Index(fields=["organisation", "status", "started_at"]),
+            # The list's filters on rare values walk these instead of the whole year.
+            models.Index(fields=["organisation", "channel", "-started_at"]),
+            models.Index(fields=["organisation", "urgency", "-started_at"]),
+            models.Index(fields=["organisation", "caller_type", "-started_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
@@ -201,3 +228,26 @@ class FollowUp(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.done_at is None and self.due < timezone.localdate()
+
+
+class Attachment(models.Model):
+    """A file that came with a contact (an e-mail's attachment), sealed at rest and served
+    only through the contact's access check (``ostoja.lib.crypto.files``)."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("contact")
+    )
+    stored_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    filename = EncryptedCharField(_("file name"), max_length=255)
+
+    objects: ClassVar[models.Manager["Attachment"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.content_type

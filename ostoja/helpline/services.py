@@ -4,13 +4,17 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.audit.trail import record
-from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, FollowUp
+from ostoja.helpline.mail import new_message_id, parse_email, reply_subject
+from ostoja.helpline.models import Attachment, Contact, ContactLanguage, ContactPurpose, FollowUp
+from ostoja.helpline.tasks import send_reply
+from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
 
 # Fields a form may set directly on the contact.
 _PLAIN = (
@@ -64,6 +68,9 @@ def contact_save(
     if complete and contact.status == Contact.Status.COMPLETED:
         raise ValidationError(_("This contact is already completed."))
     changed = []
+    if contact.counsellor_id is None:  # taking correspondence nobody had taken yet
+        contact.counsellor = acting_user
+        changed.append("counsellor")
     for name in _PLAIN:
         if name in data and getattr(contact, name) != data[name]:
             setattr(contact, name, data[name])
@@ -123,3 +130,82 @@ def follow_up_done(*, follow_up: FollowUp, acting_user: User) -> FollowUp:
         data={"follow_up": str(follow_up.code)},
     )
     return follow_up
+
+
+@transaction.atomic
+def contact_receive_email(*, organisation: Organisation, raw: bytes) -> Contact | None:
+    """Turn one e-mail into an incoming contact (a draft nobody has taken yet), its
+    attachments into sealed files. ``None`` when the same message came in before."""
+    mail = parse_email(raw)
+    if Contact.objects.filter(message_hash=mail.message_hash).exists():
+        return None
+    started = mail.sent_at or timezone.now()
+    contact = Contact.objects.create(
+        organisation=organisation,
+        channel=Contact.Channel.EMAIL,
+        direction=Contact.Direction.INCOMING,
+        started_at=started,
+        line=_line(organisation, started),
+        correspondent=mail.sender,
+        subject=mail.subject,
+        message_id=mail.message_id,
+        message_hash=mail.message_hash,
+        summary=mail.text,
+        caller_number="",
+    )
+    refused = []
+    storage = EncryptedStorage()
+    for name, data in mail.attachments:
+        try:
+            upload = validate_upload(ContentFile(data, name=name))
+        except ValidationError as error:
+            refused.append(f"{name}: {' '.join(error.messages)}")
+            continue
+        Attachment.objects.create(
+            contact=contact,
+            stored_name=storage.save_upload(upload, "helpline"),
+            content_type=upload.content_type,
+            size=len(upload.content),
+            filename=upload.original_name,
+        )
+    if refused:
+        contact.summary += "\n\n" + _("Attachments not accepted:") + "\n" + "\n".join(refused)
+        contact.save(update_fields=["summary"])
+    record(
+        "contact.received",
+        actor=None,
+        target=contact,
+        organisation=organisation,
+        data={"attachments": contact.attachments.count(), "refused": len(refused)},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_reply(*, contact: Contact, body: str, acting_user: User) -> Contact:
+    """Answer an e-mail: an outgoing contact in the same thread, sent on commit."""
+    if contact.channel != Contact.Channel.EMAIL or not contact.correspondent:
+        raise ValidationError(_("Only e-mail can be answered by e-mail."))
+    if not body.strip():
+        raise ValidationError({"body": _("Write the answer first.")})
+    now = timezone.now()
+    reply = Contact.objects.create(
+        organisation=contact.organisation,
+        counsellor=acting_user,
+        status=Contact.Status.COMPLETED,
+        channel=Contact.Channel.EMAIL,
+        direction=Contact.Direction.OUTGOING,
+        started_at=now,
+        ended_at=now,
+        line=_line(contact.organisation, now),
+        correspondent=contact.correspondent,
+        subject=reply_subject(contact.subject),
+        message_id=new_message_id(),
+        summary=body.strip(),
+        caller_number="",
+        in_reply_to=contact,
+        caller_type=contact.caller_type,
+    )
+    record("contact.replied", actor=acting_user, target=contact, data={"reply": str(reply.code)})
+    transaction.on_commit(lambda: send_reply(reply.pk))
+    return reply

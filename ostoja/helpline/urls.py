@@ -10,4 +10,6 @@ urlpatterns = [
     path("<uuid:code>/autosave/", views.contact_autosave, name="contact_autosave"),
     path("<uuid:code>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<uuid:code>/done/", views.follow_up_done, name="follow_up_done"),
+    path("<uuid:code>/reply/", views.contact_reply, name="contact_reply"),
+    path("attachments/<uuid:code>/", views.attachment_download, name="attachment_download"),
 ]

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,11 +15,24 @@ from ostoja.accounts.decorators import capability_required
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.helpline import selectors, services
-from ostoja.helpline.access import access_contact, access_follow_up, contacts_visible_to
-from ostoja.helpline.forms import CompleteForm, ContactFilterForm, ContactForm, FollowUpForm
+from ostoja.helpline.access import (
+    access_attachment,
+    access_contact,
+    access_follow_up,
+    contacts_visible_to,
+)
+from ostoja.helpline.forms import (
+    CompleteForm,
+    ContactFilterForm,
+    ContactForm,
+    FollowUpForm,
+    ReplyForm,
+)
 from ostoja.helpline.models import Contact
+from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors
 from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.paging import lite_page
 
 _helpline = capability_required(Capability.LOG_CONTACTS)
 
@@ -32,7 +44,7 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     contacts = selectors.filter_contacts(
         contacts_visible_to(request.user), filters, request.user.pk
     )
-    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    page = lite_page(contacts, request.GET.get("page"))
     trail.record(
         "contact.listed", actor=request.user, data={k: str(v) for k, v in filters.items() if v}
     )
@@ -80,7 +92,11 @@ def _initial(contact: Contact) -> dict[str, Any]:
 
 
 def _screen(
-    request: AuthenticatedHttpRequest, contact: Contact, form: ContactForm, status: int = 200
+    request: AuthenticatedHttpRequest,
+    contact: Contact,
+    form: ContactForm,
+    status: int = 200,
+    reply_form: ReplyForm | None = None,
 ) -> HttpResponse:
     others = selectors.previous_contacts(contact, contacts_visible_to(request.user))
     context = {
@@ -89,6 +105,7 @@ def _screen(
         "previous": others[:3],
         "previous_count": len(others),
         "follow_up_form": FollowUpForm(),
+        "reply_form": reply_form or ReplyForm(),
         "editable": contact.status == Contact.Status.DRAFT,
     }
     return render(request, "helpline/contact_form.html", context, status=status)
@@ -173,3 +190,43 @@ def follow_up_done(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     services.follow_up_done(follow_up=follow_up, acting_user=request.user)
     messages.success(request, _("Follow-up done."))
     return redirect("helpline:contact_list")
+
+
+@require_POST
+@_helpline
+def contact_reply(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Answer an e-mail from its contact page; the answer is threaded to it."""
+    contact = access_contact(request.user, code, write=True)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_reply(
+                contact=contact, body=form.cleaned_data["body"], acting_user=request.user
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+            for text in error.messages:
+                messages.error(request, text)  # shown even where there is no reply form
+        else:
+            messages.success(request, _("Answer sent."))
+            return redirect("helpline:contact_edit", code=contact.code)
+    return _screen(
+        request, contact, ContactForm(initial=_initial(contact)), status=400, reply_form=form
+    )
+
+
+@_helpline
+def attachment_download(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    attachment = access_attachment(request.user, code)
+    trail.record(
+        "contact.attachment_downloaded",
+        actor=request.user,
+        target=attachment.contact,
+        data={"attachment": str(attachment.code)},
+    )
+    return file_response(
+        EncryptedStorage(),
+        attachment.stored_name,
+        content_type=attachment.content_type,
+        filename=attachment.filename,
+    )

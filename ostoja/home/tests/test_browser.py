@@ -142,6 +142,7 @@ def test_a_counsellor_logs_a_call_on_the_live_screen_and_a_reload_loses_nothing(
     page.get_by_label("Kod").press("Enter")
     expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
     page.goto(f"{live_server}/helpline/")
+    expect(page.get_by_role("button", name="Nowe połączenie")).to_be_focused()
     page.keyboard.press("Enter")  # the phone rings: "New call" has the focus
     expect(page.get_by_role("heading", name="Bieżący kontakt")).to_be_visible()
     expect(page.get_by_role("timer")).not_to_have_text("00:00", timeout=3000)

@@ -37,6 +37,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "helpline:contact_autosave": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:follow_up_add": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
+    "helpline:contact_reply": {Role.COUNSELLOR, Role.COORDINATOR},
+    "helpline:attachment_download": None,  # helpline/tests/test_correspondence.py
 }
 
 
@@ -93,6 +95,7 @@ def test_every_role_gets_exactly_its_pages(
         "helpline:contact_autosave": ("post", f"/helpline/{contact.code}/autosave/", 404),
         "helpline:follow_up_add": ("post", f"/helpline/{contact.code}/follow-ups/", 404),
         "helpline:follow_up_done": ("post", f"/helpline/follow-ups/{follow_up.code}/done/", 404),
+        "helpline:contact_reply": ("post", f"/helpline/{contact.code}/reply/", 404),
     }
     assert set(paths) == {name for name, roles in MATRIX.items() if roles}
     for name, (method, path, outsider) in paths.items():
