@@ -34,3 +34,10 @@ def get_label(form: forms.Form, name: str) -> str:
     """The label of ``form``'s field ``name`` (for error lists outside the form)."""
     field = form.fields.get(name)
     return str(field.label) if field is not None and field.label else name
+
+
+@register.filter
+def label(labels: dict[str, str], value: str) -> str:
+    """``labels[value]``, or the value itself: the display name of a choice from a table
+    built once per page (``get_FOO_display`` per row translates every choice again)."""
+    return labels.get(value, value)
