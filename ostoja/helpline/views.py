@@ -106,6 +106,12 @@ def _initial(contact: Contact) -> dict[str, Any]:
     }
 
 
+def _repeat_caller(request: AuthenticatedHttpRequest, contact: Contact) -> dict[str, object]:
+    """The repeat-caller panel: the latest three earlier contacts and how many there are."""
+    others = selectors.previous_contacts(contact, contacts_visible_to(request.user))
+    return {"previous": others[:3], "previous_count": len(others)}
+
+
 def _screen(
     request: AuthenticatedHttpRequest,
     contact: Contact,
@@ -113,12 +119,10 @@ def _screen(
     status: int = 200,
     reply_form: ReplyForm | None = None,
 ) -> HttpResponse:
-    others = selectors.previous_contacts(contact, contacts_visible_to(request.user))
     context = {
         "contact": contact,
         "form": form,
-        "previous": others[:3],
-        "previous_count": len(others),
+        **_repeat_caller(request, contact),
         "follow_up_form": FollowUpForm(),
         "reply_form": reply_form or ReplyForm(),
         "editable": contact.status == Contact.Status.DRAFT,
@@ -166,12 +170,10 @@ def contact_autosave(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
         services.contact_save(contact=contact, data=valid, acting_user=request.user)
     except ValidationError as error:
         add_errors(form, error)
-    others = selectors.previous_contacts(contact, contacts_visible_to(request.user))
     context = {
         "form": form,
         "contact": contact,
-        "previous": others[:3],
-        "previous_count": len(others),
+        **_repeat_caller(request, contact),
         "saved_at": timezone.localtime(),
     }
     return render(request, "helpline/partials/autosave.html", context)
