@@ -31,7 +31,13 @@ def filter_contacts(
         contacts = contacts.filter(languages__language=filters["language"])
     if filters.get("mine"):
         contacts = contacts.filter(counsellor_id=user_id)
-    return contacts.select_related("counsellor").prefetch_related("purposes", "languages")
+    # The list shows no sealed field: leave the ciphertexts (notes can be long) in the table.
+    sealed = ("summary", "caller_number", "correspondent", "subject", "message_id")
+    return (
+        contacts.defer(*sealed)
+        .select_related("counsellor")
+        .prefetch_related("purposes", "languages")
+    )
 
 
 def previous_contacts(contact: Contact, contacts: QuerySet[Contact]) -> list[Contact]:
