@@ -22,10 +22,10 @@ import django
 django.setup()
 
 from allauth.mfa.totp.internal.auth import generate_totp_secret
-from django.core.management import call_command
-from django.db import connection
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
