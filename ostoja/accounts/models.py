@@ -54,6 +54,10 @@ class Organisation(models.Model):
 
 
 class UserManager(BaseUserManager["User"]):
+    def get_queryset(self) -> "models.QuerySet[User]":
+        # Every request asks the signed-in user's role and organisation: one query, not three.
+        return super().get_queryset().select_related("membership__organisation")
+
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         if password is None:
