@@ -93,13 +93,15 @@ deploy-check: deps
 	  OSTOJA_FIELD_KEYS=1:$$($(KEY)) OSTOJA_INDEX_KEY=$$($(KEY)) OSTOJA_AUDIT_KEY=$$($(KEY)) \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
-# Benchmarks (bench/README.md). SQLite in a temporary file unless DATABASE_URL is set.
+# Benchmarks (bench/README.md), with DEBUG off as in production (DEBUG keeps every query
+# and slows templates). SQLite in a temporary file unless DATABASE_URL is set.
 bench-crypto: deps
 	@mkdir -p var
-	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} $(PY) bench/crypto.py
+	OSTOJA_DEBUG=false DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3} \
+	  $(PY) bench/crypto.py
 
 bench-helpline: deps
-	$(PY) bench/helpline.py
+	OSTOJA_DEBUG=false $(PY) bench/helpline.py
 
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev

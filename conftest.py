@@ -10,6 +10,7 @@ from django.test import Client
 from huey.contrib.djhuey import HUEY
 from pytest_django.fixtures import Settings
 
+from ostoja.accounts.policy import SCOPE_FINDERS, Scope, TeamRole, register_scope
 from ostoja.accounts.roles import Role
 from ostoja.audit import guards
 from ostoja.lib.crypto.tests.sample import Sample
@@ -77,3 +78,27 @@ class SignIn:
         persona = self.centre[role]
         sign_in(self.client, persona)
         return persona
+
+
+@pytest.fixture
+def sample(centre: dict[Role, Persona]) -> Iterator[Sample]:
+    """A client record of the centre whose case manager is the centre's, registered with
+    the access policy as ``home.sample`` (what people and cases will be)."""
+    organisation = centre[Role.CASE_MANAGER].user.organisation
+    record = Sample.objects.create(organisation=organisation, name="Klientka")
+
+    def finder(user: Any, code: str) -> Scope | None:
+        found = Sample.objects.filter(code=code).first()
+        if found is None or found.organisation_id is None:
+            return None
+        return Scope(
+            organisation_id=found.organisation_id,
+            target_type="home.sample",
+            target_code=str(found.code),
+            team={centre[Role.CASE_MANAGER].user.pk: TeamRole.CASE_MANAGER},
+            url=f"/?record={found.code}",
+        )
+
+    register_scope("home.sample", finder)
+    yield record
+    SCOPE_FINDERS.pop("home.sample")

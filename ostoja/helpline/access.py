@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ostoja.accounts.models import User
-from ostoja.accounts.roles import Capability
+from ostoja.accounts.roles import CAPABILITIES, Capability, Role
 from ostoja.helpline.models import Attachment, Contact, FollowUp
 
 
@@ -56,3 +56,11 @@ def access_attachment(user: User, code: uuid.UUID) -> Attachment:
         )
     except Attachment.DoesNotExist:
         raise Http404 from None
+
+
+def helpline_staff(user: User) -> QuerySet[User]:
+    """Who a follow-up may be given to: active helpline staff of the user's organisation."""
+    roles = [role for role in Role if Capability.LOG_CONTACTS in CAPABILITIES[role]]
+    return User.objects.filter(
+        is_active=True, membership__organisation=user.organisation, membership__role__in=roles
+    )

@@ -6,9 +6,11 @@ from typing import Any
 
 import pycountry
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.accounts.models import User
 from ostoja.helpline.models import Contact
 
 SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
@@ -109,6 +111,18 @@ class FollowUpForm(forms.Form):
         label=_("What to do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=User.objects.none(),
+        to_field_name="code",
+        required=False,
+        help_text=_("Empty: yourself."),
+    )
+
+    def __init__(self, *args: Any, staff: QuerySet[User] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if staff is not None:
+            self.fields["assignee"].queryset = staff  # type: ignore[attr-defined]
 
 
 class ContactFilterForm(forms.Form):

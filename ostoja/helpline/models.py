@@ -251,3 +251,41 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.content_type
+
+
+class ContactLink(models.Model):
+    """A contact's link to a record it concerns — a person, a case — once known.
+
+    Records are named as the access policy names them (``target_type``, ``target_code``:
+    ``people.person``/``cases.case`` and their codes), so a link is made only to a record
+    whose scope the policy can find and the user may see, and a contact can concern several
+    people (a group of workers) and a case. The apps that own those records register their
+    scopes (``ostoja.accounts.policy.register_scope``) and list a record's contacts with
+    ``selectors.contacts_linked_to``.
+    """
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="links", verbose_name=_("contact")
+    )
+    target_type = models.CharField(_("record type"), max_length=64)
+    target_code = models.CharField(_("record"), max_length=64)
+    created_at = models.DateTimeField(_("linked at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "target_type", "target_code"], name="one_link"
+            )
+        ]
+        indexes = [models.Index(fields=["target_type", "target_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_code}"

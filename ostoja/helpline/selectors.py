@@ -89,3 +89,10 @@ def helpline_panel(contacts: QuerySet[Contact]) -> dict[str, dict[str, dict[str,
         "today": contact_counts(contacts, start_of_day, end),
         "week": contact_counts(contacts, start_of_week, end),
     }
+
+
+def contacts_linked_to(
+    contacts: QuerySet[Contact], target_type: str, target_code: str
+) -> QuerySet[Contact]:
+    """The contacts about one person or case (for its timeline), newest first."""
+    return contacts.filter(links__target_type=target_type, links__target_code=target_code)

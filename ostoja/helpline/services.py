@@ -10,9 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.policy import can_view, find_scope
 from ostoja.audit.trail import record
 from ostoja.helpline.mail import new_message_id, parse_email, reply_subject
-from ostoja.helpline.models import Attachment, Contact, ContactLanguage, ContactPurpose, FollowUp
+from ostoja.helpline.models import (
+    Attachment,
+    Contact,
+    ContactLanguage,
+    ContactLink,
+    ContactPurpose,
+    FollowUp,
+)
 from ostoja.helpline.tasks import send_reply
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
 
@@ -209,3 +217,42 @@ def contact_reply(*, contact: Contact, body: str, acting_user: User) -> Contact:
     record("contact.replied", actor=acting_user, target=contact, data={"reply": str(reply.code)})
     transaction.on_commit(lambda: send_reply(reply.pk))
     return reply
+
+
+@transaction.atomic
+def contact_link(
+    *, contact: Contact, target_type: str, target_code: str, acting_user: User
+) -> ContactLink:
+    """Link a contact to a person or case the user may see (same organisation)."""
+    scope = find_scope(acting_user, target_type, target_code)
+    if (
+        scope is None
+        or scope.organisation_id != contact.organisation_id
+        or not can_view(acting_user, scope)
+    ):
+        raise ValidationError(_("There is no such record, or you cannot see it."))
+    link, created = ContactLink.objects.get_or_create(
+        contact=contact,
+        target_type=target_type,
+        target_code=scope.target_code,
+        defaults={"created_by": acting_user},
+    )
+    if created:
+        record(
+            "contact.linked",
+            actor=acting_user,
+            target=contact,
+            data={"type": target_type, "record": scope.target_code},
+        )
+    return link
+
+
+@transaction.atomic
+def contact_unlink(*, link: ContactLink, acting_user: User) -> None:
+    record(
+        "contact.unlinked",
+        actor=acting_user,
+        target=link.contact,
+        data={"type": link.target_type, "record": link.target_code},
+    )
+    link.delete()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.policy import Scope, can_view, find_scope
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.helpline import selectors, services
@@ -20,6 +21,7 @@ from ostoja.helpline.access import (
     access_contact,
     access_follow_up,
     contacts_visible_to,
+    helpline_staff,
 )
 from ostoja.helpline.forms import (
     CompleteForm,
@@ -28,7 +30,7 @@ from ostoja.helpline.forms import (
     FollowUpForm,
     ReplyForm,
 )
-from ostoja.helpline.models import Contact
+from ostoja.helpline.models import Contact, ContactLink
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors
 from ostoja.lib.http import AuthenticatedHttpRequest
@@ -112,6 +114,18 @@ def _repeat_caller(request: AuthenticatedHttpRequest, contact: Contact) -> dict[
     return {"previous": others[:3], "previous_count": len(others)}
 
 
+def _visible_links(
+    request: AuthenticatedHttpRequest, contact: Contact
+) -> list[tuple[ContactLink, Scope]]:
+    """The records this contact concerns that the user may open, with where they are."""
+    found = []
+    for link in contact.links.all():
+        scope = find_scope(request.user, link.target_type, link.target_code)
+        if scope is not None and can_view(request.user, scope):
+            found.append((link, scope))
+    return found
+
+
 def _screen(
     request: AuthenticatedHttpRequest,
     contact: Contact,
@@ -123,7 +137,8 @@ def _screen(
         "contact": contact,
         "form": form,
         **_repeat_caller(request, contact),
-        "follow_up_form": FollowUpForm(),
+        "links": _visible_links(request, contact),
+        "follow_up_form": FollowUpForm(staff=helpline_staff(request.user)),
         "reply_form": reply_form or ReplyForm(),
         "editable": contact.status == Contact.Status.DRAFT,
     }
@@ -183,13 +198,13 @@ def contact_autosave(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
 @_helpline
 def follow_up_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     contact = access_contact(request.user, code, write=True)
-    form = FollowUpForm(request.POST)
+    form = FollowUpForm(request.POST, staff=helpline_staff(request.user))
     if form.is_valid():
         services.follow_up_add(
             contact=contact,
             task=form.cleaned_data["task"],
             due=form.cleaned_data["due"],
-            assignee=request.user,
+            assignee=form.cleaned_data["assignee"] or request.user,
             acting_user=request.user,
         )
         messages.success(request, _("Follow-up added."))

@@ -1,7 +1,6 @@
 """The access policy, rule by rule, and break-the-glass end to end."""
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from ostoja.accounts.policy import (
     can_view_field,
     find_scope,
     may_break_glass,
-    register_scope,
     within_reach,
 )
 from ostoja.accounts.roles import Role
@@ -103,29 +101,6 @@ def test_health_legal_and_perpetrators_are_for_the_inner_team(
     )
     assert not can_view_field(centre[Role.COORDINATOR].user, restricted, FieldClass.HEALTH)
     assert can_view_field(centre[Role.COORDINATOR].user, restricted, FieldClass.IDENTITY)
-
-
-@pytest.fixture
-def sample(centre: dict[Role, Persona]) -> Iterator[Sample]:
-    """A record of the centre with a case manager, findable by break-the-glass."""
-    organisation = centre[Role.CASE_MANAGER].user.organisation
-    record = Sample.objects.create(organisation=organisation, name="Klientka")
-
-    def finder(user: Any, code: str) -> Scope | None:
-        found = Sample.objects.filter(code=code).first()
-        if found is None or found.organisation_id is None:
-            return None
-        return Scope(
-            organisation_id=found.organisation_id,
-            target_type="home.sample",
-            target_code=str(found.code),
-            team={centre[Role.CASE_MANAGER].user.pk: TeamRole.CASE_MANAGER},
-            url=f"/?record={found.code}",
-        )
-
-    register_scope("home.sample", finder)
-    yield record
-    SCOPE_FINDERS.pop("home.sample")
 
 
 def test_break_the_glass_opens_for_a_while_and_tells_the_right_people(

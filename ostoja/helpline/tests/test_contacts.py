@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,8 @@ from django.utils import timezone
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.helpline import selectors, services
-from ostoja.helpline.models import Contact, FollowUp
+from ostoja.helpline.models import Contact, ContactLink, FollowUp
+from ostoja.lib.crypto.tests.sample import Sample
 from ostoja.test import Persona, assert_access, sign_in, text
 
 pytestmark = pytest.mark.django_db
@@ -270,6 +272,23 @@ def test_follow_ups_are_added_listed_and_done(client: Client, centre: dict[Role,
     )
     follow_up = FollowUp.objects.get()
     assert follow_up.assignee == counsellor.user and follow_up.task == "Oddzwonić po 18:00"
+    # Given to a colleague of the helpline; never to someone outside it.
+    manager = centre[Role.CASE_MANAGER].user
+    client.post(
+        f"/helpline/{contact.code}/follow-ups/",
+        {"task": "Sprawdzić", "due": "2026-12-02", "assignee": str(manager.code)},
+    )
+    assert FollowUp.objects.get(due="2026-12-02").assignee == manager
+    analyst = centre[Role.ANALYST].user
+    refused = client.post(
+        f"/helpline/{contact.code}/follow-ups/",
+        {"task": "X", "due": "2026-12-03", "assignee": str(analyst.code)},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Select a valid choice" in text(refused)
+    assert not FollowUp.objects.filter(due="2026-12-03").exists()
+    FollowUp.objects.filter(due="2026-12-02").delete()
     assert "Oddzwonić" not in str(AuditEntry.objects.values_list("data", flat=True))
     listing = text(client.get("/helpline/"))
     assert "2026-12-01" in listing
@@ -340,3 +359,55 @@ def test_the_counsellors_dashboard_counts_today_and_this_week(
     numbers = re.findall(r'fs-3 fw-semibold">(\d+)<', panel)
     assert numbers == ["1", "3"]  # Saturday: one today, three this week
     assert "duty line: 1" in panel
+
+
+def test_a_contact_is_linked_to_records_the_counsellor_may_see(
+    client: Client,
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    sample: Sample,
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    contact = services.contact_start(organisation=manager.organisation, acting_user=manager)
+    link = services.contact_link(
+        contact=contact,
+        target_type="home.sample",
+        target_code=str(sample.code),
+        acting_user=manager,
+    )
+    again = services.contact_link(
+        contact=contact,
+        target_type="home.sample",
+        target_code=str(sample.code),
+        acting_user=manager,
+    )
+    assert again == link and ContactLink.objects.count() == 1
+    assert AuditEntry.objects.filter(action="contact.linked").count() == 1
+    linked = selectors.contacts_linked_to(Contact.objects.all(), "home.sample", str(sample.code))
+    assert list(linked) == [contact]
+    sign_in(client, centre[Role.CASE_MANAGER])
+    assert f"/?record={sample.code}" in text(client.get(f"/helpline/{contact.code}/"))
+    # The counsellor is not on the record's team: the link is not shown to them …
+    other = Client()
+    sign_in(other, centre[Role.COUNSELLOR])
+    assert f"/?record={sample.code}" not in text(other.get(f"/helpline/{contact.code}/"))
+    # … nor may they link to it, nor may anyone link to a record that does not exist.
+    counsellor = centre[Role.COUNSELLOR].user
+    with pytest.raises(ValidationError):
+        services.contact_link(
+            contact=contact,
+            target_type="home.sample",
+            target_code=str(sample.code),
+            acting_user=counsellor,
+        )
+    with pytest.raises(ValidationError):
+        services.contact_link(
+            contact=contact,
+            target_type="home.sample",
+            target_code="00000000-0000-4000-8000-000000000000",
+            acting_user=manager,
+        )
+    services.contact_unlink(link=link, acting_user=manager)
+    assert not ContactLink.objects.exists()
+    assert AuditEntry.objects.filter(action="contact.unlinked").exists()
