@@ -111,7 +111,7 @@ def main() -> None:
         request.COOKIES[settings.SESSION_COOKIE_NAME] = session_cookie
         handler.get_response(request)
     lists = []
-    for n in range(140):
+    for n in range(350):
         request = factory.get("/helpline/", queries[n % len(queries)])
         request.COOKIES[settings.SESSION_COOKIE_NAME] = session_cookie
         began = time.perf_counter()

@@ -7,7 +7,7 @@ import random
 from zoneinfo import ZoneInfo
 
 from ostoja.accounts.models import Organisation, User
-from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose
+from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, purpose_bit
 
 C = Contact
 SHAPE = [  # (how many, caller types, purposes, urgency weights)
@@ -120,6 +120,7 @@ def build(
             first = reasons[0] if len(reasons) <= 2 else rng.choice(reasons)
             chosen = {first} | ({rng.choice(reasons)} if rng.random() < 0.2 else set())
             purposes.append(chosen)
+            contact.purpose_flags = sum(purpose_bit(p) for p in chosen)
             languages.append({rng.choice(LANGUAGES)})
     Contact.objects.bulk_create(contacts, batch_size=1000)
     ContactPurpose.objects.bulk_create(

@@ -4,10 +4,10 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose
+from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, purpose_bit
 from ostoja.lib.crypto.fields import blind_lookup
 
 
@@ -26,7 +26,10 @@ def filter_contacts(
         if filters.get(name):
             contacts = contacts.filter(**{name: filters[name]})
     if filters.get("purpose"):
-        contacts = contacts.filter(purposes__purpose=filters["purpose"])
+        bit = purpose_bit(filters["purpose"])
+        contacts = contacts.annotate(purpose_hit=F("purpose_flags").bitand(bit)).filter(
+            purpose_hit__gt=0
+        )
     if filters.get("language"):
         contacts = contacts.filter(languages__language=filters["language"])
     if filters.get("mine"):

@@ -20,6 +20,7 @@ from ostoja.helpline.models import (
     ContactLink,
     ContactPurpose,
     FollowUp,
+    purpose_bit,
 )
 from ostoja.helpline.tasks import send_reply
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
@@ -92,6 +93,7 @@ def contact_save(
     if contact.ended_at and contact.ended_at < contact.started_at:
         raise ValidationError({"ended_at": _("The end is before the start.")})
     if "purposes" in data and _replace(contact, ContactPurpose, "purpose", data["purposes"]):
+        contact.purpose_flags = sum(purpose_bit(p) for p in set(data["purposes"]))
         changed.append("purposes")
     if "languages" in data and _replace(contact, ContactLanguage, "language", data["languages"]):
         changed.append("languages")
