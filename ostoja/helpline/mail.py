@@ -1,6 +1,7 @@
 """E-mail in and out of the helpline: parsing what IMAP brings, and the threading headers
 of replies. Uses only the standard library's ``email`` and ``imaplib``."""
 
+import contextlib
 import email
 import email.policy
 import email.utils
@@ -8,6 +9,7 @@ import hashlib
 import html
 import imaplib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -78,32 +80,28 @@ def new_message_id() -> str:
     return email.utils.make_msgid(domain=domain)
 
 
-def fetch_unseen() -> list[tuple[bytes, bytes]]:
-    """(IMAP id, raw message) of every unseen message in the configured folder."""
-    if settings.IMAP_TLS:
-        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-            settings.IMAP_HOST, settings.IMAP_PORT, timeout=60
-        )
-    else:
-        client = imaplib.IMAP4(settings.IMAP_HOST, settings.IMAP_PORT, timeout=60)
-    with client:
-        client.login(settings.IMAP_USER, settings.IMAP_PASSWORD)
-        client.select(settings.IMAP_FOLDER)
-        _status, found = client.search(None, "UNSEEN")
-        messages = []
-        for number in found[0].split():
-            _status, data = client.fetch(number, "(BODY.PEEK[])")
-            part = data[0]
-            if isinstance(part, tuple):
-                messages.append((number, part[1]))
-        return messages
-
-
-def mark_seen(numbers: list[bytes]) -> None:
-    if not numbers:
-        return
+@contextlib.contextmanager
+def mailbox() -> Iterator[imaplib.IMAP4]:
+    """The helpline's mailbox, signed in, with the configured folder selected."""
     client_class = imaplib.IMAP4_SSL if settings.IMAP_TLS else imaplib.IMAP4
     with client_class(settings.IMAP_HOST, settings.IMAP_PORT, timeout=60) as client:
         client.login(settings.IMAP_USER, settings.IMAP_PASSWORD)
         client.select(settings.IMAP_FOLDER)
+        yield client
+
+
+def fetch_unseen(client: imaplib.IMAP4) -> list[tuple[bytes, bytes]]:
+    """(IMAP id, raw message) of every unseen message, left unseen for now."""
+    _status, found = client.search(None, "UNSEEN")
+    messages = []
+    for number in found[0].split():
+        _status, data = client.fetch(number, "(BODY.PEEK[])")
+        part = data[0]
+        if isinstance(part, tuple):
+            messages.append((number, part[1]))
+    return messages
+
+
+def mark_seen(client: imaplib.IMAP4, numbers: list[bytes]) -> None:
+    if numbers:
         client.store(b",".join(numbers).decode(), "+FLAGS", "\\Seen")

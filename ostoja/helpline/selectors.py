@@ -1,7 +1,6 @@
 """Read-only questions about contacts: lists, repeat callers and statistics."""
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
@@ -63,9 +62,7 @@ def contact_counts(
     )
     counts: dict[str, dict[str, int]] = {"total": {"all": period.count()}}
     for name in ("channel", "caller_type", "line"):
-        counts[name] = dict(
-            Counter({row[name]: row["n"] for row in period.values(name).annotate(n=Count("id"))})
-        )
+        counts[name] = {row[name]: row["n"] for row in period.values(name).annotate(n=Count("id"))}
     counts["purpose"] = {
         row["purpose"]: row["n"]
         for row in ContactPurpose.objects.filter(contact__in=period)

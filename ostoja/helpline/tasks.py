@@ -23,14 +23,15 @@ def fetch_mail() -> int:
         return 0
     organisation = Organisation.objects.get(short_code=settings.IMAP_ORGANISATION)
     done = []
-    for number, raw in mail.fetch_unseen():
-        try:
-            contact_receive_email(organisation=organisation, raw=raw)
-        except Exception:  # one bad message must not stop the others; it stays unseen
-            logger.exception("helpline mail intake failed for message %s", number.decode())
-            continue
-        done.append(number)
-    mail.mark_seen(done)
+    with mail.mailbox() as client:  # one connection: fetch, store, then mark seen
+        for number, raw in mail.fetch_unseen(client):
+            try:
+                contact_receive_email(organisation=organisation, raw=raw)
+            except Exception:  # one bad message must not stop the others; it stays unseen
+                logger.exception("helpline mail intake failed for message %s", number.decode())
+                continue
+            done.append(number)
+        mail.mark_seen(client, done)
     return len(done)
 
 
