@@ -42,11 +42,15 @@ $(VENV)/.stamp-dev: requirements-dev.lock $(VENV)/.stamp-runtime
 deps: $(VENV)/.stamp-runtime
 deps-dev: $(VENV)/.stamp-dev
 
-# Debian packages the tests need: gettext (makemessages) and chromium (browser tests).
+# Debian packages the tests need: gettext (makemessages), chromium (browser tests), and
+# Pango, HarfBuzz-subset and DejaVu fonts for WeasyPrint's PDFs.
 # Installed when missing and we may (root); otherwise say what is missing.
 system-deps:
 	@missing=""; command -v xgettext >/dev/null || missing="$$missing gettext"; \
 	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	  ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpangoft2-1.0-0"; \
+	  ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	  test -d /usr/share/fonts/truetype/dejavu || missing="$$missing fonts-dejavu-core"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -103,10 +107,21 @@ bench-crypto: deps
 bench-helpline: deps
 	OSTOJA_DEBUG=false $(PY) bench/helpline.py
 
+# The person matcher (bench/README.md): B1/B3 against splink, and B6 on PostgreSQL.
+.PHONY: bench-matching bench-people
+bench-matching: deps
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
+	OSTOJA_DEBUG=false $(PY) bench/matching.py
+
+bench-people: deps
+	OSTOJA_DEBUG=false DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ostoja_bench} \
+	  $(PY) bench/people.py
+
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -q -o requirements.lock
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 --generate-hashes -q -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.12 --generate-hashes -q -o requirements-bench.lock
 
 clean:
 	rm -rf $(VENV) var staticfiles

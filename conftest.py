@@ -1,5 +1,6 @@
 """pytest fixtures shared by every app: the personas of ``ostoja.test`` and a test queue."""
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,11 @@ from pytest_django.fixtures import Settings
 from ostoja.accounts.policy import SCOPE_FINDERS, Scope, TeamRole, register_scope
 from ostoja.accounts.roles import Role
 from ostoja.audit import guards
+from ostoja.cases.models import Case
+from ostoja.cases.services import case_open, team_set
 from ostoja.lib.crypto.tests.sample import Sample
+from ostoja.people.models import Person
+from ostoja.people.services import person_create
 from ostoja.test import Persona, make_organisation, make_user, sign_in
 
 
@@ -102,3 +107,45 @@ def sample(centre: dict[Role, Persona]) -> Iterator[Sample]:
     register_scope("home.sample", finder)
     yield record
     SCOPE_FINDERS.pop("home.sample")
+
+
+@pytest.fixture
+def client_person(centre: dict[Role, Persona]) -> Person:
+    """A client registered by the centre's case manager (in Cyrillic, with a Latin form)."""
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    return person_create(
+        organisation=manager.organisation,
+        data={
+            "name": "Олена Шевченко",
+            "name_latin": "Olena Shevchenko",
+            "birth_date": dt.date(1994, 5, 1),
+            "citizenships": ["UA"],
+            "phone": "+48 600 100 200",
+            "code_word": "słonecznik",
+            "phone_controlled": True,
+        },
+        acting_user=manager,
+    )
+
+
+@pytest.fixture
+def case(centre: dict[Role, Persona], client_person: Person) -> Case:
+    """An open case of ``client_person``, managed by the centre's case manager, with the
+    centre's specialist on its team."""
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    opened = case_open(
+        organisation=manager.organisation,
+        clients=[client_person],
+        manager=manager,
+        data={"summary": "Praca w szklarni, paszport zabrany."},
+        acting_user=manager,
+    )
+    team_set(
+        case=opened,
+        user=centre[Role.SPECIALIST].user,
+        role=TeamRole.SPECIALIST,
+        acting_user=manager,
+    )
+    return opened

@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "ostoja.accounts",
     "ostoja.audit",
     "ostoja.helpline",
+    "ostoja.people",
+    "ostoja.cases",
     "ostoja.home",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin
@@ -398,5 +400,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("OSTOJA_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "huey": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

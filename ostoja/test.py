@@ -95,6 +95,7 @@ def staff_paths() -> list[str]:
         "code": "00000000-0000-4000-8000-000000000000",
         "action": "end-sessions",
         "target_type": "accounts.user",
+        "section": "note",
     }
     paths: list[str] = []
 

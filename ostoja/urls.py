@@ -13,6 +13,8 @@ urlpatterns = [
     path("users/", include("ostoja.accounts.urls")),
     path("audit/", include("ostoja.audit.urls")),
     path("helpline/", include("ostoja.helpline.urls")),
+    path("people/", include("ostoja.people.urls")),
+    path("cases/", include("ostoja.cases.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,

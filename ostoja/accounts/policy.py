@@ -19,8 +19,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,25 @@ def can_view(user: User, scope: Scope, at: dt.datetime | None = None) -> bool:
         return True
     # Out of reach: only with a running break-the-glass grant.
     return may_break_glass(user, scope) and has_grant(user, scope, at)
+
+
+class OutOfReach(PermissionDenied):
+    """A record of one's organisation that one may open only by breaking the glass: the
+    403 page offers it (``ostoja.home.views.error_view``)."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__()
+        self.scope = scope
+
+
+def require_view(user: User, scope: Scope) -> None:
+    """Raise ``OutOfReach`` (403, with the offer) or ``Http404`` unless ``user`` may open
+    the record: out of reach looks like missing to anyone who could not break the glass."""
+    if can_view(user, scope):
+        return
+    if may_break_glass(user, scope):
+        raise OutOfReach(scope)
+    raise Http404
 
 
 def can_view_field(user: User, scope: Scope, field_class: FieldClass) -> bool:

@@ -1,52 +1,16 @@
 """Forms of the helpline: validation only."""
 
-import functools
-import gettext
 from typing import Any
 
-import pycountry
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
 from ostoja.helpline.models import Contact
+from ostoja.lib.iso import common_language_choices, language_choices
 
 SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
-
-
-# The languages the centre hears most (DOMAIN.md §6), first in every list.
-COMMON_LANGUAGES = ["pol", "ukr", "rus", "eng", "vie", "ron", "bul", "deu", "fra", "spa", "tgl"]
-
-
-@functools.lru_cache(maxsize=8)
-def _language_names(locale: str) -> dict[str, str]:
-    translation = gettext.translation(
-        "iso639-3", pycountry.LOCALES_DIR, languages=[locale], fallback=True
-    )
-    return {
-        lang.alpha_3: translation.gettext(lang.name)
-        for lang in pycountry.languages
-        if getattr(lang, "alpha_2", None) and getattr(lang, "type", "") == "L"
-    }
-
-
-def common_language_choices() -> list[tuple[str, str]]:
-    """The languages the centre hears most (DOMAIN.md §6), named in the user's language."""
-    named = _language_names(get_language() or "pl")
-    return [(code, named[code]) for code in COMMON_LANGUAGES if code in named]
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """Living languages with an ISO 639-1 code (ISO 639-3 codes stored), named in the
-    user's language (pycountry's translations); the centre's usual ones first."""
-    named = _language_names(get_language() or "pl")
-    rest = sorted(
-        ((c, n) for c, n in named.items() if c not in COMMON_LANGUAGES),
-        key=lambda pair: pair[1].casefold(),
-    )
-    return common_language_choices() + rest
 
 
 class ContactForm(forms.Form):

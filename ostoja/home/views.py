@@ -4,11 +4,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from ostoja.accounts.policy import OutOfReach
 from ostoja.accounts.roles import Capability, Role
+from ostoja.cases.access import cases_visible_to
+from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel
 from ostoja.lib.http import AuthenticatedHttpRequest
@@ -22,6 +26,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.can(Capability.LOG_CONTACTS):
         panel = helpline_panel(contacts_visible_to(request.user))
         context["helpline_pairs"] = [(_("Today"), panel["today"]), (_("This week"), panel["week"])]
+    if request.user.can(Capability.WORK_CASES):
+        context["cases"] = case_manager_panel(request.user)
+    if request.user.can(Capability.SEE_ALL_CASES):
+        context["all_cases"] = coordinator_panel(cases_visible_to(request.user))
     return render(request, template, context)
 
 
@@ -78,9 +86,13 @@ def error_view(status: int):  # type: ignore[no-untyped-def]
     @login_not_required
     def view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
         title, message = _ERRORS[status]
-        return render(
-            request, "home/error.html", {"title": title, "message": message}, status=status
-        )
+        context: dict[str, object] = {"title": title, "message": message}
+        if isinstance(exception, OutOfReach):  # the record exists: offer break-the-glass
+            scope = exception.scope
+            context["break_glass"] = reverse(
+                "break_glass", args=[scope.target_type, scope.target_code]
+            )
+        return render(request, "home/error.html", context, status=status)
 
     return view
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def add_errors(form: forms.Form, error: ValidationError) -> None:
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's ``ValidationError`` on ``form``: per field where the error names
     fields the form has, otherwise above the form."""
     if hasattr(error, "error_dict"):

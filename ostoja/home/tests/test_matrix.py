@@ -15,6 +15,8 @@ from ostoja.test import Persona, assert_access
 
 pytestmark = pytest.mark.django_db
 EVERY_ROLE = set(Role)
+_CASES = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+_PEOPLE = {Role.COUNSELLOR, *_CASES}
 
 # route name (or path, for unnamed routes) -> who may use it; None: public or covered below.
 MATRIX: dict[str, set[Role] | None] = {
@@ -39,6 +41,35 @@ MATRIX: dict[str, set[Role] | None] = {
     "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:contact_reply": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:attachment_download": None,  # helpline/tests/test_correspondence.py
+    # People (people/tests/test_people.py runs assert_access on each record view).
+    "people:person_list": _PEOPLE,
+    "people:person_new": _PEOPLE,
+    "people:person_matches": _PEOPLE,
+    "people:person_detail": None,
+    "people:person_edit": None,
+    "people:person_merge": None,
+    "people:relation_add": None,
+    "people:relation_remove": None,
+    # Cases (cases/tests/test_cases.py runs assert_access on each record view).
+    "cases:case_list": _CASES,
+    "cases:my_tasks": _CASES,
+    "cases:case_new": None,
+    "cases:case_detail": None,
+    "cases:case_edit": None,
+    "cases:case_status": None,
+    "cases:team_set": None,
+    "cases:team_remove": None,
+    "cases:client_add": None,
+    "cases:record_add": None,
+    "cases:document_add": None,
+    "cases:case_timeline": None,
+    "cases:case_summary": None,
+    "cases:action_add": None,
+    "cases:goal_status": None,
+    "cases:action_status": None,
+    "cases:consent_withdraw": None,
+    "cases:deadline_met": None,
+    "cases:document_download": None,
 }
 
 
@@ -96,6 +127,13 @@ def test_every_role_gets_exactly_its_pages(
         "helpline:follow_up_add": ("post", f"/helpline/{contact.code}/follow-ups/", 404),
         "helpline:follow_up_done": ("post", f"/helpline/follow-ups/{follow_up.code}/done/", 404),
         "helpline:contact_reply": ("post", f"/helpline/{contact.code}/reply/", 404),
+    }
+    paths |= {
+        "people:person_list": ("get", "/people/", None),
+        "people:person_new": ("get", "/people/new/", None),
+        "people:person_matches": ("post", "/people/matches/", None),
+        "cases:case_list": ("get", "/cases/", None),
+        "cases:my_tasks": ("get", "/cases/tasks/", None),
     }
     assert set(paths) == {name for name, roles in MATRIX.items() if roles}
     for name, (method, path, outsider) in paths.items():

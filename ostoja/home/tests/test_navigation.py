@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 # What each role's top bar holds — written out, not derived, so a policy change shows here.
 EXPECTED = {role: ["Dashboard"] for role in Role} | {
     Role.COUNSELLOR: ["Dashboard", "Helpline"],
-    Role.CASE_MANAGER: ["Dashboard", "Helpline"],
-    Role.COORDINATOR: ["Dashboard", "Helpline"],
+    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People"],
+    Role.SPECIALIST: ["Dashboard", "Cases", "People"],
+    Role.COORDINATOR: ["Dashboard", "Helpline", "Cases", "People"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail"],
 }

@@ -22,6 +22,7 @@ from django import forms
 from django.core import checks
 from django.db import models
 from django.db.models import Model
+from django.utils.text import capfirst
 
 from ostoja.lib.crypto.aead import Place, key_id_of, open_sealed, seal
 from ostoja.lib.crypto.blind import NORMALISERS, blind_index
@@ -76,6 +77,20 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
         raise NotImplementedError
 
     # --- sealing ------------------------------------------------------------------------------
+    def to_python(self, value: Any) -> Any:
+        """Model validation (``full_clean``) sees the plaintext, not base64 bytes."""
+        return value
+
+    def form_defaults(self, kwargs: dict[str, Any], **base: Any) -> dict[str, Any]:
+        """A form field's arguments as Django's own fields give them (required, label,
+        help text), then the subclass's ``base``, then the caller's ``kwargs``."""
+        defaults: dict[str, Any] = {
+            "required": not self.blank,
+            "label": capfirst(self.verbose_name),
+            "help_text": self.help_text,
+        }
+        return defaults | base | kwargs
+
     def _place(self, instance: Model) -> Place:
         row = getattr(instance, ROW_FIELD)
         return {"table": instance._meta.db_table, "column": str(self.column), "row": str(row)}
@@ -166,7 +181,7 @@ class EncryptedTextField(EncryptedField):
         return data.decode("utf-8")
 
     def formfield(self, **kwargs: Any) -> forms.Field:
-        return forms.CharField(widget=forms.Textarea, required=not self.blank, **kwargs)
+        return forms.CharField(**self.form_defaults(kwargs, widget=forms.Textarea))
 
 
 class EncryptedCharField(EncryptedTextField):
@@ -182,7 +197,7 @@ class EncryptedCharField(EncryptedTextField):
         return name, path, args, kwargs
 
     def formfield(self, **kwargs: Any) -> forms.Field:
-        return forms.CharField(max_length=self.text_max_length, required=not self.blank, **kwargs)
+        return forms.CharField(**self.form_defaults(kwargs, max_length=self.text_max_length))
 
 
 class EncryptedJSONField(EncryptedField):
@@ -197,7 +212,7 @@ class EncryptedJSONField(EncryptedField):
         return json.loads(data)
 
     def formfield(self, **kwargs: Any) -> forms.Field:
-        return forms.JSONField(required=not self.blank, **kwargs)
+        return forms.JSONField(**self.form_defaults(kwargs))
 
 
 class EncryptedDateField(EncryptedField):
@@ -214,7 +229,7 @@ class EncryptedDateField(EncryptedField):
         return dt.date.fromisoformat(data.decode("ascii"))
 
     def formfield(self, **kwargs: Any) -> forms.Field:
-        return forms.DateField(required=not self.blank, **kwargs)
+        return forms.DateField(**self.form_defaults(kwargs))
 
 
 class BlindIndexField(models.IntegerField):  # type: ignore[type-arg]

@@ -20,6 +20,8 @@ from django.utils import timezone
 from ostoja.accounts.mfa import totp_enrol, totp_now
 from ostoja.accounts.models import Membership, Organisation, User
 from ostoja.accounts.roles import Capability, Role
+from ostoja.cases import demo as cases_demo
+from ostoja.cases.models import Case
 from ostoja.helpline import demo as helpline_demo
 from ostoja.helpline.models import Contact
 
@@ -68,6 +70,10 @@ class Command(BaseCommand):
                 helpline = [u for u in users if u.can(Capability.LOG_CONTACTS)]
                 made = helpline_demo.build(organisation, helpline, today=timezone.localdate())
                 self.stdout.write(f"Demo helpline contacts: {made} over the last year.")
+            if not Case.objects.filter(organisation=organisation).exists():
+                staff = {Role(u.role): u for u in users if u.role}
+                made = cases_demo.build(organisation, staff, today=timezone.localdate())
+                self.stdout.write(f"Demo cases: {made}, at every stage.")
         self._print(users)
 
     def _organisation(self) -> Organisation:

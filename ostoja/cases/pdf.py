@@ -1,0 +1,60 @@
+"""The case summary for a referral, as a PDF (WeasyPrint, from our own template).
+
+It carries one client's data, and of it only the parts the client's consent names (the
+consent's ``shares``) and the user may read (health and legal details by field class).
+WeasyPrint fetches nothing: every URL the template might contain is refused, so a PDF
+never makes a request to anyone (no third party, ever)."""
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ostoja.accounts.models import User
+from ostoja.accounts.policy import FieldClass, Scope, can_view_field
+from ostoja.cases.models import Case, Consent
+from ostoja.cases.vocabulary import FORMS, SHARES
+
+
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise ValueError(f"the case summary fetches nothing ({url})")
+
+
+def summary_context(*, case: Case, consent: Consent, user: User, scope: Scope) -> dict[str, Any]:
+    """What the summary shows: the parts named by the consent, readable by the user."""
+    client = consent.client
+    shares = set(consent.shares)
+    if not can_view_field(user, scope, FieldClass.HEALTH):
+        shares.discard("health")
+    if not can_view_field(user, scope, FieldClass.LEGAL):
+        shares.discard("legal")
+    services = [
+        s
+        for s in case.services.filter(client=client)
+        if ("health" in shares if s.field_class == FieldClass.HEALTH else True)
+        and ("legal" in shares if s.field_class == FieldClass.LEGAL else True)
+    ]
+    return {
+        "case": case,
+        "client": client,
+        "consent": consent,
+        "shares": shares,
+        "share_labels": [SHARES[k] for k in SHARES if k in shares],
+        "forms": [FORMS[k].label for k in case.forms if k in FORMS],
+        "goals": case.goals.filter(client__in=[client, None]).prefetch_related("actions"),
+        "services": services,
+        "decisions": case.decisions.filter(client=client),
+        "deadlines": case.deadlines.filter(client__in=[client, None]),
+        "generated_at": timezone.localtime(),
+        "author": user,
+    }
+
+
+def case_summary(*, case: Case, consent: Consent, user: User, scope: Scope) -> bytes:
+    # Imported here: WeasyPrint loads Pango when imported, and only this needs it.
+    from weasyprint import HTML
+
+    context = summary_context(case=case, consent=consent, user=user, scope=scope)
+    html = render_to_string("cases/summary_pdf.html", context)
+    document: bytes = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return document

@@ -1,0 +1,218 @@
+"""Read-only views of cases: the timeline, the case manager's and coordinator's panels."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.accounts.models import User
+from ostoja.accounts.policy import FieldClass, Scope, TeamRole, can_view_field
+from ostoja.audit.models import AuditEntry
+from ostoja.cases.access import TARGET
+from ostoja.cases.models import Action, Case, Deadline
+from ostoja.helpline.models import Contact, ContactLink
+from ostoja.people.access import TARGET as PERSON
+
+KINDS: dict[str, Promise] = {
+    "note": _("Notes"),
+    "contact": _("Contacts"),
+    "service": _("Services"),
+    "decision": _("Decisions"),
+    "consent": _("Consents"),
+    "deadline": _("Deadlines"),
+    "risk": _("Risk"),
+    "document": _("Documents"),
+    "plan": _("Plan"),
+    "status": _("Status and team"),
+}
+
+# Audit actions that are events of the case's life (the rest have records of their own).
+_LIFE = {
+    "case.opened": _("Case opened"),
+    "case.status_changed": _("Status changed"),
+    "case.team_changed": _("Team changed"),
+    "case.client_added": _("Client added"),
+    "case.updated": _("Details changed"),
+}
+
+
+@dataclass
+class Entry:
+    at: dt.datetime
+    kind: str
+    title: Any
+    text: str = ""
+    by: User | None = None
+    url: str = ""
+
+
+def _day(value: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
+
+
+def timeline(
+    case: Case, user: User, scope: Scope, contacts: QuerySet[Contact], kinds: set[str]
+) -> list[Entry]:
+    """Every note, contact, service, decision, consent, deadline, risk assessment, document,
+    plan step and status change of the case, newest first. Details the user may not read
+    (health, legal) are named, not shown."""
+    show = kinds or set(KINDS)
+    entries: list[Entry] = []
+    health = can_view_field(user, scope, FieldClass.HEALTH)
+    legal = can_view_field(user, scope, FieldClass.LEGAL)
+    if "note" in show:
+        for note in case.notes.select_related("created_by"):
+            entries.append(Entry(note.at, "note", _("Note"), note.text, note.created_by))
+    if "service" in show:
+        for service in case.services.select_related("created_by"):
+            readable = {FieldClass.HEALTH: health, FieldClass.LEGAL: legal}.get(
+                service.field_class, True
+            )
+            text = service.details if readable else str(_("(details for the inner team)"))
+            entries.append(
+                Entry(
+                    _day(service.delivered_on),
+                    "service",
+                    service.get_kind_display(),
+                    text,
+                    service.created_by,
+                )
+            )
+    if "decision" in show:
+        for decision in case.decisions.select_related("created_by"):
+            title = f"{decision.get_kind_display()}: {decision.get_choice_display()}"
+            entries.append(
+                Entry(
+                    _day(decision.decided_on),
+                    "decision",
+                    title,
+                    decision.notes,
+                    decision.created_by,
+                )
+            )
+    if "consent" in show:
+        for consent in case.consents.select_related("created_by"):
+            entries.append(
+                Entry(
+                    _day(consent.given_on),
+                    "consent",
+                    consent.get_scope_display(),
+                    consent.recipient,
+                    consent.created_by,
+                )
+            )
+            if consent.withdrawn_on:
+                title = f"{consent.get_scope_display()}: {_('withdrawn')}"
+                entries.append(Entry(_day(consent.withdrawn_on), "consent", title))
+    if "deadline" in show:
+        for deadline in case.deadlines.select_related("created_by"):
+            title = f"{deadline.get_kind_display()} — {deadline.due:%Y-%m-%d}"
+            entries.append(
+                Entry(
+                    _day(deadline.starts_on or deadline.due),
+                    "deadline",
+                    title,
+                    deadline.note if legal else "",
+                    deadline.created_by,
+                )
+            )
+    if "risk" in show:
+        for risk in case.risks.select_related("created_by"):
+            entries.append(
+                Entry(
+                    _day(risk.assessed_on),
+                    "risk",
+                    f"{_('Risk')}: {risk.get_level_display()}",
+                    risk.safety_plan,
+                    risk.created_by,
+                )
+            )
+    if "document" in show:
+        for document in case.documents.select_related("created_by"):
+            entries.append(
+                Entry(document.uploaded_at, "document", document.title, "", document.created_by)
+            )
+    if "plan" in show:
+        for action in Action.objects.filter(goal__case=case).select_related("goal", "owner"):
+            entries.append(
+                Entry(
+                    action.created_at,
+                    "plan",
+                    action.goal.get_domain_display(),
+                    action.text,
+                    action.owner,
+                )
+            )
+    if "contact" in show:
+        codes = [str(c) for c in case.clients.values_list("person__code", flat=True)]
+        links = Q(target_type=TARGET, target_code=str(case.code))
+        links |= Q(target_type=PERSON, target_code__in=codes)
+        linked = ContactLink.objects.filter(links).values("contact_id")
+        for contact in contacts.filter(pk__in=linked).select_related("counsellor"):
+            title = f"{contact.get_channel_display()} ({contact.get_line_display()})"
+            entries.append(Entry(contact.started_at, "contact", title, "", contact.counsellor))
+    if "status" in show:
+        life = AuditEntry.objects.filter(
+            target_type=TARGET, target_code=str(case.code), action__in=list(_LIFE)
+        ).select_related("actor")
+        for audit in life:
+            text = ""
+            if audit.action == "case.status_changed":
+                text = str(Case.Status(audit.data.get("to")).label)
+            entries.append(Entry(audit.at, "status", _LIFE[audit.action], text, audit.actor))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def my_cases(user: User) -> QuerySet[Case]:
+    return Case.objects.filter(team__user=user).exclude(status=Case.Status.CLOSED)
+
+
+def my_actions(user: User) -> QuerySet[Action]:
+    return Action.objects.filter(
+        owner=user, status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS]
+    ).select_related("goal__case")
+
+
+def upcoming_deadlines(cases: QuerySet[Case], days: int = 30) -> QuerySet[Deadline]:
+    until = timezone.localdate() + dt.timedelta(days=days)
+    return Deadline.objects.filter(
+        case__in=cases, met_at__isnull=True, due__lte=until
+    ).select_related("case")
+
+
+def case_manager_panel(user: User) -> dict[str, Any]:
+    """Caseload, deadlines in the next 30 days (and missed), overdue actions."""
+    today = timezone.localdate()
+    actions = my_actions(user)
+    return {
+        "caseload": my_cases(user).count(),
+        "deadlines": list(upcoming_deadlines(my_cases(user))[:10]),
+        "overdue": list(actions.filter(due__lt=today)[:10]),
+        "this_week": list(actions.filter(due__gte=today, due__lte=today + dt.timedelta(7))[:10]),
+        "today": today,
+    }
+
+
+def coordinator_panel(cases: QuerySet[Case]) -> dict[str, Any]:
+    """Open cases by status and by case manager; missed deadlines."""
+    open_cases = cases.exclude(status=Case.Status.CLOSED)
+    by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")))
+    managers = (
+        open_cases.filter(team__role=TeamRole.CASE_MANAGER)
+        .values("team__user__full_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    missed = Deadline.objects.filter(
+        case__in=open_cases, met_at__isnull=True, due__lt=timezone.localdate()
+    ).select_related("case")
+    return {
+        "by_status": [(Case.Status(s).label, by_status.get(s, 0)) for s in by_status],
+        "managers": list(managers),
+        "missed": list(missed[:10]),
+    }

@@ -1,0 +1,577 @@
+"""Cases through their pages and services: numbering, every section of the case manager's
+work, bad input, field-level rules, break-the-glass, reminders, timeline, documents and the
+referral summary — with the access and audit rules."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
+from django.test import Client
+
+from ostoja.accounts.models import AccessGrant
+from ostoja.accounts.policy import TeamRole
+from ostoja.accounts.roles import Role
+from ostoja.accounts.services import glass_break
+from ostoja.audit.models import AuditEntry
+from ostoja.cases import pdf
+from ostoja.cases.access import case_scope
+from ostoja.cases.models import (
+    Action,
+    Case,
+    Consent,
+    Deadline,
+    Decision,
+    Document,
+    Goal,
+    LegalPeriod,
+    Note,
+    RouteEvent,
+    Service,
+)
+from ostoja.cases.services import case_open, deadline_add
+from ostoja.cases.tasks import remind_deadlines
+from ostoja.helpline.models import ContactLink
+from ostoja.helpline.services import contact_start
+from ostoja.people.models import Person
+from ostoja.people.services import person_create
+from ostoja.test import Persona, assert_access, force_sign_in, text
+
+pytestmark = pytest.mark.django_db
+CASE_WORK = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+
+
+def _prefixed(section: str, data: dict[str, object]) -> dict[str, object]:
+    """Each section's form on the case page has its own prefix."""
+    return {f"{section}-{name}": value for name, value in data.items()}
+
+
+def _client(persona: Persona) -> Client:
+    client = Client()
+    force_sign_in(client, persona.user)
+    return client
+
+
+def test_open_a_case_from_a_person_and_contact_numbers_per_year(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    assert manager.user.organisation is not None
+    contact = contact_start(organisation=manager.user.organisation, acting_user=manager.user)
+    client = _client(manager)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC), tick=False):
+        response = client.post(
+            f"/cases/new/?person={client_person.code}&contact={contact.code}",
+            {"manager": manager.user.pk, "summary": "Praca w szklarni", "referred_by": "helpline"},
+        )
+        assert response.status_code == 302, text(response)[:2000]
+        second = case_open(
+            organisation=manager.user.organisation,
+            clients=[client_person],
+            manager=manager.user,
+            data={},
+            acting_user=manager.user,
+        )
+    with time_machine.travel(dt.datetime(2027, 1, 4, 10, tzinfo=dt.UTC), tick=False):
+        next_year = case_open(
+            organisation=manager.user.organisation,
+            clients=[client_person],
+            manager=manager.user,
+            data={},
+            acting_user=manager.user,
+        )
+    first = Case.objects.get(number=1, year=2026)
+    assert first.reference == "KCIK/2026/0001" and second.reference == "KCIK/2026/0002"
+    assert next_year.reference == "KCIK/2027/0001"
+    assert first.summary == "Praca w szklarni"
+    assert ContactLink.objects.filter(target_type="cases.case", target_code=str(first.code))
+    assert AuditEntry.objects.filter(action="case.opened", target_code=str(first.code))
+    assert first.team.get().role == TeamRole.CASE_MANAGER
+
+
+@pytest.mark.parametrize(
+    ("section", "data", "model"),
+    [
+        ("route", {"kind": "Exploitation", "country": "PL", "place": "Grójec"}, RouteEvent),
+        ("goal", {"domain": "safety", "text": "Bezpieczne miejsce"}, Goal),
+        (
+            "service",
+            {
+                "kind": "legal",
+                "legal_area": "criminal",
+                "delivered_on": "2026-11-20",
+                "partner": "Kancelaria pro bono",
+                "details": "Prawa pokrzywdzonego",
+            },
+            Service,
+        ),
+        (
+            "decision",
+            {
+                "kind": "cooperation",
+                "choice": "yes",
+                "decided_on": "2026-11-21",
+                "information": ["rights", "procedure"],
+            },
+            Decision,
+        ),
+        (
+            "consent",
+            {
+                "scope": "share_org",
+                "recipient": "Ośrodek pomocy",
+                "shares": ["identity", "plan"],
+                "checklist": ["purpose", "withdraw"],
+                "method": "written",
+                "given_on": "2026-11-21",
+            },
+            Consent,
+        ),
+        (
+            "risk",
+            {
+                "level": "high",
+                "factors": ["threats"],
+                "safety_plan": "Nie wychodzić sama",
+                "assessed_on": "2026-11-22",
+            },
+            None,
+        ),
+        ("note", {"text": "Rozmowa telefoniczna z klientką"}, Note),
+    ],
+)
+def test_each_section_adds_its_record(
+    centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+    section: str,
+    data: dict[str, object],
+    model: type | None,
+) -> None:
+    client = _client(centre[Role.CASE_MANAGER])
+    if "decided_on" in data or "given_on" in data or "delivered_on" in data:
+        data = {**data, "client": client_person.pk}
+    with time_machine.travel(dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)):
+        response = client.post(f"/cases/{case.code}/add/{section}/", _prefixed(section, data))
+    assert response.status_code == 302, text(response)[:3000]
+    assert AuditEntry.objects.filter(action=f"case.{section}_added", target_code=str(case.code))
+    if model is not None:
+        assert model.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("section", "data", "message"),
+    [
+        (
+            "route",
+            {"kind": "Transit", "country": "PL", "start": "2026-05-02", "end": "2026-05-01"},
+            "Koniec nie może być przed początkiem.",
+        ),
+        ("route", {"kind": "Transit", "country": "ZZ"}, "Nieznany kod kraju: ZZ."),
+        (
+            "decision",
+            {"kind": "return", "choice": "no", "decided_on": "2099-01-01"},
+            "Ta data nie może być z przyszłości.",
+        ),
+        (
+            "consent",
+            {"scope": "share_police", "method": "oral", "given_on": "2026-11-01"},
+            "Wskaż organizację, której można przekazać dane.",
+        ),
+        (
+            "service",
+            {"kind": "legal", "delivered_on": "2026-11-01", "partner": "X"},
+            "Wybierz dziedzinę prawa.",
+        ),
+    ],
+)
+def test_bad_input_comes_back_with_the_error_and_what_was_typed(
+    centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+    section: str,
+    data: dict[str, object],
+    message: str,
+) -> None:
+    Note.objects.create(
+        case=case, text="Wcześniejsza notatka", created_by=centre[Role.CASE_MANAGER].user
+    )
+    client = _client(centre[Role.CASE_MANAGER])
+    data = {**data, "client": client_person.pk}
+    response = client.post(f"/cases/{case.code}/add/{section}/", _prefixed(section, data))
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page
+    assert "Wcześniejsza notatka" in page  # nothing saved is lost
+    assert not AuditEntry.objects.filter(action=f"case.{section}_added").exists()
+
+
+def test_reflection_period_is_computed_from_reference_data(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    client = _client(manager)
+    response = client.post(
+        f"/cases/{case.code}/add/deadline/",
+        _prefixed(
+            "deadline",
+            {
+                "kind": "reflection",
+                "client": client_person.pk,
+                "starts_on": "2026-11-20",
+                "remind_days": 14,
+            },
+        ),
+    )
+    assert response.status_code == 302, text(response)[:3000]
+    deadline = Deadline.objects.get()
+    assert deadline.due == dt.date(2027, 2, 20)  # an adult: 3 months
+    assert deadline.period is not None and "art. 172" in deadline.period.source
+    # A minor: 4 months; a 3-month end typed in is refused, naming the right one.
+    assert manager.user.organisation is not None
+    child = person_create(
+        organisation=manager.user.organisation,
+        data={"name": "Ana Popescu", "estimated_age": 16},
+        acting_user=manager.user,
+    )
+    case.clients.create(person=child)
+    response = client.post(
+        f"/cases/{case.code}/add/deadline/",
+        _prefixed(
+            "deadline",
+            {
+                "kind": "reflection",
+                "client": child.pk,
+                "starts_on": "2026-11-20",
+                "due": "2027-02-20",
+                "remind_days": 14,
+            },
+        ),
+    )
+    assert response.status_code == 400
+    assert "Dla małoletniego okres do namysłu trwa 4 mies.: kończy się 2027-03-20." in text(
+        response
+    )
+    # A new version of the law changes new deadlines only.
+    LegalPeriod.objects.create(
+        kind="reflection",
+        months_adult=5,
+        months_minor=6,
+        source="Nowelizacja (test)",
+        valid_from=dt.date(2026, 11, 25),
+    )
+    later = deadline_add(
+        case=case,
+        instance=Deadline(kind="reflection", client=client_person, starts_on=dt.date(2026, 11, 26)),
+        acting_user=manager.user,
+    )
+    assert later.due == dt.date(2027, 4, 26)
+    deadline.refresh_from_db()
+    assert deadline.due == dt.date(2027, 2, 20)
+
+
+def test_deadline_reminder_then_escalation_once_each_without_identity(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)):
+        deadline_add(
+            case=case,
+            instance=Deadline(
+                kind="reflection",
+                client=client_person,
+                starts_on=dt.date(2026, 11, 20),
+                remind_days=14,
+            ),
+            acting_user=manager.user,
+        )
+    with time_machine.travel(dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)):  # 19 days before
+        assert remind_deadlines() == {"reminded": 0, "escalated": 0}
+    with time_machine.travel(dt.datetime(2027, 2, 8, 9, tzinfo=dt.UTC)):  # 12 days before
+        assert remind_deadlines() == {"reminded": 1, "escalated": 0}
+        assert remind_deadlines() == {"reminded": 0, "escalated": 0}  # once
+    assert len(mail.outbox) == 1
+    reminder = mail.outbox[0]
+    assert reminder.to == [manager.user.email]
+    assert case.reference in reminder.subject and str(case.code) in reminder.body
+    with time_machine.travel(dt.datetime(2027, 2, 21, 9, tzinfo=dt.UTC)):  # missed
+        assert remind_deadlines() == {"reminded": 0, "escalated": 1}
+        assert remind_deadlines() == {"reminded": 0, "escalated": 0}
+        # Until it is dealt with, the case manager's tasks show it as missed.
+        tasks = text(_client(manager).get("/cases/tasks/"))
+        assert case.reference in tasks and "list-group-item-danger" in tasks
+    escalation = mail.outbox[1]
+    assert set(escalation.to) == {centre[Role.COORDINATOR].user.email, manager.user.email}
+    for message in mail.outbox:
+        for secret in ("Олена", "Olena", "Shevchenko", "600 100 200"):
+            assert secret not in message.subject + message.body
+
+
+def test_field_level_rules_on_health_and_legal_details(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    Service.objects.create(
+        case=case,
+        client=client_person,
+        kind="health",
+        delivered_on=dt.date(2026, 11, 1),
+        partner="Przychodnia",
+        details="Złamane żebro",
+        created_by=manager,
+    )
+    Service.objects.create(
+        case=case,
+        client=client_person,
+        kind="legal",
+        legal_area="residence",
+        delivered_on=dt.date(2026, 11, 2),
+        partner="Adwokat",
+        details="Wniosek o pobyt",
+        created_by=manager,
+    )
+    case.perpetrator_notes = "Brygadzista Adam K."
+    case.save()
+    counsellor = centre[Role.COUNSELLOR].user
+    case.team.create(user=counsellor, role=TeamRole.MEMBER)
+    # The inner team (case manager, specialist) and the coordinator read them…
+    for role in (Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR):
+        client = _client(centre[role])
+        page = text(client.get(f"/cases/{case.code}/"))
+        assert "Złamane żebro" in page and "Wniosek o pobyt" in page, role
+        assert "Brygadzista Adam K." in page, role
+        assert "Złamane żebro" in text(client.get(f"/cases/{case.code}/timeline/")), role
+    # … a plain team member does not (here: a case manager's colleague added as member).
+    colleague = centre[Role.SPECIALIST].user
+    case.team.filter(user=colleague).update(role=TeamRole.MEMBER)
+    page = text(_client(centre[Role.SPECIALIST]).get(f"/cases/{case.code}/"))
+    assert "Złamane żebro" not in page and "Wniosek o pobyt" not in page
+    assert "Brygadzista" not in page
+    timeline = text(_client(centre[Role.SPECIALIST]).get(f"/cases/{case.code}/timeline/"))
+    assert "Złamane żebro" not in timeline
+    # Nor does the coordinator once the case is restricted (and not on its team).
+    case.restricted = True
+    case.save()
+    assert _client(centre[Role.COORDINATOR]).get(f"/cases/{case.code}/").status_code == 403
+
+
+def test_break_the_glass_reads_but_does_not_write(centre: dict[Role, Persona], case: Case) -> None:
+    case.team.filter(role=TeamRole.SPECIALIST).delete()
+    specialist = centre[Role.SPECIALIST]
+    client = _client(specialist)
+    response = client.get(f"/cases/{case.code}/")
+    assert response.status_code == 403
+    assert f"/access/cases.case/{case.code}/" in text(response)
+    glass_break(
+        scope=case_scope(case),
+        reason=AccessGrant.Reason.EMERGENCY,
+        explanation="Telefon w nocy",
+        acting_user=specialist.user,
+    )
+    page = client.get(f"/cases/{case.code}/")
+    assert page.status_code == 200
+    assert "tylko do odczytu" in text(page) or "nie możesz" in text(page).lower()
+    assert client.post(f"/cases/{case.code}/add/note/", {"note-text": "x"}).status_code == 403
+    assert not Note.objects.exists()
+
+
+def test_status_team_and_closure(centre: dict[Role, Persona], case: Case) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    client = _client(manager)
+    client.post(f"/cases/{case.code}/status/", {"case-status": "closed"})
+    case.refresh_from_db()
+    assert case.status == "open"  # closing needs a reason
+    client.post(
+        f"/cases/{case.code}/status/", {"case-status": "closed", "case-reason": "goals_met"}
+    )
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closed_on == dt.date.today()
+    entry = AuditEntry.objects.filter(action="case.status_changed").latest("seq")
+    assert entry.data == {"from": "open", "to": "closed", "reason": "goals_met"}
+    timeline = text(client.get(f"/cases/{case.code}/timeline/?kind=status"))
+    assert "Zmiana statusu" in timeline
+    # The coordinator hands the case to another case manager; the former stays a member.
+    coordinator = _client(centre[Role.COORDINATOR])
+    colleague = centre[Role.COORDINATOR].user
+    coordinator.post(
+        f"/cases/{case.code}/team/", {"team-user": colleague.pk, "team-role": "case_manager"}
+    )
+    roles = dict(case.team.values_list("user_id", "role"))
+    assert roles[colleague.pk] == "case_manager" and roles[manager.user.pk] == "member"
+    # A specialist may not change the team.
+    response = _client(centre[Role.SPECIALIST]).post(
+        f"/cases/{case.code}/team/",
+        {"team-user": centre[Role.SPECIALIST].user.pk, "team-role": "case_manager"},
+    )
+    assert response.status_code == 403
+
+
+def test_plan_actions_tasks_and_dashboard(centre: dict[Role, Persona], case: Case) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    goal = Goal.objects.create(
+        case=case, domain="accommodation", text="Mieszkanie", created_by=manager.user
+    )
+    client = _client(manager)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        f"/cases/goals/{goal.code}/actions/",
+        {
+            "action-text": "Zadzwonić do schroniska",
+            "action-owner": manager.user.pk,
+            "action-due": yesterday,
+        },
+    )
+    assert response.status_code == 302
+    action = Action.objects.get()
+    tasks = text(client.get("/cases/tasks/"))
+    assert "Zadzwonić do schroniska" in tasks
+    dashboard = text(client.get("/"))
+    assert "Zadzwonić do schroniska" in dashboard  # overdue on the dashboard
+    client.post(f"/cases/actions/{action.code}/status/", {"status": "done"})
+    action.refresh_from_db()
+    assert action.status == "done" and action.done_at is not None
+    client.post(f"/cases/goals/{goal.code}/status/", {"status": "achieved"})
+    goal.refresh_from_db()
+    assert goal.status == "achieved"
+    coordinator_page = text(_client(centre[Role.COORDINATOR]).get("/"))
+    assert case.reference in text(_client(centre[Role.COORDINATOR]).get("/cases/"))
+    assert "Wiśniewska" not in coordinator_page  # (no demo names in tests)
+
+
+def test_documents_are_sealed_and_served_through_the_case(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona], case: Case
+) -> None:
+    client = _client(centre[Role.CASE_MANAGER])
+    upload = SimpleUploadedFile(
+        "zaświadczenie.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+    )
+    response = client.post(
+        f"/cases/{case.code}/documents/", {"title": "Zaświadczenie", "file": upload}
+    )
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.content_type == "application/pdf"
+    download = client.get(f"/cases/documents/{document.code}/")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="case.document_downloaded")
+    assert_access(f"/cases/documents/{document.code}/", centre, other_centre, allowed=CASE_WORK)
+    refused = client.post(
+        f"/cases/{case.code}/documents/",
+        {"title": "Program", "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00" + b"\x00" * 100)},
+    )
+    assert refused.status_code == 302 and Document.objects.count() == 1
+
+
+def test_referral_summary_carries_only_what_was_consented(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    Service.objects.create(
+        case=case,
+        client=client_person,
+        kind="health",
+        delivered_on=dt.date(2026, 11, 1),
+        partner="Przychodnia",
+        details="Złamane żebro",
+        created_by=manager,
+    )
+    Service.objects.create(
+        case=case,
+        client=client_person,
+        kind="material",
+        delivered_on=dt.date(2026, 11, 1),
+        partner="PCK",
+        details="Paczka żywnościowa",
+        created_by=manager,
+    )
+    consent = Consent.objects.create(
+        case=case,
+        client=client_person,
+        scope="share_org",
+        recipient="Ośrodek Interwencji",
+        shares=["identity", "services"],
+        method="written",
+        given_on=dt.date(2026, 11, 1),
+        created_by=manager,
+    )
+    context = pdf.summary_context(case=case, consent=consent, user=manager, scope=case_scope(case))
+    html = render_to_string("cases/summary_pdf.html", context)
+    assert "Олена Шевченко" in html and "Paczka żywnościowa" in html
+    assert "Złamane żebro" not in html  # health was not consented
+    assert "600 100 200" not in html and "słonecznik" not in html  # nor contact details
+    response = _client(centre[Role.CASE_MANAGER]).get(
+        f"/cases/{case.code}/summary.pdf?consent={consent.code}"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEntry.objects.filter(action="case.summary_exported")
+    # Withdrawn: no summary.
+    consent.withdrawn_on = dt.date(2026, 11, 2)
+    consent.save()
+    response = _client(centre[Role.CASE_MANAGER]).get(
+        f"/cases/{case.code}/summary.pdf?consent={consent.code}"
+    )
+    assert response.status_code == 302
+
+
+def test_every_case_view_has_its_access_rule(
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    goal = Goal.objects.create(case=case, domain="safety", text="Cel", created_by=manager)
+    action = Action.objects.create(goal=goal, text="Krok")
+    consent = Consent.objects.create(
+        case=case,
+        client=client_person,
+        scope="processing",
+        method="oral",
+        given_on=dt.date(2026, 11, 1),
+        created_by=manager,
+    )
+    deadline = Deadline.objects.create(
+        case=case, kind="hearing", due=dt.date(2027, 1, 5), created_by=manager
+    )
+    team = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+    code = case.code
+    for path in (f"/cases/{code}/", f"/cases/{code}/timeline/", f"/cases/{code}/edit/"):
+        assert_access(path, centre, other_centre, allowed=team)
+    for path, data in (
+        (f"/cases/{code}/add/note/", {"note-text": "n"}),
+        (f"/cases/{code}/status/", {"case-status": "active"}),
+        (f"/cases/{code}/clients/", {"person": str(client_person.code)}),
+        (f"/cases/{code}/documents/", {}),
+        (f"/cases/goals/{goal.code}/actions/", {"action-text": "a"}),
+        (f"/cases/goals/{goal.code}/status/", {"status": "open"}),
+        (f"/cases/actions/{action.code}/status/", {"status": "planned"}),
+        (f"/cases/consents/{consent.code}/withdraw/", {"on": "2026-11-02"}),
+        (f"/cases/deadlines/{deadline.code}/met/", {}),
+    ):
+        assert_access(path, centre, other_centre, allowed=team, method="post", data=data)
+    # Team changes: the case manager and coordinators only.
+    assert_access(
+        f"/cases/{code}/team/remove/",
+        centre,
+        other_centre,
+        allowed={Role.CASE_MANAGER, Role.COORDINATOR},
+        method="post",
+        data={"member": "0"},
+    )
+    assert_access(
+        f"/cases/{code}/team/",
+        centre,
+        other_centre,
+        allowed={Role.CASE_MANAGER, Role.COORDINATOR},
+        method="post",
+        data={"team-user": str(manager.pk), "team-role": "case_manager"},
+    )
+    for path in ("/cases/", "/cases/tasks/"):
+        assert_access(path, centre, other_centre, allowed=team, outsider_status=None)
+    assert_access(f"/cases/new/?person={client_person.code}", centre, other_centre, allowed=team)
+    assert_access(
+        f"/cases/{code}/summary.pdf?consent={consent.code}", centre, other_centre, allowed=team
+    )

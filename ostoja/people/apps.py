@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "ostoja.people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from ostoja.people import access  # noqa: F401  # registers the access-policy scope

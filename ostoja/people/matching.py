@@ -1,0 +1,375 @@
+"""The person matcher: "is this person already known here?" (the duplicate warning).
+
+When a person is created or edited, likely existing records are shown — across scripts and
+romanisations (Олександр / Oleksandr / Aleksander), diacritics (Nguyễn / Nguyen), word order
+and typos. Names are sealed at rest, so the table is never decrypted wholesale:
+
+1. **Keys.** ``match_keys`` turns a person's names (``Person.all_names``) and date or year
+   of birth into short strings — the phonetic skeleton of each word (``ostoja.lib.names``)
+   and its one-deletion neighbourhood (typos), each unordered pair of skeletons within a
+   name, each skeleton with the year of birth, and the date of birth. ``index_person``
+   stores their blind indexes (``blind_index``, domain ``people.match``) as ``PersonKey``
+   rows.
+2. **Candidates.** ``find_matches`` computes the same keys for what the counsellor typed
+   (with the year ±1) and asks one aggregate query which people share the most (weighted)
+   keys; at most
+   ``CANDIDATES`` of them are loaded (a second query) and decrypted.
+3. **Scoring.** ``score`` compares two ``Profile``\\ s in memory: the best alignment of the
+   words of any two names, in any order and any romanisation (rapidfuzz Jaro-Winkler on the
+   folded and the canonical spelling, a bonus when the skeletons agree), and the dates of
+   birth. It is pure, so ``bench/matching.py`` runs the very same code on FEBRL's records
+   (PERFORMANCE.md §1.2-1.3, benchmarks B1 and B3) and ``bench/people.py`` times the
+   lookup among 100,000 people (B6).
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, IntegerField, Sum, Value, When
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz.distance import JaroWinkler
+
+from ostoja.lib.crypto.blind import blind_index
+from ostoja.lib.names import Word, deletions, has_other_script, name_words
+from ostoja.people.models import Person, PersonKey
+
+KEY_DOMAIN = "people.match"
+# CipherSweet's rule (``blind.planner_bits``): a centre registers up to ~10^5 people over the
+# years, each with ~15 keys (measured on bench/namegen.py: 13-16 on average), so R ~ 1.5e6
+# rows; 2 <= R / 2^bits <= sqrt(R) gives 11..19 bits. 19 is the most that still makes every
+# index value shared by >= 2 rows on average (no key fingerprints a person), and keeps
+# unrelated values out of each other's way: a lookup's ~40 keys collide with ~3 unrelated
+# rows each, which scoring then discards.
+KEY_BITS = 19
+# The people loaded and decrypted per lookup, at most: those sharing the most keys.
+CANDIDATES = 150
+# Suggestions at or above this score are shown (the duplicate warning). Low on purpose: a
+# counsellor glancing at a namesake costs seconds, a missed duplicate splits a case history.
+THRESHOLD = 0.6
+
+# Words below this Jaro-Winkler similarity count as unrelated (scaled to 0..1 above it).
+WORD_FLOOR = 0.7
+# When two words share a phonetic skeleton, their similarity is at least this plus the rest
+# scaled by the canonical spelling's similarity: Oleksandr/Aleksander ~ 0.99.
+SKELETON_BONUS = 0.88
+# Words one name has beyond the other's (a middle name, a second surname) weigh this much.
+EXTRA_WORD_WEIGHT = 0.5
+NAME_WEIGHT, DATE_WEIGHT = 0.7, 0.3
+# Other identifying fields (only the benchmarks have them: address, postcode, …) take this
+# much of the weight per field both records have, at most ``EXTRA_WEIGHT_MAX``; names and
+# dates share the rest as above. Set on FEBRL3 (B1), so B1 is not out of sample.
+EXTRA_WEIGHT_PER_FIELD, EXTRA_WEIGHT_MAX = 0.08, 0.55
+
+REASONS: dict[str, Promise] = {
+    "same_name": _("same name"),
+    "similar_name": _("similar name"),
+    "other_script": _("similar name in another script"),
+    "order": _("names in a different order"),
+    "same_date": _("same date of birth"),
+    "near_date": _("nearly the same date of birth"),
+    "other_date": _("different date of birth"),
+    "same_year": _("same year of birth"),
+    "near_year": _("similar year of birth"),
+    "other_year": _("different year of birth"),
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    person: Person
+    score: float  # 0..1
+    reasons: tuple[str, ...]  # short translated phrases
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What is compared: names (each as words), date or estimated year of birth, and — in
+    the benchmarks only — other fields compared as strings."""
+
+    names: tuple[tuple[Word, ...], ...]
+    scripts: tuple[bool, ...]  # per name: written in a script other than Latin
+    birth_date: dt.date | None = None
+    birth_year: int | None = None
+    extras: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        names: Iterable[str],
+        *,
+        birth_date: dt.date | None = None,
+        birth_year: int | None = None,
+        extras: Mapping[str, str] | None = None,
+    ) -> "Profile":
+        texts = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+        words = [name_words(text) for text in texts]
+        kept = [(w, has_other_script(t)) for w, t in zip(words, texts, strict=True) if w]
+        return cls(
+            names=tuple(w for w, _script in kept),
+            scripts=tuple(s for _w, s in kept),
+            birth_date=birth_date,
+            birth_year=birth_date.year if birth_date else birth_year,
+            extras=extras or {},
+        )
+
+
+# --- Keys --------------------------------------------------------------------------------
+# What a shared key is worth when ranking candidates (integers: summed in SQL). An exact date
+# of birth or a pair of words are rare; a year with a word less so; one word alone is
+# common; a deletion (typo) match is spread over the deletions of a word so that a long word
+# does not outweigh a short one.
+WEIGHT_DATE, WEIGHT_PAIR, WEIGHT_YEAR, WEIGHT_YEAR_SHORT = 50, 40, 25, 10
+WEIGHT_WORD, WEIGHT_ONE_EDIT, WEIGHT_DELETIONS = 30, 15, 30
+
+
+def match_keys(
+    profile: Profile, *, lookup: bool = False, dates: Iterable[dt.date] = ()
+) -> dict[str, int]:
+    """The matching keys of a profile, before blind indexing, with their ranking weights.
+
+    Stored (``lookup=False``): per word, ``w:`` its skeleton and ``e:`` each one-deletion of
+    it (SymSpell); each pair of words of a name, ``p:``; each skeleton with the year of
+    birth, ``y:``; the date of birth, ``d:``. A lookup asks for its own skeletons and
+    deletions in both namespaces (a letter more, a letter less, one changed), the year ±1,
+    and the date also with day and month swapped.
+    """
+    keys: dict[str, int] = {}
+
+    def add(key: str, weight: int) -> None:
+        keys[key] = max(weight, keys.get(key, 0))
+
+    year = profile.birth_year
+    years = ([year - 1, year, year + 1] if lookup else [year]) if year else []
+    for words in profile.names:
+        skels = [[s for s in w.keys if s] for w in words]
+        for options in skels:
+            for skel in options:
+                if len(skel) >= 2:
+                    add("w:" + skel, WEIGHT_WORD)
+                    if lookup:
+                        add("e:" + skel, WEIGHT_ONE_EDIT)
+                if len(skel) >= 3:
+                    for deletion in deletions(skel):
+                        add("e:" + deletion, max(4, WEIGHT_DELETIONS // len(skel)))
+                        if lookup:
+                            add("w:" + deletion, WEIGHT_ONE_EDIT)
+                for y in years:
+                    add(f"y:{y}:{skel}", WEIGHT_YEAR if len(skel) >= 2 else WEIGHT_YEAR_SHORT)
+        for i, first in enumerate(skels):
+            for second in skels[i + 1 :]:
+                for a in first:
+                    for b in second:
+                        add("p:" + "|".join(sorted((a, b))), WEIGHT_PAIR)
+    born = profile.birth_date
+    if born is not None:
+        add(f"d:{born.isoformat()}", WEIGHT_DATE)
+        if lookup and born.day <= 12:
+            try:
+                swapped = born.replace(month=born.day, day=born.month)
+            except ValueError:  # pragma: no cover - a day <= 12 is always a valid month
+                swapped = born
+            add(f"d:{swapped.isoformat()}", WEIGHT_DATE)
+    return keys
+
+
+def hashed(keys: Mapping[str, int]) -> dict[int, int]:
+    """Blind indexes of the keys, with their weights (the larger where two collide)."""
+    out: dict[int, int] = {}
+    for key, weight in keys.items():
+        index = blind_index(key, domain=KEY_DOMAIN, bits=KEY_BITS)
+        out[index] = max(weight, out.get(index, 0))
+    return out
+
+
+# --- Scoring (pure) ----------------------------------------------------------------------
+def _scaled(similarity: float) -> float:
+    return max(0.0, (similarity - WORD_FLOOR) / (1.0 - WORD_FLOOR))
+
+
+def word_similarity(a: Word, b: Word) -> float:
+    """0..1: how likely two words are the same word, whatever the spelling or script."""
+    best = max(JaroWinkler.similarity(x, y) for x in a.spellings for y in b.spellings)
+    if best == 1.0:
+        return 1.0
+    canon = max(JaroWinkler.similarity(x, y) for x in a.canonicals for y in b.canonicals)
+    best = max(best, canon)
+    if any(len(s) >= 2 and s in b.skeletons for s in a.skeletons):
+        best = max(best, SKELETON_BONUS + (1 - SKELETON_BONUS) * canon)
+    return _scaled(best)
+
+
+def align(a: Sequence[Word], b: Sequence[Word]) -> tuple[float, bool]:
+    """The best one-to-one pairing of two names' words, in any order (greedy on the most
+    similar pairs; names have few words). Returns 0..1 and whether the order differs."""
+    pairs = sorted(
+        ((word_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
+        reverse=True,
+    )
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    total = 0.0
+    matched: list[tuple[int, int]] = []
+    for similarity, i, j in pairs:
+        if i in used_a or j in used_b or similarity <= 0:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        total += similarity
+        matched.append((i, j))
+    shorter, longer = sorted((len(a), len(b)))
+    matched.sort()
+    reordered = any(
+        later[1] < earlier[1] for earlier, later in zip(matched, matched[1:], strict=False)
+    )
+    return total / (shorter + EXTRA_WORD_WEIGHT * (longer - shorter)), reordered
+
+
+def _dates(query: Profile, other: Profile) -> tuple[float, str | None]:
+    a, b = query.birth_date, other.birth_date
+    if a is not None and b is not None:
+        if a == b:
+            return 1.0, "same_date"
+        same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
+        swapped = a.year == b.year and (a.month, a.day) == (b.day, b.month)
+        if same == 2 or swapped:  # a typo in one part, or day and month swapped
+            return 0.7, "near_date"
+        return 0.0, "other_date"
+    if query.birth_year is not None and other.birth_year is not None:
+        apart = abs(query.birth_year - other.birth_year)
+        if apart == 0:
+            return 0.75, "same_year"
+        if apart <= 2:
+            return 0.65 - 0.05 * apart, "near_year"
+        if apart <= 5:
+            return 0.35, None
+        return 0.1, "other_year"
+    return 0.5, None
+
+
+def _extras(query: Profile, other: Profile) -> tuple[float, float]:
+    """Agreement of the other fields both records have (0..1), and its weight."""
+    shared = [k for k, v in query.extras.items() if v and other.extras.get(k)]
+    if not shared:
+        return 0.0, 0.0
+    agreement = sum(
+        1.0
+        if query.extras[k] == other.extras[k]
+        else _scaled(JaroWinkler.similarity(query.extras[k], other.extras[k]))
+        for k in shared
+    ) / len(shared)
+    return agreement, min(EXTRA_WEIGHT_MAX, EXTRA_WEIGHT_PER_FIELD * len(shared))
+
+
+def score(
+    query: Profile, other: Profile, *, at_least: float = 0.0
+) -> tuple[float, tuple[str, ...]]:
+    """0..1 and the reasons (keys of ``REASONS``): how likely two profiles are one person.
+
+    With ``at_least``, a pair that could not reach it even with identical names is given
+    up early as ``(0.0, ())`` — the names are the costly part to compare.
+    """
+    dates, why = _dates(query, other)
+    extras, extra_weight = _extras(query, other)
+    name_weight = NAME_WEIGHT * (1 - extra_weight)
+    rest = DATE_WEIGHT * (1 - extra_weight) * dates + extra_weight * extras
+    if name_weight + rest < at_least:
+        return 0.0, ()
+    best, reordered, scripts = 0.0, False, False
+    for qi, q in enumerate(query.names):
+        for oi, o in enumerate(other.names):
+            value, order = align(q, o)
+            if value > best:
+                best, reordered = value, order
+                scripts = query.scripts[qi] != other.scripts[oi]
+    reasons: list[str] = []
+    if best >= 0.999:
+        reasons.append("same_name")
+    elif best > 0:
+        reasons.append("other_script" if scripts else "similar_name")
+    if reordered and best > 0:
+        reasons.append("order")
+    if why:
+        reasons.append(why)
+    return name_weight * best + rest, tuple(reasons)
+
+
+# --- The database side -------------------------------------------------------------------
+def estimated_birth_year(person: Person) -> int | None:
+    """The year of birth, or the year the estimated age points at."""
+    if person.birth_date is not None:
+        born: dt.date = person.birth_date
+        return born.year
+    if person.estimated_age is not None:
+        on = person.age_estimated_on or person.created_at.date()
+        return on.year - person.estimated_age
+    return None
+
+
+def profile_of(person: Person) -> Profile:
+    return Profile.of(
+        person.all_names(), birth_date=person.birth_date, birth_year=estimated_birth_year(person)
+    )
+
+
+def person_keys(person: Person) -> set[int]:
+    """The blind-indexed keys ``index_person`` stores for a person (none once merged)."""
+    if person.merged_into_id is not None:
+        return set()
+    return set(hashed(match_keys(profile_of(person))))
+
+
+def index_person(person: Person) -> None:
+    """(Re)write the person's ``PersonKey`` rows; services call it in their transaction
+    after each save. A merged person keeps no keys, so is never suggested again."""
+    PersonKey.objects.filter(person=person).delete()
+    PersonKey.objects.bulk_create(
+        PersonKey(organisation_id=person.organisation_id, person=person, key=key)
+        for key in sorted(person_keys(person))
+    )
+
+
+def find_matches(
+    organisation: Any,
+    *,
+    names: list[str],
+    birth_date: dt.date | None = None,
+    birth_year: int | None = None,
+    exclude: Person | None = None,
+    limit: int = 5,
+) -> list[Match]:
+    """The ``limit`` likeliest existing people of ``organisation`` for these names and date
+    (or estimated year) of birth, best first, scoring at least ``THRESHOLD``.
+
+    Two queries: one aggregate over ``PersonKey`` ranking people by shared keys, one loading
+    at most ``CANDIDATES`` of them, which alone are decrypted.
+    """
+    query = Profile.of(names, birth_date=birth_date, birth_year=birth_year)
+    keys = hashed(match_keys(query, lookup=True))
+    if not keys:
+        return []
+    by_weight: dict[int, list[int]] = {}
+    for key, worth in sorted(keys.items()):
+        by_weight.setdefault(worth, []).append(key)
+    weight = Case(
+        *(When(key__in=group, then=Value(w)) for w, group in sorted(by_weight.items())),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = PersonKey.objects.filter(organisation=organisation, key__in=sorted(keys))
+    if exclude is not None:
+        rows = rows.exclude(person_id=exclude.pk)
+    ranked = rows.values("person_id").annotate(hits=Sum(weight)).order_by("-hits", "person_id")
+    ids = [row["person_id"] for row in ranked[:CANDIDATES]]
+    if not ids:
+        return []
+    people = Person.objects.filter(pk__in=ids, organisation=organisation, merged_into=None)
+    found = []
+    for person in people:
+        value, reasons = score(query, profile_of(person), at_least=THRESHOLD)
+        if value >= THRESHOLD:
+            found.append(Match(person, round(value, 3), tuple(str(REASONS[r]) for r in reasons)))
+    found.sort(key=lambda match: (-match.score, match.person.pk))
+    return found[:limit]

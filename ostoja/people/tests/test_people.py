@@ -1,0 +1,277 @@
+"""People through their pages: registering (from a contact), the duplicate warning, the
+safe-contact protocol, relations, merging — with the access and audit rules."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from ostoja.accounts.roles import Role
+from ostoja.audit.models import AuditEntry
+from ostoja.cases.models import Case, CaseClient, Service
+from ostoja.cases.services import add_record
+from ostoja.helpline.models import ContactLink
+from ostoja.helpline.services import contact_start
+from ostoja.people.models import Person, Relation
+from ostoja.people.services import person_create, relation_add
+from ostoja.test import Persona, assert_access, force_sign_in, text
+
+pytestmark = pytest.mark.django_db
+CASE_WORK = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+
+
+def _client(persona: Persona) -> Client:
+    client = Client()
+    force_sign_in(client, persona.user)
+    return client
+
+
+def _form(**values: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "kind": "client",
+        "name": "Nguyễn Văn Đạt",
+        "gender": "Masculine",
+        "safe_channel": "phone",
+        "documents": "withheld",
+        "legal_status": "irregular",
+        "citizenships": ["VN"],
+        "languages": ["vie"],
+    }
+    data.update(values)
+    return data
+
+
+def test_counsellor_registers_the_caller_from_a_contact(centre: dict[Role, Persona]) -> None:
+    counsellor = centre[Role.COUNSELLOR]
+    assert counsellor.user.organisation is not None
+    contact = contact_start(
+        organisation=counsellor.user.organisation,
+        acting_user=counsellor.user,
+        caller_number="600 700 800",
+    )
+    client = _client(counsellor)
+    page = client.get(f"/people/new/?contact={contact.code}")
+    assert 'value="600 700 800"' in text(page)  # the caller's number is offered
+    response = client.post(
+        "/people/new/", _form(contact=str(contact.code), phone="600 700 800", sms_ok="on")
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert person.name == "Nguyễn Văn Đạt" and person.created_by == counsellor.user
+    assert ContactLink.objects.filter(
+        contact=contact, target_type="people.person", target_code=str(person.code)
+    ).exists()
+    assert AuditEntry.objects.filter(action="person.created", target_code=str(person.code))
+    # The person's page shows the contact, and who registered them may open it.
+    detail = client.get(response["Location"])
+    assert detail.status_code == 200
+    assert contact.started_at.astimezone().strftime("%Y-%m-%d") in text(detail)
+
+
+def test_bad_input_is_refused_clearly_and_nothing_is_lost(centre: dict[Role, Persona]) -> None:
+    client = _client(centre[Role.CASE_MANAGER])
+    future = dt.date.today() + dt.timedelta(days=3)
+    response = client.post(
+        "/people/new/",
+        _form(
+            birth_date=future.isoformat(), citizenships=["XX"], phone_controlled="on", sms_ok="on"
+        ),
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Data urodzenia nie może być z przyszłości." in page
+    assert "XX" in page  # the unknown country is named in the error
+    assert "nie zostawiaj poczty głosowej" in page
+    assert "Nguyễn Văn Đạt" in page  # what was typed is still in the form
+    assert not Person.objects.exists()
+
+
+def test_the_duplicate_warning_finds_another_script_and_spelling(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    # The case manager registered Олена Шевченко; another spelling and order finds her.
+    client = _client(centre[Role.CASE_MANAGER])
+    response = client.post("/people/matches/", {"name": "Szewczenko Olena", "birth_date": ""})
+    assert "Олена Шевченко" in text(response)
+    assert AuditEntry.objects.filter(action="person.matched").exists()
+    # A counsellor who may not open her learns only that a record exists.
+    response = _client(centre[Role.COUNSELLOR]).post(
+        "/people/matches/", {"name": "Olena Shevchenko"}
+    )
+    page = text(response)
+    assert "Олена" not in page and "Shevchenko" not in page
+    assert "poza Twoim zespołem" in page
+
+
+def test_the_safe_contact_protocol_is_shown_before_any_contact(
+    centre: dict[Role, Persona], client_person: Person, case: Case
+) -> None:
+    client = _client(centre[Role.CASE_MANAGER])
+    for url in (f"/people/{client_person.code}/", f"/cases/{case.code}/"):
+        page = text(client.get(url))
+        assert 'data-testid="safe-contact"' in page
+        assert "słonecznik" in page  # the code word
+        assert "Telefon może być kontrolowany przez kogoś innego." in page
+
+
+def test_edit_records_changed_fields_not_values(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    client = _client(centre[Role.CASE_MANAGER])
+    data = _form(
+        name="Олена Шевченко",
+        name_latin="Olena Shevchenko",
+        estimated_age="30",
+        birth_date="1994-05-01",
+    )
+    data.pop("citizenships")
+    response = client.post(f"/people/{client_person.code}/edit/", data)
+    assert response.status_code == 400  # a birth date and an estimated age: choose one
+    data["estimated_age"] = ""
+    response = client.post(f"/people/{client_person.code}/edit/", data)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(action="person.updated").latest("seq")
+    assert "gender" in entry.data["fields"]
+    assert "Nguyễn" not in str(entry.data) and "Олена" not in str(entry.data)
+
+
+def test_relations_both_ways(centre: dict[Role, Persona], client_person: Person) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    assert manager.user.organisation is not None
+    child = person_create(
+        organisation=manager.user.organisation,
+        data={"name": "Марія Шевченко", "kind": "related", "possible_minor": True},
+        acting_user=manager.user,
+    )
+    client = _client(manager)
+    response = client.post(
+        f"/people/{client_person.code}/relations/", {"other": str(child.code), "kind": "child"}
+    )
+    assert response.status_code == 302
+    assert Relation.objects.filter(person=client_person, other=child, kind="child").exists()
+    assert "Марія Шевченко" in text(client.get(f"/people/{client_person.code}/"))
+    child_page = text(client.get(f"/people/{child.code}/"))
+    assert "Олена Шевченко" in child_page and "Nieletni" in child_page
+    # Twice is refused with a message; removing works.
+    client.post(
+        f"/people/{client_person.code}/relations/", {"other": str(child.code), "kind": "child"}
+    )
+    assert Relation.objects.count() == 1
+    relation = Relation.objects.get()
+    client.post(f"/people/relations/{relation.code}/remove/")
+    assert not Relation.objects.exists()
+
+
+def test_merge_keeps_every_link_and_is_audited(
+    centre: dict[Role, Persona], client_person: Person, case: Case
+) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    assert manager.user.organisation is not None
+    duplicate = person_create(
+        organisation=manager.user.organisation,
+        data={"name": "Olena Szewczenko", "email": "olena@example.invalid"},
+        acting_user=manager.user,
+    )
+    other_case = Case.objects.create(
+        organisation=manager.user.organisation,
+        year=2026,
+        number=99,
+        reference="KCIK/2026/0099",
+        created_by=manager.user,
+    )
+    other_case.team.create(user=manager.user, role="case_manager")
+    CaseClient.objects.create(case=other_case, person=duplicate)
+    add_record(
+        case=other_case,
+        instance=Service(
+            client=duplicate, kind="material", delivered_on=dt.date.today(), partner="PCK"
+        ),
+        acting_user=manager.user,
+        action="case.service_added",
+    )
+    contact = contact_start(organisation=manager.user.organisation, acting_user=manager.user)
+    ContactLink.objects.create(
+        contact=contact,
+        target_type="people.person",
+        target_code=str(duplicate.code),
+        created_by=manager.user,
+    )
+    sibling = person_create(
+        organisation=manager.user.organisation,
+        data={"name": "Ivan Shevchenko"},
+        acting_user=manager.user,
+    )
+    relation_add(person=sibling, other=duplicate, kind="family", note="", acting_user=manager.user)
+
+    client = _client(manager)
+    page = client.get(f"/people/{client_person.code}/merge/?duplicate={duplicate.code}")
+    assert page.status_code == 200 and "Olena Szewczenko" in text(page)
+    response = client.post(
+        f"/people/{client_person.code}/merge/", {"duplicate": str(duplicate.code)}
+    )
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    client_person.refresh_from_db()
+    assert duplicate.merged_into == client_person
+    assert CaseClient.objects.filter(case=other_case, person=client_person).exists()
+    assert Service.objects.get().client == client_person
+    assert ContactLink.objects.get(contact=contact).target_code == str(client_person.code)
+    assert Relation.objects.filter(person=sibling, other=client_person).exists()
+    assert client_person.email == "olena@example.invalid"  # a blank filled in
+    assert "Olena Szewczenko" in client_person.aliases
+    entry = AuditEntry.objects.get(action="person.merged")
+    assert entry.data["duplicate"] == str(duplicate.code)
+    # The old record's address leads to the kept one.
+    assert client.get(f"/people/{duplicate.code}/")["Location"].endswith(
+        f"/people/{client_person.code}/"
+    )
+
+
+def test_access_to_a_person(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona], client_person: Person
+) -> None:
+    # Before any case: who registered them (the case manager) and coordinators.
+    allowed = {Role.CASE_MANAGER, Role.COORDINATOR}
+    assert_access(f"/people/{client_person.code}/", centre, other_centre, allowed=allowed)
+    assert_access(f"/people/{client_person.code}/edit/", centre, other_centre, allowed=allowed)
+
+
+def test_access_follows_the_case_team(
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    client_person: Person,
+    case: Case,
+) -> None:
+    # The specialist is on the case's team, so reaches its client.
+    allowed = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+    assert_access(f"/people/{client_person.code}/", centre, other_centre, allowed=allowed)
+    # A restricted case: coordinators are out of reach and offered the emergency access.
+    case.restricted = True
+    case.save()
+    response = _client(centre[Role.COORDINATOR]).get(f"/people/{client_person.code}/")
+    assert response.status_code == 403
+    assert f"/access/people.person/{client_person.code}/" in text(response)
+
+
+def test_list_search_and_pages_for_roles(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona], client_person: Person
+) -> None:
+    staff = {Role.COUNSELLOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+    for path in ("/people/", "/people/new/"):
+        assert_access(path, centre, other_centre, allowed=staff, outsider_status=None)
+    assert_access(
+        "/people/matches/",
+        centre,
+        other_centre,
+        allowed=staff,
+        method="post",
+        data={"name": "x"},
+        outsider_status=None,
+    )
+    client = _client(centre[Role.CASE_MANAGER])
+    found = client.post("/people/", {"q": "Shevchenko Olena"})
+    assert "Олена Шевченко" in text(found)
+    assert "Олена Шевченко" in text(client.get("/people/"))  # people I work with
+    # Another centre's coordinator finds nothing of ours.
+    other = _client(other_centre[Role.COORDINATOR])
+    assert "Олена" not in text(other.post("/people/", {"q": "Olena Shevchenko"}))

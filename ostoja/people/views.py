@@ -1,0 +1,286 @@
+"""The people pages: find, register (with the duplicate warning), see, edit, relate, merge.
+
+Names never travel in a URL (they would land in logs): searches and the duplicate check are
+POSTs."""
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ostoja.accounts.decorators import sudo_required
+from ostoja.accounts.policy import can_view, may_break_glass
+from ostoja.accounts.roles import Capability
+from ostoja.audit import trail
+from ostoja.cases.access import cases_visible_to
+from ostoja.helpline.access import access_contact, contacts_visible_to
+from ostoja.helpline.models import Contact
+from ostoja.helpline.selectors import contacts_linked_to
+from ostoja.lib.forms import add_errors
+from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.paging import lite_page
+from ostoja.people import services
+from ostoja.people.access import (
+    TARGET,
+    access_person,
+    people_visible_to,
+    person_scope,
+    works_with_people,
+)
+from ostoja.people.forms import MatchForm, MergeForm, PersonForm, RelationForm, SearchForm
+from ostoja.people.matching import Match, find_matches
+from ostoja.people.models import Person, Relation
+
+
+def _people_staff(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Helpline and case work only (not the shelter, analysts, the DPO, administrators)."""
+
+    @wraps(view)
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not works_with_people(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _matches(
+    request: AuthenticatedHttpRequest, data: dict[str, Any], exclude: Person | None = None
+) -> list[dict[str, Any]]:
+    """Likely matches, each either open to the user (with its name) or out of their reach
+    (only that it exists, and the break-the-glass offer)."""
+    names = [data.get("name") or "", data.get("name_latin") or ""]
+    names += str(data.get("aliases") or "").splitlines()
+    names = [n.strip() for n in names if n and n.strip()]
+    if not names:
+        return []
+    birth_year = None
+    if data.get("estimated_age") is not None and not data.get("birth_date"):
+        birth_year = timezone.localdate().year - int(data["estimated_age"])
+    assert request.user.organisation is not None  # noqa: S101  # works_with_people implies it
+    found: list[Match] = find_matches(
+        request.user.organisation,
+        names=names,
+        birth_date=data.get("birth_date"),
+        birth_year=birth_year,
+        exclude=exclude,
+    )
+    result = []
+    for match in found:
+        scope = person_scope(match.person)
+        result.append(
+            {
+                "match": match,
+                "visible": can_view(request.user, scope),
+                "may_break_glass": may_break_glass(request.user, scope),
+            }
+        )
+    trail.record(
+        "person.matched",
+        actor=request.user,
+        data={"candidates": [str(m.person.code) for m in found]},
+    )
+    return result
+
+
+@_people_staff
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """My people (newest first) and a search by name in any script (POST)."""
+    form = SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["q"]:
+        results = _matches(request, {"name": form.cleaned_data["q"]})
+    page = lite_page(
+        people_visible_to(request.user).filter(merged_into__isnull=True),
+        request.GET.get("page"),
+    )
+    trail.record("person.listed", actor=request.user)
+    context = {"form": form, "results": results, "page": page}
+    return render(request, "people/person_list.html", context)
+
+
+@require_POST
+@_people_staff
+def person_matches(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The duplicate warning, refreshed as the person form is typed (htmx)."""
+    form = MatchForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {}
+    exclude = None
+    if request.POST.get("person"):
+        try:
+            exclude, _scope = access_person(request.user, uuid.UUID(request.POST["person"]))
+        except ValueError:
+            raise Http404 from None
+    context = {"matches": _matches(request, data, exclude=exclude), "editing": exclude}
+    return render(request, "people/partials/matches.html", context)
+
+
+def _contact_from(request: AuthenticatedHttpRequest) -> Contact | None:
+    raw = request.GET.get("contact") or request.POST.get("contact")
+    if not raw:
+        return None
+    try:
+        code = uuid.UUID(raw)
+    except ValueError:
+        raise Http404 from None
+    return access_contact(request.user, code)
+
+
+@_people_staff
+def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Register a person — from a helpline contact, if one is given (it is then linked)."""
+    contact = _contact_from(request)
+    initial = {}
+    if contact is not None and contact.caller_number:
+        initial["phone"] = contact.caller_number
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assert request.user.organisation is not None  # noqa: S101
+        try:
+            person = services.person_create(
+                organisation=request.user.organisation,
+                data=form.cleaned_data,
+                contact=contact,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Person registered."))
+            return redirect("people:person_detail", code=person.code)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "contact": contact}
+    return render(request, "people/person_form.html", context, status=status)
+
+
+@_people_staff
+def person_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    person, scope = access_person(request.user, code)
+    if person.merged_into_id is not None:
+        messages.info(request, _("This record was merged into another one."))
+        return redirect("people:person_detail", code=person.merged_into.code)  # type: ignore[union-attr]
+    trail.record("person.viewed", actor=request.user, target=person)
+    cases = cases_visible_to(request.user).filter(clients__person=person)
+    relations = [
+        (r, r.other, can_view(request.user, person_scope(r.other)))
+        for r in person.relations.select_related("other")
+    ]
+    related_by = [
+        (r, r.person, can_view(request.user, person_scope(r.person)))
+        for r in Relation.objects.filter(other=person).select_related("person")
+    ]
+    context = {
+        "person": person,
+        "scope": scope,
+        "cases": cases,
+        "contacts": contacts_linked_to(contacts_visible_to(request.user), TARGET, str(code))[:20],
+        "relations": relations,
+        "related_by": related_by,
+        "relation_form": RelationForm(),
+        "candidates": _relation_candidates(request, person),
+        "minor": person.is_minor(),
+        "age": person.age(),
+        "can_work_cases": request.user.can(Capability.WORK_CASES),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def _relation_candidates(request: AuthenticatedHttpRequest, person: Person) -> list[Person]:
+    """People one may relate to this one: the visible ones, newest first (bounded)."""
+    return list(
+        people_visible_to(request.user)
+        .filter(merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .order_by("-created_at")[:200]
+    )
+
+
+@_people_staff
+def person_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    person, _scope = access_person(request.user, code)
+    if person.merged_into_id is not None:
+        raise Http404
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, data=form.cleaned_data, acting_user=request.user)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:person_detail", code=person.code)
+    if request.method == "GET":
+        trail.record("person.viewed", actor=request.user, target=person, data={"for": "edit"})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person}, status=status
+    )
+
+
+@require_POST
+@_people_staff
+def relation_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    person, _scope = access_person(request.user, code)
+    form = RelationForm(request.POST)
+    if form.is_valid():
+        other, _other_scope = access_person(request.user, form.cleaned_data["other"])
+        try:
+            services.relation_add(
+                person=person,
+                other=other,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Relation added."))
+    else:
+        messages.error(request, _("Choose a person and the relation."))
+    return redirect("people:person_detail", code=person.code)
+
+
+@require_POST
+@_people_staff
+def relation_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    relation = Relation.objects.select_related("person", "other").filter(code=code).first()
+    if relation is None:
+        raise Http404
+    access_person(request.user, relation.person.code)
+    services.relation_remove(relation=relation, acting_user=request.user)
+    messages.success(request, _("Relation removed."))
+    return redirect("people:person_detail", code=relation.person.code)
+
+
+@sudo_required
+@_people_staff
+def person_merge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Merge a duplicate into this record, after comparing the two side by side."""
+    keep, _scope = access_person(request.user, code)
+    form = MergeForm(request.POST or request.GET or None)
+    if not form.is_valid():
+        raise Http404
+    duplicate, _dup_scope = access_person(request.user, form.cleaned_data["duplicate"])
+    if request.method == "POST":
+        try:
+            services.person_merge(keep=keep, duplicate=duplicate, acting_user=request.user)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Records merged."))
+            return redirect("people:person_detail", code=keep.code)
+    trail.record("person.viewed", actor=request.user, target=duplicate, data={"for": "merge"})
+    return render(request, "people/person_merge.html", {"keep": keep, "duplicate": duplicate})
