@@ -86,7 +86,7 @@ test: deps-dev system-deps
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
 	@# The access rules are proven branch by branch (issue #3).
 	$(VENV)/bin/coverage report --fail-under=100 -m \
-	  --include=ostoja/accounts/policy.py,ostoja/accounts/access.py,ostoja/audit/access.py
+	  --include=ostoja/accounts/policy.py,ostoja/accounts/access.py,ostoja/audit/access.py,ostoja/cases/access.py,ostoja/people/access.py
 
 # `check --deploy` with production-like settings (nothing is connected to).
 deploy-check: deps
@@ -106,6 +106,10 @@ bench-crypto: deps
 
 bench-helpline: deps
 	OSTOJA_DEBUG=false $(PY) bench/helpline.py
+
+.PHONY: bench-cases
+bench-cases: deps
+	OSTOJA_DEBUG=false $(PY) bench/cases.py
 
 # The person matcher (bench/README.md): B1/B3 against splink, and B6 on PostgreSQL.
 .PHONY: bench-matching bench-people

@@ -1,7 +1,9 @@
 """pytest fixtures shared by every app: the personas of ``ostoja.test`` and a test queue."""
 
 import datetime as dt
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from huey.contrib.djhuey import HUEY
+from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.fixtures import Settings
 
 from ostoja.accounts.policy import SCOPE_FINDERS, Scope, TeamRole, register_scope
@@ -149,3 +152,56 @@ def case(centre: dict[Role, Persona], client_person: Person) -> Case:
         acting_user=manager,
     )
     return opened
+
+
+# The browser tests' Chromium (Debian's, never a downloaded one) and page.
+CHROMIUM = os.environ.get("OSTOJA_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
+    # Playwright runs its own event loop; Django's ORM calls in these tests are made from
+    # the test thread between browser steps, never concurrently.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def _launch() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: object, audit_flushable: None) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            requested.append("console:" + message.text) if message.type == "error" else None
+        ),
+    )
+    yield page
+    base = str(live_server)
+    strangers = [url for url in requested if not url.startswith(base)]
+    context.close()
+    # No request to another host, no CSP violation or script error in the console.
+    assert not strangers, strangers

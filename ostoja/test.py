@@ -7,6 +7,7 @@ administrator and a coordinator who must never see anything of the first.
 import re
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import generate_totp_secret
@@ -17,6 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from ostoja.accounts.mfa import totp_enrol, totp_now
 from ostoja.accounts.models import Membership, Organisation, User
 from ostoja.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PASSWORD = "correct horse battery staple"
 
@@ -142,3 +146,14 @@ def assert_access(
         status = getattr(client, method)(path, data or {}).status_code
         expected = {outsider_status} if role in allowed else {403, 404}
         assert status in expected, f"outsider {role}: {status} at {method} {path}"
+
+
+def browser_sign_in(page: "Page", base_url: str, persona: Persona) -> None:
+    """Sign in through the real pages of a browser (Polish labels)."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Adres e-mail").fill(persona.email)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj się").click()
+    page.get_by_label("Kod").fill(persona.code())
+    page.get_by_label("Kod").press("Enter")
+    page.wait_for_url(f"{base_url}/")

@@ -237,6 +237,17 @@ STORIES: list[Story] = [
     ),
     S(
         "UA",
+        False,
+        ("forced_labour",),
+        (A,),
+        ("TakesEarnings", "ExcessiveWorkingHours", "WithholdsNecessities"),
+        (ONLINE,),
+        ((R, "UA", "Połtawa"), (E, "PL", "szklarnie pomidorów, pow. kolneński")),
+        "Praca w szklarni bez wolnych dni; jedzenie i nocleg „na kredyt” u pracodawcy.",
+        Referrer.SELF,
+    ),
+    S(
+        "UA",
         True,
         ("forced_labour",),
         (A,),
@@ -934,7 +945,7 @@ class _Builder:
                 "summary": story.summary,
                 "referred_by": story.referred_by,
                 "restricted": story.restricted,
-                "stage": rng.choice(STAGES[status]),
+                "stage": self.stage(plan, certificate),
             },
         )
         if story.clients > 1:
@@ -1001,6 +1012,15 @@ class _Builder:
         Case.objects.filter(pk=case.pk).update(opened_on=plan.opened, closed_on=plan.closed)
         CaseClient.objects.filter(case=case).update(added_on=plan.opened)
         return case
+
+    def stage(self, plan: Plan, certificate: dt.date | None) -> str:
+        if plan.status != Case.Status.ACTIVE:
+            return self.rng.choice(STAGES[plan.status])
+        if certificate is not None and certificate + relativedelta(months=3) >= self.today:
+            return Case.Stage.REFLECTION
+        if plan.story.restricted or plan.story.minor:
+            return Case.Stage.PROCEEDINGS
+        return self.rng.choice([*STAGES[plan.status], Case.Stage.PROCEEDINGS])
 
     def route(self, case: Case, plan: Plan, by: User) -> None:
         rng = self.rng

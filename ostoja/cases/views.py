@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import BaseForm
+from django.forms import BaseForm, ModelChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,13 +25,13 @@ from ostoja.audit import trail
 from ostoja.cases import forms as f
 from ostoja.cases import pdf, selectors, services
 from ostoja.cases.access import access_case, cases_visible_to
-from ostoja.cases.models import Action, Case, Consent, Deadline, Document, Goal, TeamMember
+from ostoja.cases.models import Action, Case, Consent, Deadline, Document, Goal
 from ostoja.helpline.access import access_contact, contacts_visible_to
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors
 from ostoja.lib.http import AuthenticatedHttpRequest
 from ostoja.lib.paging import lite_page
-from ostoja.people.access import access_person
+from ostoja.people.access import access_person, people_visible_to
 from ostoja.people.models import Person
 
 _cases = capability_required(Capability.WORK_CASES)
@@ -154,6 +154,24 @@ def _form_kwargs(case: Case, user: User) -> dict[str, Any]:
     return {"clients": clients, "staff": _staff(user)}
 
 
+def _choices_once(forms: list[object]) -> None:
+    """Read each list of model choices (clients, staff) once per page: a model choice
+    field queries each time it is rendered, and the page renders the action form once per
+    goal (an N+1). The forms here only display; validation still uses the querysets."""
+    read: dict[tuple[type, str, object], list[Any]] = {}
+    for form in forms:
+        for field in form.fields.values() if isinstance(form, BaseForm) else ():
+            if not isinstance(field, ModelChoiceField) or field.queryset is None:
+                continue
+            try:
+                key = (type(field), str(field.queryset.query), field.empty_label)
+            except EmptyResultSet:  # .none(): nothing to read
+                continue
+            if key not in read:
+                read[key] = list(field.choices)  # type: ignore[arg-type]
+            field.choices = read[key]
+
+
 def _page(
     request: AuthenticatedHttpRequest,
     case: Case,
@@ -202,6 +220,13 @@ def _page(
         "writable": writable,
         "coordinator": user.can(Capability.SEE_ALL_CASES),
         "today": timezone.localdate(),
+        # People one may add as a further client (a group of workers is one case).
+        "candidates": people_visible_to(user)
+        .filter(merged_into__isnull=True)
+        .exclude(case_links__case=case)
+        .order_by("-created_at")[:200]
+        if writable
+        else [],
         "sharing_consents": [
             c
             for c in case.consents.all()
@@ -209,6 +234,7 @@ def _page(
             and c.scope in (Consent.Scope.SHARE_ORGANISATION, Consent.Scope.SHARE_POLICE)
         ],
     }
+    _choices_once([*section_forms.values(), context["action_form"], context["team_form"]])
     return render(request, "cases/case_detail.html", context, status=status)
 
 

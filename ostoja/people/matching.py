@@ -23,6 +23,8 @@ and typos. Names are sealed at rest, so the table is never decrypted wholesale:
 """
 
 import datetime as dt
+import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +32,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Sum, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from ostoja.lib.crypto.blind import blind_index
@@ -87,13 +90,41 @@ class Match:
 @dataclass(frozen=True)
 class Profile:
     """What is compared: names (each as words), date or estimated year of birth, and — in
-    the benchmarks only — other fields compared as strings."""
+    the benchmarks only — other fields compared as strings.
+
+    The flat forms below (every word of every name, its spellings and canonical forms, with
+    the word each belongs to) are derived once, so that ``score_all`` hands a whole batch
+    of candidates to rapidfuzz in a few calls."""
 
     names: tuple[tuple[Word, ...], ...]
     scripts: tuple[bool, ...]  # per name: written in a script other than Latin
     birth_date: dt.date | None = None
     birth_year: int | None = None
     extras: Mapping[str, str] = field(default_factory=dict)
+    words: tuple[Word, ...] = field(init=False, repr=False, compare=False)
+    word_name: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    spellings: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    spelling_word: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    canonicals: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    canonical_word: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    present: frozenset[str] = field(init=False, repr=False, compare=False)  # extras set
+
+    def __post_init__(self) -> None:
+        words = [w for name in self.names for w in name]
+        word_name = [n for n, name in enumerate(self.names) for _w in name]
+        spellings = [(s, i) for i, w in enumerate(words) for s in w.spellings]
+        canonicals = [(c, i) for i, w in enumerate(words) for c in w.canonicals]
+        derived = {
+            "words": tuple(words),
+            "word_name": tuple(word_name),
+            "spellings": tuple(s for s, _i in spellings),
+            "spelling_word": tuple(i for _s, i in spellings),
+            "canonicals": tuple(c for c, _i in canonicals),
+            "canonical_word": tuple(i for _c, i in canonicals),
+            "present": frozenset(k for k, v in self.extras.items() if v),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     @classmethod
     def of(
@@ -189,37 +220,105 @@ def _scaled(similarity: float) -> float:
     return max(0.0, (similarity - WORD_FLOOR) / (1.0 - WORD_FLOOR))
 
 
-def word_similarity(a: Word, b: Word) -> float:
-    """0..1: how likely two words are the same word, whatever the spelling or script."""
-    best = max(JaroWinkler.similarity(x, y) for x in a.spellings for y in b.spellings)
-    if best == 1.0:
+def _combined(spelled: float, canon: float, same_skeleton: bool) -> float:
+    """Raw similarity of two words from their best spelling and canonical similarities."""
+    if spelled == 1.0:
         return 1.0
-    canon = max(JaroWinkler.similarity(x, y) for x in a.canonicals for y in b.canonicals)
-    best = max(best, canon)
-    if any(len(s) >= 2 and s in b.skeletons for s in a.skeletons):
+    best = max(spelled, canon)
+    if same_skeleton:
         best = max(best, SKELETON_BONUS + (1 - SKELETON_BONUS) * canon)
     return _scaled(best)
 
 
-def align(a: Sequence[Word], b: Sequence[Word]) -> tuple[float, bool]:
-    """The best one-to-one pairing of two names' words, in any order (greedy on the most
-    similar pairs; names have few words). Returns 0..1 and whether the order differs."""
-    pairs = sorted(
-        ((word_similarity(x, y), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
-        reverse=True,
-    )
+def _shares_skeleton(a: Word, b: Word) -> bool:
+    return any(len(s) >= 2 and s in b.skeletons for s in a.skeletons)
+
+
+def word_similarity(a: Word, b: Word) -> float:
+    """0..1: how likely two words are the same word, whatever the spelling or script."""
+    spelled = max(JaroWinkler.similarity(x, y) for x in a.spellings for y in b.spellings)
+    if spelled == 1.0:
+        return 1.0
+    canon = max(JaroWinkler.similarity(x, y) for x in a.canonicals for y in b.canonicals)
+    return _combined(spelled, canon, _shares_skeleton(a, b))
+
+
+def _word_similarities(
+    query: Profile, others: Sequence[Profile]
+) -> list[dict[tuple[int, int], float]]:
+    """For each of ``others``: {(query word, its word): similarity > 0}, the same values as
+    ``word_similarity`` — computed for the whole batch at once. rapidfuzz compares each
+    spelling of the query with every candidate's spellings in one C call and returns only
+    the pairs above ``WORD_FLOOR`` (all others count 0), so the Python work is proportional
+    to the similar pairs, not to all of them."""
+    spellings: list[str] = []
+    canonicals: list[str] = []
+    spelling_owner: list[tuple[int, int]] = []
+    canonical_owner: list[tuple[int, int]] = []
+    by_skeleton: dict[str, list[tuple[int, int]]] = {}
+    for c, other in enumerate(others):
+        spellings.extend(other.spellings)
+        spelling_owner.extend((c, w) for w in other.spelling_word)
+        canonicals.extend(other.canonicals)
+        canonical_owner.extend((c, w) for w in other.canonical_word)
+        for w, word in enumerate(other.words):
+            for skel in word.skeletons:
+                if len(skel) >= 2:
+                    by_skeleton.setdefault(skel, []).append((c, w))
+    spelled: dict[tuple[int, int, int], float] = {}
+    canon: dict[tuple[int, int, int], float] = {}
+    skeleton_pairs: set[tuple[int, int, int]] = set()
+    for q, word in enumerate(query.words):
+        for text in word.spellings:
+            for _s, sim, k in process.extract(
+                text, spellings, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
+            ):
+                c, w = spelling_owner[k]
+                if sim > spelled.get((c, q, w), 0.0):
+                    spelled[c, q, w] = sim
+        for text in word.canonicals:
+            for _s, sim, k in process.extract(
+                text, canonicals, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
+            ):
+                c, w = canonical_owner[k]
+                if sim > canon.get((c, q, w), 0.0):
+                    canon[c, q, w] = sim
+        for skel in word.skeletons:
+            for c, w in by_skeleton.get(skel, ()) if len(skel) >= 2 else ():
+                skeleton_pairs.add((c, q, w))
+    out: list[dict[tuple[int, int], float]] = [{} for _ in others]
+    for key in spelled.keys() | canon.keys() | skeleton_pairs:
+        c, q, w = key
+        same_skeleton = key in skeleton_pairs
+        canonical = canon.get(key, 0.0)
+        if same_skeleton and key not in canon:  # below the floor, but the bonus scales it
+            a, b = query.words[q], others[c].words[w]
+            canonical = max(
+                JaroWinkler.similarity(x, y) for x in a.canonicals for y in b.canonicals
+            )
+        value = _combined(spelled.get(key, 0.0), canonical, same_skeleton)
+        if value > 0:
+            out[c][q, w] = value
+    return out
+
+
+def _align(
+    pairs: Iterable[tuple[float, int, int]], shorter: int, longer: int
+) -> tuple[float, bool]:
+    """The best one-to-one pairing of two names' words from their similar word pairs, in
+    any order (greedy on the most similar pairs; names have few words). Returns 0..1 and
+    whether the order differs."""
     used_a: set[int] = set()
     used_b: set[int] = set()
     total = 0.0
     matched: list[tuple[int, int]] = []
-    for similarity, i, j in pairs:
-        if i in used_a or j in used_b or similarity <= 0:
+    for similarity, i, j in sorted(pairs, reverse=True):
+        if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
         total += similarity
         matched.append((i, j))
-    shorter, longer = sorted((len(a), len(b)))
     matched.sort()
     reordered = any(
         later[1] < earlier[1] for earlier, later in zip(matched, matched[1:], strict=False)
@@ -227,73 +326,220 @@ def align(a: Sequence[Word], b: Sequence[Word]) -> tuple[float, bool]:
     return total / (shorter + EXTRA_WORD_WEIGHT * (longer - shorter)), reordered
 
 
-def _dates(query: Profile, other: Profile) -> tuple[float, str | None]:
+def align(a: Sequence[Word], b: Sequence[Word]) -> tuple[float, bool]:
+    """The best one-to-one pairing of two names' words, in any order. Returns 0..1 and
+    whether the order differs."""
+    pairs = (
+        (s, i, j)
+        for i, x in enumerate(a)
+        for j, y in enumerate(b)
+        if (s := word_similarity(x, y)) > 0
+    )
+    shorter, longer = sorted((len(a), len(b)))
+    return _align(pairs, shorter, longer)
+
+
+def _names(
+    query: Profile, other: Profile, similar: Mapping[tuple[int, int], float]
+) -> tuple[float, bool, bool]:
+    """The best alignment of any name of ``query`` with any of ``other``: its value, whether
+    the order differs, whether the two names are in different scripts."""
+    grouped: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
+    for (q, w), value in similar.items():
+        grouped.setdefault((query.word_name[q], other.word_name[w]), []).append((value, q, w))
+    best, reordered, scripts = 0.0, False, False
+    for (qn, on), pairs in grouped.items():
+        shorter, longer = sorted((len(query.names[qn]), len(other.names[on])))
+        value, order = _align(pairs, shorter, longer)
+        if value > best:
+            best, reordered = value, order
+            scripts = query.scripts[qn] != other.scripts[on]
+    return best, reordered, scripts
+
+
+def _dates(query: Profile, other: Profile) -> tuple[float, str | None, bool]:
+    """Agreement of the dates (0..1), its reason, and whether both profiles had one."""
     a, b = query.birth_date, other.birth_date
     if a is not None and b is not None:
         if a == b:
-            return 1.0, "same_date"
+            return 1.0, "same_date", True
         same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
         swapped = a.year == b.year and (a.month, a.day) == (b.day, b.month)
         if same == 2 or swapped:  # a typo in one part, or day and month swapped
-            return 0.7, "near_date"
-        return 0.0, "other_date"
+            return 0.7, "near_date", True
+        return 0.0, "other_date", True
     if query.birth_year is not None and other.birth_year is not None:
         apart = abs(query.birth_year - other.birth_year)
         if apart == 0:
-            return 0.75, "same_year"
+            return 0.75, "same_year", True
         if apart <= 2:
-            return 0.65 - 0.05 * apart, "near_year"
+            return 0.65 - 0.05 * apart, "near_year", True
         if apart <= 5:
-            return 0.35, None
-        return 0.1, "other_year"
-    return 0.5, None
+            return 0.35, None, True
+        return 0.1, "other_year", True
+    return 0.5, None, False
 
 
-def _extras(query: Profile, other: Profile) -> tuple[float, float]:
-    """Agreement of the other fields both records have (0..1), and its weight."""
-    shared = [k for k, v in query.extras.items() if v and other.extras.get(k)]
-    if not shared:
-        return 0.0, 0.0
-    agreement = sum(
-        1.0
-        if query.extras[k] == other.extras[k]
-        else _scaled(JaroWinkler.similarity(query.extras[k], other.extras[k]))
-        for k in shared
-    ) / len(shared)
-    return agreement, min(EXTRA_WEIGHT_MAX, EXTRA_WEIGHT_PER_FIELD * len(shared))
+def _extras(query: Profile, others: Sequence[Profile]) -> list[tuple[str, int, float]]:
+    """The other fields that agree at least partly: (field, index in ``others``, agreement
+    0..1: 1 when equal, else the scaled Jaro-Winkler similarity), one rapidfuzz call per
+    field. A field both records have and not listed agrees 0."""
+    out: list[tuple[str, int, float]] = []
+    for key, mine in query.extras.items():
+        if not mine:
+            continue
+        theirs = [other.extras.get(key, "") for other in others]
+        for value, sim, c in process.extract(
+            mine, theirs, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
+        ):
+            if value:
+                out.append((key, c, _scaled(sim)))
+    return out
+
+
+def _shared_fields(query: Profile, other: Profile) -> int:
+    """How many other fields both records have."""
+    if other.present <= query.present:
+        return len(other.present)
+    return len(other.present & query.present)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How much agreement on each field is worth, for records that have other fields than
+    names and dates (only the benchmarks' FEBRL records do): Fellegi-Sunter weights in bits.
+
+    ``agree[f]`` is log2(m / u) for field ``f`` ("name", "date" or a key of ``extras``),
+    ``disagree`` is log2(1 / (1 - m)), and ``prior`` the log2 odds against a match before
+    any comparison. ``estimate_evidence`` sets them without labels."""
+
+    agree: Mapping[str, float]
+    disagree: float
+    prior: float
+
+
+# Assumed, not trained: a field of a true duplicate agrees with probability 0.9.
+EVIDENCE_M = 0.9
+
+
+def estimate_evidence(profiles: Sequence[Profile], *, m: float = EVIDENCE_M) -> Evidence:
+    """Fellegi-Sunter weights from a register alone (no labels): u, the chance that two
+    random records agree on a field, is the sum of the squared frequencies of its values
+    (names compared as their folded words in any order); m is ``EVIDENCE_M`` for every
+    field; the prior is one match expected per record among ``len(profiles)``."""
+    values: dict[str, list[str]] = {"name": [], "date": []}
+    for profile in profiles:
+        if profile.names:
+            values["name"].append(" ".join(sorted(w.spellings[0] for w in profile.names[0])))
+        if profile.birth_date is not None:
+            values["date"].append(profile.birth_date.isoformat())
+        for key, value in profile.extras.items():
+            if value:
+                values.setdefault(key, []).append(value)
+    agree = {}
+    for key, seen in values.items():
+        if seen:
+            counts = Counter(seen)
+            u = sum(n * n for n in counts.values()) / (len(seen) * len(seen))
+            agree[key] = math.log2(m / u)
+    return Evidence(agree=agree, disagree=math.log2(1 / (1 - m)), prior=math.log2(len(profiles)))
+
+
+def score_all(
+    query: Profile,
+    others: Sequence[Profile],
+    *,
+    at_least: float = 0.0,
+    evidence: Evidence | None = None,
+) -> list[tuple[float, tuple[str, ...]]]:
+    """``score`` of ``query`` against each of ``others``, in one batch (what
+    ``find_matches`` does with its candidates): dates and other fields first; a candidate
+    that could not reach ``at_least`` even with identical names is given up as
+    ``(0.0, ())``; the names of the rest are compared in a few rapidfuzz calls."""
+    agreeing = _extras(query, others) if query.present else []
+    shared = [_shared_fields(query, o) for o in others] if query.present else [0] * len(others)
+    # (name weight, the rest of the score, date reason) of each candidate
+    rest: list[tuple[float, float, str | None]] = []
+    if evidence is None:
+        sums = [0.0] * len(others)
+        for _key, c, value in agreeing:
+            sums[c] += value
+        for c, other in enumerate(others):
+            dates, why, _dated = _dates(query, other)
+            fields = shared[c]
+            extra_weight = min(EXTRA_WEIGHT_MAX, EXTRA_WEIGHT_PER_FIELD * fields)
+            mean = sums[c] / fields if fields else 0.0
+            rest.append(
+                (
+                    NAME_WEIGHT * (1 - extra_weight),
+                    DATE_WEIGHT * (1 - extra_weight) * dates + extra_weight * mean,
+                    why,
+                )
+            )
+    else:
+        agree, disagree = evidence.agree, evidence.disagree
+        bits = [-evidence.prior - disagree * n for n in shared]
+        for key, c, value in agreeing:
+            bits[c] += value * (agree.get(key, 0.0) + disagree)
+        name_weight, date_weight = agree.get("name", 0.0), agree.get("date", 0.0)
+        for c, other in enumerate(others):
+            dates, why, dated = _dates(query, other)
+            total = bits[c]
+            if dated:
+                total += dates * date_weight - (1 - dates) * disagree
+            rest.append((name_weight, total, why))
+    live = [
+        c
+        for c, (name_weight, others_part, _why) in enumerate(rest)
+        if _final(name_weight, 1.0, others_part, evidence) >= at_least
+    ]
+    results: list[tuple[float, tuple[str, ...]]] = [(0.0, ()) for _ in others]
+    if not live:
+        return results
+    similar = _word_similarities(query, [others[c] for c in live])
+    for c, pairs in zip(live, similar, strict=True):
+        name_weight, others_part, why = rest[c]
+        best, reordered, scripts = _names(query, others[c], pairs)
+        if not (query.names and others[c].names) and evidence is not None:
+            value = _final(0.0, 0.0, others_part, evidence)
+        else:
+            value = _final(name_weight, best, others_part, evidence)
+        reasons: list[str] = []
+        if best >= 0.999:
+            reasons.append("same_name")
+        elif best > 0:
+            reasons.append("other_script" if scripts else "similar_name")
+        if reordered and best > 0:
+            reasons.append("order")
+        if why:
+            reasons.append(why)
+        results[c] = (value, tuple(reasons))
+    return results
+
+
+def _final(name_weight: float, names: float, rest: float, evidence: Evidence | None) -> float:
+    if evidence is None:
+        return name_weight * names + rest
+    bits = rest + names * name_weight - (1 - names) * evidence.disagree
+    return 1 / (1 + 2 ** min(-bits, 60.0))
 
 
 def score(
-    query: Profile, other: Profile, *, at_least: float = 0.0
+    query: Profile,
+    other: Profile,
+    *,
+    at_least: float = 0.0,
+    evidence: Evidence | None = None,
 ) -> tuple[float, tuple[str, ...]]:
     """0..1 and the reasons (keys of ``REASONS``): how likely two profiles are one person.
 
-    With ``at_least``, a pair that could not reach it even with identical names is given
-    up early as ``(0.0, ())`` — the names are the costly part to compare.
+    Names weigh ``NAME_WEIGHT`` and dates ``DATE_WEIGHT``; other fields (benchmarks only)
+    take a share as ``EXTRA_WEIGHT_PER_FIELD`` says, or, with ``evidence``, every field
+    adds its Fellegi-Sunter weight and the score is the resulting probability. With
+    ``at_least``, a pair that could not reach it even with identical names is given up
+    early as ``(0.0, ())`` — the names are the costly part to compare.
     """
-    dates, why = _dates(query, other)
-    extras, extra_weight = _extras(query, other)
-    name_weight = NAME_WEIGHT * (1 - extra_weight)
-    rest = DATE_WEIGHT * (1 - extra_weight) * dates + extra_weight * extras
-    if name_weight + rest < at_least:
-        return 0.0, ()
-    best, reordered, scripts = 0.0, False, False
-    for qi, q in enumerate(query.names):
-        for oi, o in enumerate(other.names):
-            value, order = align(q, o)
-            if value > best:
-                best, reordered = value, order
-                scripts = query.scripts[qi] != other.scripts[oi]
-    reasons: list[str] = []
-    if best >= 0.999:
-        reasons.append("same_name")
-    elif best > 0:
-        reasons.append("other_script" if scripts else "similar_name")
-    if reordered and best > 0:
-        reasons.append("order")
-    if why:
-        reasons.append(why)
-    return name_weight * best + rest, tuple(reasons)
+    return score_all(query, [other], at_least=at_least, evidence=evidence)[0]
 
 
 # --- The database side -------------------------------------------------------------------
@@ -365,11 +611,12 @@ def find_matches(
     ids = [row["person_id"] for row in ranked[:CANDIDATES]]
     if not ids:
         return []
-    people = Person.objects.filter(pk__in=ids, organisation=organisation, merged_into=None)
-    found = []
-    for person in people:
-        value, reasons = score(query, profile_of(person), at_least=THRESHOLD)
-        if value >= THRESHOLD:
-            found.append(Match(person, round(value, 3), tuple(str(REASONS[r]) for r in reasons)))
+    people = list(Person.objects.filter(pk__in=ids, organisation=organisation, merged_into=None))
+    scored = score_all(query, [profile_of(person) for person in people], at_least=THRESHOLD)
+    found = [
+        Match(person, round(value, 3), tuple(str(REASONS[r]) for r in reasons))
+        for person, (value, reasons) in zip(people, scored, strict=True)
+        if value >= THRESHOLD
+    ]
     found.sort(key=lambda match: (-match.score, match.person.pk))
     return found[:limit]

@@ -6,10 +6,13 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.http import Http404
 from django.test import Client
 
 from ostoja.accounts.models import AccessGrant
 from ostoja.accounts.policy import (
+    OutOfReach,
+    require_view,
     SCOPE_FINDERS,
     FieldClass,
     Scope,
@@ -235,3 +238,15 @@ def test_a_case_manager_out_of_reach_gets_nothing(
         access_record_history(manager, "home.sample", str(sample.code))
     with pytest.raises(PermissionDenied):
         access_record_history(centre[Role.ANALYST].user, "home.sample", str(sample.code))
+
+
+def test_require_view_tells_missing_from_out_of_reach(centre: dict[Role, Persona]) -> None:
+    scope = _scope(centre)
+    require_view(centre[Role.SPECIALIST].user, scope)  # on the team: passes
+    # Out of reach, but may break the glass: 403 with the offer.
+    with pytest.raises(OutOfReach) as refused:
+        require_view(centre[Role.COORDINATOR].user, _scope(centre, restricted=True))
+    assert refused.value.scope.target_code == "c0de"
+    # May not break the glass (an administrator): as if it did not exist.
+    with pytest.raises(Http404):
+        require_view(centre[Role.ADMINISTRATOR].user, scope)

@@ -1,69 +1,15 @@
 """Through a real browser (Playwright driving Debian's chromium): sign in with a TOTP code,
 then switch the language. Never skipped: a missing browser is a failure."""
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.helpline.models import Contact
 from ostoja.test import PASSWORD, make_user
 
-CHROMIUM = os.environ.get("OSTOJA_CHROMIUM", "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    # Playwright runs its own event loop; Django's ORM calls in these tests are made from
-    # the test thread between browser steps, never concurrently.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        yield from _launch()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-def _launch() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server: object, audit_flushable: None) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
-    page = context.new_page()
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.on(
-        "console",
-        lambda message: (
-            requested.append("console:" + message.text) if message.type == "error" else None
-        ),
-    )
-    yield page
-    base = str(live_server)
-    strangers = [url for url in requested if not url.startswith(base)]
-    context.close()
-    # No request to another host, no CSP violation or script error in the console.
-    assert not strangers, strangers
 
 
 def test_a_counsellor_signs_in_with_totp_and_switches_language(

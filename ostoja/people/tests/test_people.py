@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
@@ -70,7 +71,7 @@ def test_counsellor_registers_the_caller_from_a_contact(centre: dict[Role, Perso
 
 def test_bad_input_is_refused_clearly_and_nothing_is_lost(centre: dict[Role, Persona]) -> None:
     client = _client(centre[Role.CASE_MANAGER])
-    future = dt.date.today() + dt.timedelta(days=3)
+    future = timezone.localdate() + dt.timedelta(days=3)
     response = client.post(
         "/people/new/",
         _form(
@@ -184,7 +185,7 @@ def test_merge_keeps_every_link_and_is_audited(
     add_record(
         case=other_case,
         instance=Service(
-            client=duplicate, kind="material", delivered_on=dt.date.today(), partner="PCK"
+            client=duplicate, kind="material", delivered_on=timezone.localdate(), partner="PCK"
         ),
         acting_user=manager.user,
         action="case.service_added",

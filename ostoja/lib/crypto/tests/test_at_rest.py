@@ -14,9 +14,12 @@ from django.db import connection
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.audit.trail import record
+from ostoja.cases.models import Note, RouteEvent
+from ostoja.cases.services import add_record, case_open
 from ostoja.helpline.services import contact_save, contact_start, follow_up_add
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
 from ostoja.lib.crypto.tests.sample import Sample
+from ostoja.people.services import person_create
 from ostoja.test import make_user
 
 CANARIES = {
@@ -88,12 +91,48 @@ def test_no_canary_is_in_a_database_dump(
         assignee=counsellor,
         acting_user=counsellor,
     )
+    # Through the people and cases services, as a case manager would.
+    manager = make_user(organisation, Role.CASE_MANAGER).user
+    person = person_create(
+        organisation=organisation,
+        data={
+            "name": CANARIES["name_cyrillic"],
+            "name_latin": CANARIES["name"],
+            "aliases": CANARIES["name"],
+            "birth_date": dt.date(1999, 9, 9),
+            "phone": CANARIES["phone"],
+            "email": CANARIES["email"],
+            "code_word": CANARIES["note"],
+            "safety_notes": CANARIES["note"],
+        },
+        acting_user=manager,
+    )
+    case = case_open(
+        organisation=organisation,
+        clients=[person],
+        manager=manager,
+        data={"summary": CANARIES["note"], "perpetrator_notes": CANARIES["name"]},
+        acting_user=manager,
+    )
+    add_record(
+        case=case,
+        instance=Note(text=f"{CANARIES['name']} — {CANARIES['note']}"),
+        acting_user=manager,
+        action="case.note_added",
+    )
+    add_record(
+        case=case,
+        instance=RouteEvent(kind="Exploitation", country="PL", place=CANARIES["note"]),
+        acting_user=manager,
+        action="case.route_added",
+    )
     storage = EncryptedStorage()
     name = storage.save_upload(
         validate_upload(SimpleUploadedFile("x.txt", CANARIES["note"].encode())), "docs"
     )
     dump = _dump(tmp_path)
-    assert str(sample.code).encode() in dump or sample.code.hex.encode() in dump  # rows are there
+    for row in (sample, person, case):  # the rows are there
+        assert str(row.code).encode() in dump or row.code.hex.encode() in dump
     files = (tmp_path / "files" / name).read_bytes()
     for label, value in CANARIES.items():
         for encoded in _variants(value):
