@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "ostoja.helpline",
     "ostoja.people",
     "ostoja.cases",
+    "ostoja.identification",
     "ostoja.home",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin

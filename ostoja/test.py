@@ -97,6 +97,7 @@ def staff_paths() -> list[str]:
     parameters), except the public health check and language switch."""
     sample = {
         "code": "00000000-0000-4000-8000-000000000000",
+        "version": "1",
         "action": "end-sessions",
         "target_type": "accounts.user",
         "section": "note",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("helpline/", include("ostoja.helpline.urls")),
     path("people/", include("ostoja.people.urls")),
     path("cases/", include("ostoja.cases.urls")),
+    path("identification/", include("ostoja.identification.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,

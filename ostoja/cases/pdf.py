@@ -50,11 +50,15 @@ def summary_context(*, case: Case, consent: Consent, user: User, scope: Scope) -
     }
 
 
-def case_summary(*, case: Case, consent: Consent, user: User, scope: Scope) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported, and only this needs it.
+def render_pdf(html: str) -> bytes:
+    """A PDF of ``html``, fetching nothing."""
+    # Imported here: WeasyPrint loads Pango when imported, and only PDFs need it.
     from weasyprint import HTML
 
-    context = summary_context(case=case, consent=consent, user=user, scope=scope)
-    html = render_to_string("cases/summary_pdf.html", context)
     document: bytes = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     return document
+
+
+def case_summary(*, case: Case, consent: Consent, user: User, scope: Scope) -> bytes:
+    context = summary_context(case=case, consent=consent, user=user, scope=scope)
+    return render_pdf(render_to_string("cases/summary_pdf.html", context))

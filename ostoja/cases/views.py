@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import BaseForm, ModelChoiceField
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -154,22 +154,14 @@ def _form_kwargs(case: Case, user: User) -> dict[str, Any]:
     return {"clients": clients, "staff": _staff(user)}
 
 
-def _choices_once(forms: list[object]) -> None:
-    """Read each list of model choices (clients, staff) once per page: a model choice
-    field queries each time it is rendered, and the page renders the action form once per
-    goal (an N+1). The forms here only display; validation still uses the querysets."""
-    read: dict[tuple[type, str, object], list[Any]] = {}
-    for form in forms:
-        for field in form.fields.values() if isinstance(form, BaseForm) else ():
-            if not isinstance(field, ModelChoiceField) or field.queryset is None:
-                continue
-            try:
-                key = (type(field), str(field.queryset.query), field.empty_label)
-            except EmptyResultSet:  # .none(): nothing to read
-                continue
-            if key not in read:
-                read[key] = list(field.choices)  # type: ignore[arg-type]
-            field.choices = read[key]
+# Each section shows its newest entries; the timeline has them all.
+SHOWN = 10
+
+
+def _newest(queryset: QuerySet[Any]) -> dict[str, Any]:
+    """The newest ``SHOWN`` rows and whether there are more."""
+    rows = list(queryset[: SHOWN + 1])
+    return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN}
 
 
 def _page(
@@ -178,64 +170,91 @@ def _page(
     scope: Scope,
     bound: dict[str, BaseForm] | None = None,
     status: int = 200,
+    action_goal: Goal | None = None,
 ) -> HttpResponse:
-    """The case page with every section; ``bound`` forms keep what was typed."""
+    """The case page. The add forms are loaded when opened (``case_form``), except a
+    ``bound`` one coming back with errors, which keeps what was typed."""
     user = request.user
-    kwargs = _form_kwargs(case, user)
-    # Prefixed: the page holds every section's form, and ids must stay unique.
-    section_forms = {
-        name: form_class(prefix=name, **kwargs) for name, form_class in SECTIONS.items()
-    }
-    section_forms |= bound or {}
     health = can_view_field(user, scope, FieldClass.HEALTH)
     legal = can_view_field(user, scope, FieldClass.LEGAL)
-    services_list = [
+    services_shown = _newest(case.services.select_related("client", "provided_by"))
+    services_shown["rows"] = [
         (s, {FieldClass.HEALTH: health, FieldClass.LEGAL: legal}.get(s.field_class, True))
-        for s in case.services.select_related("client", "provided_by")
+        for s in services_shown["rows"]
     ]
-    goals = case.goals.prefetch_related("actions__owner").select_related("client")
-    writable = within_reach(user, scope)
+    open_goals = case.goals.filter(status=Goal.Status.OPEN)
+    consents = list(case.consents.select_related("client"))
     context = {
         "case": case,
         "scope": scope,
         "clients": Person.objects.filter(case_links__case=case),
         "team": case.team.select_related("user"),
-        "goals": goals,
-        "services": services_list,
-        "decisions": case.decisions.select_related("client"),
-        "consents": case.consents.select_related("client"),
-        "deadlines": case.deadlines.select_related("client"),
-        "risks": case.risks.all(),
+        "goals": _newest(open_goals.prefetch_related("actions__owner").select_related("client")),
+        "goals_done": case.goals.exclude(status=Goal.Status.OPEN).count(),
+        "services": services_shown,
+        "decisions": _newest(case.decisions.select_related("client")),
+        "consents": [c for c in consents if c.withdrawn_on is None][:SHOWN],
+        "consents_more": len(consents) > SHOWN or any(c.withdrawn_on for c in consents),
+        "deadlines": _newest(case.deadlines.filter(met_at__isnull=True).select_related("client")),
+        "risks": case.risks.all()[:5],
         "route": case.route.all(),
-        "documents": case.documents.select_related("client"),
+        "documents": _newest(case.documents.select_related("client")),
         "notes": case.notes.select_related("created_by")[:5],
-        "forms": section_forms,
-        "action_form": f.ActionForm(prefix="action", **kwargs),
+        "bound": bound or {},
+        "action_goal": action_goal,
         "status_form": f.StatusForm(initial={"status": case.status}, prefix="case"),
         "team_form": f.TeamForm(staff=_staff(user), prefix="team"),
         "document_form": f.DocumentForm(),
-        "withdraw_form": f.WithdrawForm(initial={"on": timezone.localdate()}),
         "perpetrators": can_view_field(user, scope, FieldClass.PERPETRATOR),
         "legal": legal,
-        "writable": writable,
+        "writable": within_reach(user, scope),
         "coordinator": user.can(Capability.SEE_ALL_CASES),
         "today": timezone.localdate(),
-        # People one may add as a further client (a group of workers is one case).
-        "candidates": people_visible_to(user)
-        .filter(merged_into__isnull=True)
-        .exclude(case_links__case=case)
-        .order_by("-created_at")[:200]
-        if writable
-        else [],
         "sharing_consents": [
             c
-            for c in case.consents.all()
+            for c in consents
             if c.active()
             and c.scope in (Consent.Scope.SHARE_ORGANISATION, Consent.Scope.SHARE_POLICE)
         ],
     }
-    _choices_once([*section_forms.values(), context["action_form"], context["team_form"]])
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+@_cases
+def case_form(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) -> HttpResponse:
+    """One add form of the case page, loaded when its section is opened (htmx): the page
+    itself stays light however many forms and choices there are."""
+    case, _scope = _writable(request.user, code)
+    kwargs = _form_kwargs(case, request.user)
+    context: dict[str, Any] = {"case": case, "section": section}
+    if section in SECTIONS:
+        context["form"] = SECTIONS[section](prefix=section, **kwargs)
+        context["action"] = reverse("cases:record_add", args=[case.code, section])
+    elif section == "action":
+        goal = case.goals.filter(code=_uuid_or_404(request.GET.get("goal", ""))).first()
+        if goal is None:
+            raise Http404
+        context["form"] = f.ActionForm(prefix="action", **kwargs)
+        context["action"] = reverse("cases:action_add", args=[goal.code])
+    elif section == "client":
+        # People one may add as a further client (a group of workers is one case).
+        context["candidates"] = (
+            people_visible_to(request.user)
+            .filter(merged_into__isnull=True)
+            .exclude(case_links__case=case)
+            .order_by("-created_at")[:200]
+        )
+        return render(request, "cases/partials/client_form.html", context)
+    else:
+        raise Http404
+    return render(request, "cases/partials/add_form.html", context)
+
+
+def _uuid_or_404(raw: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise Http404 from None
 
 
 @_cases
@@ -410,7 +429,7 @@ def action_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
         messages.success(request, _("Saved."))
         return redirect(f"{case_url(case)}#goal")
     messages.error(request, _("Not saved: check the highlighted fields."))
-    return _page(request, case, scope, status=400)
+    return _page(request, case, scope, bound={"action": form}, action_goal=goal, status=400)
 
 
 @require_POST

@@ -132,9 +132,12 @@ def romanisations(text: str) -> tuple[str, ...]:
     form and a Polish form: Олександр → ``oleksandr``; Юлия → ``iuliia``, ``yuliya``,
     ``julia``.
     """
+    return _romanisations(text, any(char in UKRAINIAN_LETTERS for char in text))
+
+
+def _romanisations(text: str, ukrainian: bool) -> tuple[str, ...]:
     forms = [fold(text)]
     if CYRILLIC.search(text):
-        ukrainian = any(char in UKRAINIAN_LETTERS for char in text)
         bgn = BGN_UKRAINIAN if ukrainian else BGN_RUSSIAN
         polish = POLISH_UKRAINIAN if ukrainian else POLISH
         forms.append(_romanise(text, bgn, INITIAL["bgn"]))
@@ -142,27 +145,27 @@ def romanisations(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(form for form in forms if form))
 
 
+# One pattern per variant: at each position the first multigraph that matches, else a letter.
+_GRAPHS = {
+    rz_is_s: re.compile(
+        "|".join(re.escape(g) for g, _cls in MULTIGRAPHS if rz_is_s or g != "rz") + "|.", re.S
+    )
+    for rz_is_s in (True, False)
+}
+_CLASS_OF: dict[str, tuple[str, ...]] = {
+    **{char: tuple(cls) for char, cls in LETTERS.items()},
+    **{char: (cls,) for char, cls in VOWEL_CLASS.items()},
+    **{graph: tuple(cls) for graph, cls in MULTIGRAPHS},
+}
+
+
 def _classes(word: str, *, rz_is_s: bool = True) -> list[str]:
     """The word as a list of classes: upper-case consonant classes, lower-case vowels."""
     word = re.sub(r"(.)\1+", r"\1", word)  # doubled letters: Anna, Mitchell, Strasse
     if len(word) > 2 and word.endswith("h") and word[-2] in VOWEL_CLASS:
         word = word[:-1]  # a silent final h: Sarah, Hannah (not Linh, Thanh)
-    out: list[str] = []
-    i = 0
-    while i < len(word):
-        for graph, cls in MULTIGRAPHS:
-            if word.startswith(graph, i) and (rz_is_s or graph != "rz"):
-                out.extend(cls)
-                i += len(graph)
-                break
-        else:
-            char = word[i]
-            if char in VOWEL_CLASS:
-                out.append(VOWEL_CLASS[char])
-            else:
-                out.extend(LETTERS.get(char, ""))
-            i += 1
-    return out
+    get = _CLASS_OF.get
+    return [cls for token in _GRAPHS[rz_is_s].findall(word) for cls in get(token, ())]
 
 
 def _skeleton(classes: list[str]) -> str:
@@ -234,19 +237,43 @@ def name_words(name: str, *, limit: int = 6) -> tuple[Word, ...]:
     """The words of one name, each with its spellings in every romanisation.
 
     The romanisations of a Cyrillic name are word-aligned (every table maps letters to
-    letters), so word *n* of each romanisation is a spelling of the same word.
+    letters), so word *n* of each romanisation is a spelling of the same word. Each
+    space-separated part is prepared once per process (``_part_words``); whether the name
+    is Ukrainian is decided on the whole name.
     """
-    forms = [form.split() for form in romanisations(name)]
+    ukrainian = any(char in UKRAINIAN_LETTERS for char in name)
+    words: list[Word] = []
+    for part in name.split():
+        words.extend(_part_words(part, ukrainian))
+        if len(words) >= limit:
+            break
+    return tuple(words[:limit])
+
+
+@lru_cache(maxsize=65536)
+def _part_words(part: str, ukrainian: bool) -> tuple[Word, ...]:
+    forms = [form.split() for form in _romanisations(part, ukrainian)]
     if not forms:
         return ()
     count = len(forms[0])
     aligned = [f for f in forms if len(f) == count]
-    return tuple(_word(tuple(f[i] for f in aligned)) for i in range(min(count, limit)))
+    return tuple(_word(tuple(f[i] for f in aligned)) for i in range(count))
 
 
 def has_other_script(name: str) -> bool:
     """Whether a name is written in a script other than Latin (Cyrillic, Greek, …);
     Latin letters with diacritics (Nguyễn, Żuraw) are Latin."""
+    return not name.isascii() and any(_other_script(part) for part in name.split())
+
+
+@lru_cache(maxsize=65536)
+def _other_script(part: str) -> bool:
     return any(
-        char.isalpha() and not unicodedata.name(char, "").startswith("LATIN") for char in name
+        char.isalpha() and not unicodedata.name(char, "").startswith("LATIN") for char in part
     )
+
+
+def clear_caches() -> None:
+    """Forget the words prepared so far (the benchmarks time each run from cold)."""
+    for cached in (_part_words, _other_script, skeletons, canonical):
+        cached.cache_clear()

@@ -11,22 +11,34 @@ and typos. Names are sealed at rest, so the table is never decrypted wholesale:
    stores their blind indexes (``blind_index``, domain ``people.match``) as ``PersonKey``
    rows.
 2. **Candidates.** ``find_matches`` computes the same keys for what the counsellor typed
-   (with the year ±1) and asks one aggregate query which people share the most (weighted)
-   keys; at most
-   ``CANDIDATES`` of them are loaded (a second query) and decrypted.
+   (with the year ±1, one edit away — but not from skeletons shorter than
+   ``LOOKUP_EDITS_FROM``, which thousands of people share) and asks one aggregate query
+   which people share the most (weighted) keys; at most ``CANDIDATES`` of them are loaded
+   (a second query) and decrypted.
 3. **Scoring.** ``score`` compares two ``Profile``\\ s in memory: the best alignment of the
    words of any two names, in any order and any romanisation (rapidfuzz Jaro-Winkler on the
    folded and the canonical spelling, a bonus when the skeletons agree), and the dates of
-   birth. It is pure, so ``bench/matching.py`` runs the very same code on FEBRL's records
-   (PERFORMANCE.md §1.2-1.3, benchmarks B1 and B3) and ``bench/people.py`` times the
-   lookup among 100,000 people (B6).
+   birth. ``score_all`` does it for a whole batch of candidates: dates first, then every
+   spelling of the query against all the candidates' spellings in one rapidfuzz call that
+   returns only the pairs above ``WORD_FLOOR``, so the Python work grows with the similar
+   word pairs, not with all of them. It is pure, so ``bench/matching.py`` runs the very
+   same code on FEBRL's records (PERFORMANCE.md §1.2-1.3, benchmarks B1 and B3) and
+   ``bench/people.py`` times the lookup among 100,000 people (B6).
+4. **Other fields** (the benchmarks' records only: address, postcode, …). With an
+   ``Evidence`` (``estimate_evidence``: unsupervised Fellegi-Sunter weights, u from the
+   register's value frequencies, m fixed at ``EVIDENCE_M``), every field — the names and the
+   date included — adds its weight in bits and the score is the probability of a match.
+   Without it (the application), names and dates are weighed as ``NAME_WEIGHT`` and
+   ``DATE_WEIGHT``.
 """
 
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from django.db.models import Case, IntegerField, Sum, Value, When
@@ -37,6 +49,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from ostoja.lib.crypto.blind import blind_index
 from ostoja.lib.names import Word, deletions, has_other_script, name_words
+from ostoja.lib.names import clear_caches as clear_name_caches
 from ostoja.people.models import Person, PersonKey
 
 KEY_DOMAIN = "people.match"
@@ -108,6 +121,8 @@ class Profile:
     canonicals: tuple[str, ...] = field(init=False, repr=False, compare=False)
     canonical_word: tuple[int, ...] = field(init=False, repr=False, compare=False)
     present: frozenset[str] = field(init=False, repr=False, compare=False)  # extras set
+    extra_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    extra_values: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         words = [w for name in self.names for w in name]
@@ -122,6 +137,8 @@ class Profile:
             "canonicals": tuple(c for c, _i in canonicals),
             "canonical_word": tuple(i for _c, i in canonicals),
             "present": frozenset(k for k, v in self.extras.items() if v),
+            "extra_keys": tuple(self.extras),
+            "extra_values": tuple(self.extras.values()),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)
@@ -154,23 +171,28 @@ class Profile:
 # does not outweigh a short one.
 WEIGHT_DATE, WEIGHT_PAIR, WEIGHT_YEAR, WEIGHT_YEAR_SHORT = 50, 40, 25, 10
 WEIGHT_WORD, WEIGHT_ONE_EDIT, WEIGHT_DELETIONS = 30, 15, 30
+LOOKUP_EDITS_FROM = 3
+# Other identifying fields (only the benchmarks' records have them): each exact value.
+WEIGHT_FIELD = 30
 
 
 def match_keys(
-    profile: Profile, *, lookup: bool = False, dates: Iterable[dt.date] = ()
+    profile: Profile, *, lookup: bool = False, fields: Collection[str] | None = None
 ) -> dict[str, int]:
     """The matching keys of a profile, before blind indexing, with their ranking weights.
 
     Stored (``lookup=False``): per word, ``w:`` its skeleton and ``e:`` each one-deletion of
     it (SymSpell); each pair of words of a name, ``p:``; each skeleton with the year of
-    birth, ``y:``; the date of birth, ``d:``. A lookup asks for its own skeletons and
-    deletions in both namespaces (a letter more, a letter less, one changed), the year ±1,
-    and the date also with day and month swapped.
+    birth, ``y:``; the date of birth, ``d:``; the value of each other field, ``x:`` (only
+    the benchmarks' records have other fields; with ``fields``, of those only). A lookup
+    asks for its own skeletons and deletions in both namespaces (a letter more, a letter
+    less, one changed), the year ±1, and the date also with day and month swapped.
     """
     keys: dict[str, int] = {}
 
     def add(key: str, weight: int) -> None:
-        keys[key] = max(weight, keys.get(key, 0))
+        if weight > keys.get(key, 0):
+            keys[key] = weight
 
     year = profile.birth_year
     years = ([year - 1, year, year + 1] if lookup else [year]) if year else []
@@ -178,15 +200,8 @@ def match_keys(
         skels = [[s for s in w.keys if s] for w in words]
         for options in skels:
             for skel in options:
-                if len(skel) >= 2:
-                    add("w:" + skel, WEIGHT_WORD)
-                    if lookup:
-                        add("e:" + skel, WEIGHT_ONE_EDIT)
-                if len(skel) >= 3:
-                    for deletion in deletions(skel):
-                        add("e:" + deletion, max(4, WEIGHT_DELETIONS // len(skel)))
-                        if lookup:
-                            add("w:" + deletion, WEIGHT_ONE_EDIT)
+                for key, weight in _skeleton_keys(skel, lookup):
+                    add(key, weight)
                 for y in years:
                     add(f"y:{y}:{skel}", WEIGHT_YEAR if len(skel) >= 2 else WEIGHT_YEAR_SHORT)
         for i, first in enumerate(skels):
@@ -194,6 +209,9 @@ def match_keys(
                 for a in first:
                     for b in second:
                         add("p:" + "|".join(sorted((a, b))), WEIGHT_PAIR)
+    for field_name, value in profile.extras.items():
+        if value and (fields is None or field_name in fields):
+            add(f"x:{field_name}:{value}", WEIGHT_FIELD)
     born = profile.birth_date
     if born is not None:
         add(f"d:{born.isoformat()}", WEIGHT_DATE)
@@ -204,6 +222,37 @@ def match_keys(
                 swapped = born
             add(f"d:{swapped.isoformat()}", WEIGHT_DATE)
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _skeleton_keys(skel: str, lookup: bool) -> tuple[tuple[str, int], ...]:
+    """The keys of one skeleton alone, ``w:`` and ``e:`` (see ``match_keys``)."""
+    keys: dict[str, int] = {}
+
+    def add(key: str, weight: int) -> None:
+        if weight > keys.get(key, 0):
+            keys[key] = weight
+
+    # A lookup asks for one-edit neighbours only from LOOKUP_EDITS_FROM letters on: shorter
+    # ones (a 3-letter skeleton less a letter) are shared by thousands of people in 10^5.
+    edits = not lookup or len(skel) > LOOKUP_EDITS_FROM
+    if len(skel) >= 2:
+        add("w:" + skel, WEIGHT_WORD)
+        if lookup:
+            add("e:" + skel, WEIGHT_ONE_EDIT)
+    if len(skel) >= 3:
+        for deletion in sorted(deletions(skel)):
+            if edits:
+                add("e:" + deletion, max(4, WEIGHT_DELETIONS // len(skel)))
+            if lookup and edits:
+                add("w:" + deletion, WEIGHT_ONE_EDIT)
+    return tuple(keys.items())
+
+
+def clear_caches() -> None:
+    """Forget the words and keys prepared so far (the benchmarks time runs from cold)."""
+    clear_name_caches()
+    _skeleton_keys.cache_clear()
 
 
 def hashed(keys: Mapping[str, int]) -> dict[int, int]:
@@ -348,7 +397,7 @@ def _names(
     for (q, w), value in similar.items():
         grouped.setdefault((query.word_name[q], other.word_name[w]), []).append((value, q, w))
     best, reordered, scripts = 0.0, False, False
-    for (qn, on), pairs in grouped.items():
+    for (qn, on), pairs in sorted(grouped.items()):
         shorter, longer = sorted((len(query.names[qn]), len(other.names[on])))
         value, order = _align(pairs, shorter, longer)
         if value > best:
@@ -380,28 +429,62 @@ def _dates(query: Profile, other: Profile) -> tuple[float, str | None, bool]:
     return 0.5, None, False
 
 
-def _extras(query: Profile, others: Sequence[Profile]) -> list[tuple[str, int, float]]:
-    """The other fields that agree at least partly: (field, index in ``others``, agreement
-    0..1: 1 when equal, else the scaled Jaro-Winkler similarity), one rapidfuzz call per
-    field. A field both records have and not listed agrees 0."""
-    out: list[tuple[str, int, float]] = []
-    for key, mine in query.extras.items():
-        if not mine:
-            continue
-        theirs = [other.extras.get(key, "") for other in others]
-        for value, sim, c in process.extract(
-            mine, theirs, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
+_NO_DATE = (0.5, None, False)
+_OTHER_DATE = (0.0, "other_date", True)
+
+
+_SAME_DATE = (1.0, "same_date", True)
+_NEAR_DATE = (0.7, "near_date", True)
+
+
+def _all_dates(query: Profile, others: Sequence[Profile]) -> list[tuple[float, str | None, bool]]:
+    """``_dates`` of ``query`` with each of ``others``, the common cases inline."""
+    born = query.birth_date
+    if born is None:
+        if query.birth_year is None:
+            return [_NO_DATE] * len(others)
+        return [_dates(query, other) for other in others]
+    year, month, day = born.year, born.month, born.day
+    out: list[tuple[float, str | None, bool]] = []
+    for other in others:
+        theirs = other.birth_date
+        if theirs is None:
+            out.append(_dates(query, other))
+        elif theirs == born:
+            out.append(_SAME_DATE)
+        elif (theirs.year == year) + (theirs.month == month) + (theirs.day == day) == 2 or (
+            theirs.year == year and theirs.month == day and theirs.day == month
         ):
-            if value:
-                out.append((key, c, _scaled(sim)))
+            out.append(_NEAR_DATE)
+        else:
+            out.append(_OTHER_DATE)
     return out
 
 
-def _shared_fields(query: Profile, other: Profile) -> int:
-    """How many other fields both records have."""
-    if other.present <= query.present:
-        return len(other.present)
-    return len(other.present & query.present)
+def _extras(
+    query: Profile, others: Sequence[Profile]
+) -> list[tuple[str, list[tuple[str, float, int]]]]:
+    """Per other field, the candidates that agree at least partly, as rapidfuzz returns
+    them: (their value, Jaro-Winkler similarity >= ``WORD_FLOOR``, index in ``others``),
+    one call per field. The agreement is the similarity scaled (1 when equal); a field
+    both records have and not listed agrees 0."""
+    keys = query.extra_keys
+    if not others:
+        return []
+    if set(map(attrgetter("extra_keys"), others)) == {keys}:
+        columns = list(zip(*map(attrgetter("extra_values"), others), strict=True))
+    else:
+        columns = [tuple(other.extras.get(key, "") for other in others) for key in keys]
+    return [
+        (
+            key,
+            process.extract(
+                mine, theirs, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
+            ),
+        )
+        for key, mine, theirs in zip(keys, query.extra_values, columns, strict=True)
+        if mine
+    ]
 
 
 @dataclass(frozen=True)
@@ -457,48 +540,48 @@ def score_all(
     that could not reach ``at_least`` even with identical names is given up as
     ``(0.0, ())``; the names of the rest are compared in a few rapidfuzz calls."""
     agreeing = _extras(query, others) if query.present else []
-    shared = [_shared_fields(query, o) for o in others] if query.present else [0] * len(others)
-    # (name weight, the rest of the score, date reason) of each candidate
-    rest: list[tuple[float, float, str | None]] = []
+    mine = query.present
+    shared = [len(o.present) if o.present <= mine else len(o.present & mine) for o in others]
+    dates = _all_dates(query, others)
+    # Per candidate: the weight of the names, and the rest of the score (or of the bits).
     if evidence is None:
         sums = [0.0] * len(others)
-        for _key, c, value in agreeing:
-            sums[c] += value
-        for c, other in enumerate(others):
-            dates, why, _dated = _dates(query, other)
-            fields = shared[c]
-            extra_weight = min(EXTRA_WEIGHT_MAX, EXTRA_WEIGHT_PER_FIELD * fields)
-            mean = sums[c] / fields if fields else 0.0
-            rest.append(
-                (
-                    NAME_WEIGHT * (1 - extra_weight),
-                    DATE_WEIGHT * (1 - extra_weight) * dates + extra_weight * mean,
-                    why,
-                )
-            )
+        for _key, found in agreeing:
+            for _value, sim, c in found:
+                sums[c] += (sim - WORD_FLOOR) / (1 - WORD_FLOOR)
+        shares = [min(EXTRA_WEIGHT_MAX, EXTRA_WEIGHT_PER_FIELD * n) for n in shared]
+        weights = [NAME_WEIGHT * (1 - x) for x in shares]
+        parts = [
+            DATE_WEIGHT * (1 - x) * date[0] + (x * total / n if n else 0.0)
+            for x, date, total, n in zip(shares, dates, sums, shared, strict=True)
+        ]
+        need = at_least
     else:
         agree, disagree = evidence.agree, evidence.disagree
         bits = [-evidence.prior - disagree * n for n in shared]
-        for key, c, value in agreeing:
-            bits[c] += value * (agree.get(key, 0.0) + disagree)
-        name_weight, date_weight = agree.get("name", 0.0), agree.get("date", 0.0)
-        for c, other in enumerate(others):
-            dates, why, dated = _dates(query, other)
-            total = bits[c]
-            if dated:
-                total += dates * date_weight - (1 - dates) * disagree
-            rest.append((name_weight, total, why))
-    live = [
-        c
-        for c, (name_weight, others_part, _why) in enumerate(rest)
-        if _final(name_weight, 1.0, others_part, evidence) >= at_least
-    ]
-    results: list[tuple[float, tuple[str, ...]]] = [(0.0, ()) for _ in others]
+        for key, found in agreeing:
+            # agreement (sim - floor) / (1 - floor), times the swing from -disagree to agree
+            worth = (agree.get(key, 0.0) + disagree) / (1 - WORD_FLOOR)
+            for _value, sim, c in found:
+                bits[c] += (sim - WORD_FLOOR) * worth
+        date_weight = agree.get("date", 0.0)
+        parts = [
+            total + (value * date_weight - (1 - value) * disagree if dated else 0.0)
+            for total, (value, _why, dated) in zip(bits, dates, strict=True)
+        ]
+        weights = [agree.get("name", 0.0)] * len(others)
+        # the probability is at least ``at_least`` from this many bits on
+        if at_least <= 0 or at_least >= 1:
+            need = -math.inf if at_least <= 0 else math.inf
+        else:
+            need = math.log2(at_least / (1 - at_least))
+    live = [c for c, (w, part) in enumerate(zip(weights, parts, strict=True)) if w + part >= need]
+    results: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * len(others)
     if not live:
         return results
     similar = _word_similarities(query, [others[c] for c in live])
     for c, pairs in zip(live, similar, strict=True):
-        name_weight, others_part, why = rest[c]
+        name_weight, others_part, why = weights[c], parts[c], dates[c][1]
         best, reordered, scripts = _names(query, others[c], pairs)
         if not (query.names and others[c].names) and evidence is not None:
             value = _final(0.0, 0.0, others_part, evidence)

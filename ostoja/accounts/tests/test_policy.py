@@ -11,16 +11,16 @@ from django.test import Client
 
 from ostoja.accounts.models import AccessGrant
 from ostoja.accounts.policy import (
-    OutOfReach,
-    require_view,
     SCOPE_FINDERS,
     FieldClass,
+    OutOfReach,
     Scope,
     TeamRole,
     can_view,
     can_view_field,
     find_scope,
     may_break_glass,
+    require_view,
     within_reach,
 )
 from ostoja.accounts.roles import Role

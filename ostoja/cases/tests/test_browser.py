@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _add(page: Page, section: str, fields: dict[str, str], selects: dict[str, str]) -> None:
     """Open a section's add form on the case page, fill it and save."""
     page.locator(f"#{section} > details > summary").click()
-    form = page.locator(f"#{section} > details > form")
+    form = page.locator(f"#{section} > details form")
     for name, value in selects.items():
         form.locator(f"[name='{name}']").select_option(value)
     for name, value in fields.items():
@@ -61,7 +61,7 @@ def test_a_case_from_a_helpline_contact_to_closure(page: Page, live_server: obje
 
     # The phone rings; the case manager (who also takes calls) answers.
     page.goto(f"{base}/helpline/")
-    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Nowe połączenie").click()
     expect(page.get_by_role("heading", name="Bieżący kontakt")).to_be_visible()
     page.get_by_label("Numer dzwoniącego").fill("+380 67 123 45 67")
     expect(page.locator("#autosave")).to_contain_text("Szkic zapisano", timeout=10000)
@@ -109,7 +109,7 @@ def test_a_case_from_a_helpline_contact_to_closure(page: Page, live_server: obje
     )
     page.locator("#decision > details > summary").click()
     page.locator("#id_decision-information_0").check()
-    form = page.locator("#decision > details > form")
+    form = page.locator("#decision > details form")
     form.locator("[name='decision-client']").select_option(str(person.pk))
     form.locator("[name='decision-kind']").select_option("cooperation")
     form.locator("[name='decision-choice']").select_option("yes")

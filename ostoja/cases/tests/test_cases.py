@@ -571,9 +571,42 @@ def test_every_case_view_has_its_access_rule(
         method="post",
         data={"team-user": str(manager.pk), "team-role": "case_manager"},
     )
+    for section in ("goal", "client"):
+        assert_access(f"/cases/{code}/form/{section}/", centre, other_centre, allowed=team)
+    assert_access(
+        f"/cases/{code}/form/action/?goal={goal.code}", centre, other_centre, allowed=team
+    )
     for path in ("/cases/", "/cases/tasks/"):
         assert_access(path, centre, other_centre, allowed=team, outsider_status=None)
     assert_access(f"/cases/new/?person={client_person.code}", centre, other_centre, allowed=team)
     assert_access(
         f"/cases/{code}/summary.pdf?consent={consent.code}", centre, other_centre, allowed=team
     )
+
+
+def test_add_forms_load_when_opened(
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+) -> None:
+    manager = centre[Role.CASE_MANAGER]
+    client = _client(manager)
+    page = text(client.get(f"/cases/{case.code}/"))
+    assert 'name="service-kind"' not in page  # not on the page until opened
+    assert f'hx-get="/cases/{case.code}/form/service/"' in page
+    form = text(client.get(f"/cases/{case.code}/form/service/"))
+    assert 'name="service-kind"' in form and f'action="/cases/{case.code}/add/service/"' in form
+    assert client_person.display_name() in form  # the case's clients to choose from
+    goal = Goal.objects.create(case=case, domain="safety", text="Cel", created_by=manager.user)
+    action = text(client.get(f"/cases/{case.code}/form/action/?goal={goal.code}"))
+    assert f'action="/cases/goals/{goal.code}/actions/"' in action
+    assert client.get(f"/cases/{case.code}/form/action/?goal=x").status_code == 404
+    assert client.get(f"/cases/{case.code}/form/nothing/").status_code == 404
+    assert manager.user.organisation is not None
+    other = person_create(
+        organisation=manager.user.organisation, data={"name": "Jan Nowak"}, acting_user=manager.user
+    )
+    assert "Jan Nowak" in text(client.get(f"/cases/{case.code}/form/client/"))
+    client.post(f"/cases/{case.code}/clients/", {"person": str(other.code)})
+    assert case.clients.filter(person=other).exists()

@@ -61,6 +61,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "cases:team_remove": None,
     "cases:client_add": None,
     "cases:record_add": None,
+    "cases:case_form": None,
     "cases:document_add": None,
     "cases:case_timeline": None,
     "cases:case_summary": None,
@@ -70,6 +71,17 @@ MATRIX: dict[str, set[Role] | None] = {
     "cases:consent_withdraw": None,
     "cases:deadline_met": None,
     "cases:document_download": None,
+    # Identification (identification/tests/test_identification.py runs assert_access).
+    "identification:person": None,
+    "identification:assessment_new": None,
+    "identification:preliminary_add": None,
+    "identification:decision_add": None,
+    "identification:assessment": None,
+    "identification:answer": None,
+    "identification:continue": None,
+    "identification:summary": None,
+    "identification:catalogues": None,
+    "identification:catalogue_download": None,
 }
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from ostoja.lib.names import (
     canonical,
+    clear_caches,
     deletions,
     fold,
     has_other_script,
@@ -102,3 +103,14 @@ def test_it_tells_other_scripts() -> None:
     assert has_other_script("Σοφία")
     assert not has_other_script("Nguyễn Thị Phương")
     assert not has_other_script("Żaneta Wróbel")
+
+
+def test_words_are_prepared_per_part_but_the_language_per_name() -> None:
+    # Гнат alone reads as Russian (г → g); in a name with a Ukrainian letter (Їжак) it is
+    # romanised the Ukrainian way, and the cached parts do not leak between the two.
+    clear_caches()
+    assert name_words("Гнат")[0].spellings == ("gnat",)  # Russian: г → g
+    assert name_words("Гнат Їжак")[0].spellings == ("gnat", "hnat")  # Ukrainian: г → h
+    assert name_words("Гнат")[0].spellings == ("gnat",)
+    assert [w.spellings[0] for w in name_words("Jean-Luc O'Brien", limit=2)] == ["jean", "luc"]
+    assert len(name_words("a b c d e f g h")) == 6

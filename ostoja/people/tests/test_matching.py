@@ -16,13 +16,18 @@ from ostoja.lib.crypto.blind import planner_bits
 from ostoja.people.matching import (
     CANDIDATES,
     KEY_BITS,
+    REASONS,
     THRESHOLD,
     Profile,
+    _word_similarities,
+    estimate_evidence,
     find_matches,
     index_person,
     match_keys,
     person_keys,
     score,
+    score_all,
+    word_similarity,
 )
 from ostoja.people.models import Person, PersonKey
 from ostoja.test import Persona
@@ -84,14 +89,15 @@ def test_it_finds_a_planted_duplicate_among_500_people(staff: tuple[Organisation
                 birth_year=birth_year(spec),
             )
         lookups += 1
-        assert len(captured.captured_queries) <= 3
+        assert len(captured.captured_queries) <= 2  # the key aggregate, the candidates
         loaded = people_loaded(captured.captured_queries)
         assert len(loaded) <= 1 and all(n <= CANDIDATES for n in loaded)
         assert len(matches) <= 5
         if people[duplicate.original].pk in [m.person.pk for m in matches]:
             found += 1
     assert lookups == 130
-    assert found / lookups >= 0.95, found / lookups
+    # 129/130 in the run of 2026-11-29 (the in-memory simulation of seeds 1-3: 128-130).
+    assert found / lookups >= 0.98, found / lookups
 
 
 def test_it_loads_only_the_capped_candidates(staff: tuple[Organisation, User]) -> None:
@@ -115,7 +121,7 @@ def test_it_matches_across_scripts(staff: tuple[Organisation, User]) -> None:
     [match] = find_matches(organisation, names=["Aleksander Kowalenko"], birth_date=born)
     assert match.person == oleksandr
     assert match.score > 0.9
-    assert match.reasons == ("similar name in another script", "same date of birth")
+    assert match.reasons == (str(REASONS["other_script"]), str(REASONS["same_date"]))
 
 
 def test_it_matches_vietnamese_names_in_any_order(staff: tuple[Organisation, User]) -> None:
@@ -124,8 +130,8 @@ def test_it_matches_vietnamese_names_in_any_order(staff: tuple[Organisation, Use
     add(organisation, user, "Nguyễn Thị Lan")
     matches = find_matches(organisation, names=["Dat Nguyen"], birth_year=dat.created_at.year - 30)
     assert [m.person for m in matches] == [dat]
-    assert "names in a different order" in matches[0].reasons
-    assert "same year of birth" in matches[0].reasons
+    assert str(REASONS["order"]) in matches[0].reasons
+    assert str(REASONS["same_year"]) in matches[0].reasons
 
 
 def test_it_matches_an_alias_and_the_passport_spelling(staff: tuple[Organisation, User]) -> None:
@@ -212,3 +218,44 @@ def test_lookup_keys_cover_one_edit_and_neighbouring_years() -> None:
     shared = set(stored) & set(typed)
     assert "y:1985:PTR" in shared  # the year ±1, with a word
     assert any(key.startswith("e:") for key in shared)  # the surname, one letter changed
+
+
+def test_the_batch_compares_words_as_word_similarity_does() -> None:
+    # score_all compares a whole batch of candidates in a few rapidfuzz calls, keeping only
+    # the pairs above the floor: the values must be word_similarity's, pair by pair.
+    population = Generator(seed=7).population(120, duplicates=40)
+    query = Profile.of([population.duplicates[0].spec.name, "Юлия Щербакова"])
+    others = [Profile.of([d.spec.name]) for d in population.duplicates]
+    others += [Profile.of([p.name, p.name_latin]) for p in population.people]
+    for other, similar in zip(others, _word_similarities(query, others), strict=True):
+        dense = {
+            (q, w): value
+            for q, a in enumerate(query.words)
+            for w, b in enumerate(other.words)
+            if (value := word_similarity(a, b)) > 0
+        }
+        assert similar.keys() == dense.keys()
+        assert all(abs(similar[k] - dense[k]) < 1e-9 for k in dense)
+    assert [score(query, other) for other in others] == score_all(query, others)
+
+
+def test_evidence_weighs_each_field_by_how_rarely_it_agrees() -> None:
+    def person(name: str, born: dt.date, **extras: str) -> Profile:
+        return Profile.of([name], birth_date=born, extras=extras)
+
+    born = dt.date(1970, 2, 3)
+    register = [
+        person(f"Person{n} Name{n}", dt.date(1950 + n % 40, 1 + n % 12, 1 + n % 28),
+               postcode=f"{n:04d}", state=["nsw", "vic"][n % 2])
+        for n in range(200)
+    ]  # fmt: skip
+    evidence = estimate_evidence(register)
+    assert evidence.agree["postcode"] > evidence.agree["state"] > 0
+    anna = person("Anna Kowalska", born, postcode="0042", state="vic")
+    # The same person with a changed surname and a mistyped postcode: still a match.
+    moved = person("Anna Nowak", born, postcode="0024", state="vic")
+    assert score(anna, moved, evidence=evidence)[0] > 0.9
+    # Only the state in common: no.
+    other = person("Piotr Zielinski", dt.date(1981, 5, 6), postcode="0100", state="vic")
+    assert score(anna, other, evidence=evidence)[0] < 0.01
+    assert score(anna, other, evidence=evidence, at_least=0.5) == (0.0, ())
