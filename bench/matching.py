@@ -116,6 +116,7 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
     # Other fields are blocking keys too when they are selective (BLOCKING_BITS).
     fields = {k for k, bits in evidence.agree.items() if bits >= BLOCKING_BITS} - {"name", "date"}
     ids = list(left)
+    stored_profiles = list(left.values())
     key_ids: dict[str, int] = {}
     key_rows, record_cols = [], []
     for n, profile in enumerate(left.values()):
@@ -144,20 +145,21 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
             shared = np.where(records == n, 0.0, shared)  # not the record itself
         if len(shared) > CANDIDATES:
             records = records[np.argpartition(-shared, CANDIDATES)[:CANDIDATES]]
-        candidates = [
-            ids[r]
-            for r in records.tolist()
-            if right is not None or r > n  # each pair once (found from both sides)
-        ]
+        candidates = records.tolist()
+        if right is None:
+            candidates = [r for r in candidates if r > n]  # each pair once (from both sides)
         scored = score_all(
-            profile, [left[other] for other in candidates], at_least=LOWEST, evidence=evidence
+            profile, [stored_profiles[r] for r in candidates], at_least=LOWEST, evidence=evidence
         )
-        for other, (value, _reasons) in zip(candidates, scored, strict=True):
-            pair = (min(other, rec_id), max(other, rec_id)) if right is None else (other, rec_id)
+        for r, (value, _reasons) in zip(candidates, scored, strict=True):
             if value >= LOWEST:
+                other = ids[r]
+                pair = (
+                    (min(other, rec_id), max(other, rec_id)) if right is None else (other, rec_id)
+                )
                 last_scores[pair] = value  # for the post-hoc line at the app's threshold
-            if value >= THRESHOLD:
-                found.add(pair)
+                if value >= THRESHOLD:
+                    found.add(pair)
     return found
 
 

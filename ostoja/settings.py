@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "ostoja.people",
     "ostoja.cases",
     "ostoja.identification",
+    "ostoja.interventions",
     "ostoja.home",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin
@@ -409,3 +410,43 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Telephony (ostoja.helpline.telephony; ARCHITECTURE.md §7) -------------------------------
+# The generic webhook's HMAC-SHA256 secret and Twilio's auth token: unset, the webhook and the
+# Twilio adapter refuse every request (403).
+OSTOJA_TELEPHONY_SECRET = env_secret("OSTOJA_TELEPHONY_SECRET") or ""
+OSTOJA_TWILIO_AUTH_TOKEN = env_secret("OSTOJA_TWILIO_AUTH_TOKEN") or ""
+# Which organisation answers each called number: "+48221234567=KCIK,+48800100100=KCIK".
+# Unset (or a number not listed), the calls go to the first organisation.
+OSTOJA_TELEPHONY_LINES: dict[str, str] = {}
+for _pair in env_list("OSTOJA_TELEPHONY_LINES", []):
+    _number, _sep, _short_code = _pair.partition("=")
+    if not _sep or not _number.strip() or not _short_code.strip():
+        raise ImproperlyConfigured(f"OSTOJA_TELEPHONY_LINES: give number=CODE, not {_pair!r}")
+    OSTOJA_TELEPHONY_LINES[_number.strip()] = _short_code.strip()
+# The counsellors' queue in office hours, and how long the duty phone rings before the backup.
+OSTOJA_TELEPHONY_QUEUE = env_str("OSTOJA_TELEPHONY_QUEUE", "counsellors")
+OSTOJA_TELEPHONY_DIAL_TIMEOUT = env_int("OSTOJA_TELEPHONY_DIAL_TIMEOUT", 20, minimum=5, maximum=120)
+# --- end of telephony ---------------------------------------------------------------------
+
+# --- 24/7 intervention: escalation and notifications (issue "24/7 intervention") ----------
+# ostoja.interventions.notify / .escalation / .tasks / .webhooks; ARCHITECTURE.md §6–7.
+# The HTTP SMS gateway: JSON POSTs signed with HMAC-SHA256 (X-Ostoja-Timestamp,
+# X-Ostoja-Signature); its delivery-status callbacks are signed the same way. Without a URL
+# no SMS is sent (e-mail only).
+OSTOJA_SMS_GATEWAY_URL = env_str("OSTOJA_SMS_GATEWAY_URL", "")
+OSTOJA_SMS_GATEWAY_SECRET = env_secret("OSTOJA_SMS_GATEWAY_SECRET") or ""
+OSTOJA_SMS_GATEWAY_TIMEOUT = env_int("OSTOJA_SMS_GATEWAY_TIMEOUT", 10, minimum=1, maximum=60)
+if OSTOJA_SMS_GATEWAY_URL and not OSTOJA_SMS_GATEWAY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("OSTOJA_SMS_GATEWAY_URL must be an http(s):// address")
+if PRODUCTION and OSTOJA_SMS_GATEWAY_URL and not OSTOJA_SMS_GATEWAY_URL.startswith("https://"):
+    raise ImproperlyConfigured("OSTOJA_SMS_GATEWAY_URL must be an https:// address in production")
+if OSTOJA_SMS_GATEWAY_URL and len(OSTOJA_SMS_GATEWAY_SECRET) < 32:
+    raise ImproperlyConfigured("OSTOJA_SMS_GATEWAY_SECRET must be at least 32 characters long")
+# A notification still waiting this long after its last due attempt is enqueued again by
+# the every-minute check (lost between commit and enqueue, or its worker was killed).
+OSTOJA_NOTIFY_RESEND_AFTER_SECONDS = env_int("OSTOJA_NOTIFY_RESEND_AFTER_SECONDS", 60, minimum=10)
+# A worker killed while holding a task lock (the every-minute check) would hold it forever
+# (the SQLite store has no lock expiry): locks are cleared when a worker starts.
+HUEY["consumer"]["flush_locks"] = True  # type: ignore[index]
+# --- end of 24/7 intervention --------------------------------------------------------------

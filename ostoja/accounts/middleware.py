@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.mfa import has_mfa
@@ -21,6 +22,21 @@ LAST_SEEN = "ostoja.last_seen"
 # Refresh "last seen" at most this often: one session write per request is not needed to
 # keep an idle limit measured in minutes.
 _TOUCH_EVERY = 15
+
+
+def idle_passive[V: Callable[..., HttpResponse]](view: V) -> V:
+    """Mark a view whose requests are not the user's activity (a poll every few seconds):
+    they do not reset the idle clock, or a forgotten open tab would never time out."""
+    view.idle_passive = True  # type: ignore[attr-defined]
+    return view
+
+
+def _passive(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "idle_passive", False))
 
 
 class SessionTimeoutMiddleware:
@@ -38,7 +54,9 @@ class SessionTimeoutMiddleware:
             idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
             if idle or now - started > settings.SESSION_COOKIE_AGE:
                 return self._expire(request, idle=idle)
-            if now - last_seen >= _TOUCH_EVERY or LAST_SEEN not in request.session:
+            if LAST_SEEN not in request.session or (
+                now - last_seen >= _TOUCH_EVERY and not _passive(request)
+            ):
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 

@@ -297,3 +297,59 @@ class ContactLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_type} {self.target_code}"
+
+
+class Call(models.Model):
+    """A telephone call as the telephony provider reports it (``ostoja.helpline.telephony``).
+
+    Keyed by the provider's call id, so every event about the call — ringing, answered,
+    ended, in any order and any number of times — lands on one row. The caller's number is
+    personal data and is kept only on the contact (sealed), never here."""
+
+    class State(models.TextChoices):
+        RINGING = "ringing", _("Ringing")
+        ANSWERED = "answered", _("Answered")
+        ENDED = "ended", _("Ended")
+
+    call_id = models.CharField(_("call id"), max_length=64, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("contact"),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.RINGING
+    )
+    route = models.CharField(_("route"), max_length=16, blank=True)
+    ringing_at = models.DateTimeField(_("ringing"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    # When the answering counsellor's live-call screen popped up (once per call).
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects: ClassVar[models.Manager["Call"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        indexes = [models.Index(fields=["answered_by", "opened_at"])]
+
+    def __str__(self) -> str:
+        return self.call_id

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ostoja.helpline import views
+from ostoja.helpline import views, webhooks
 
 app_name = "helpline"
 urlpatterns = [
@@ -12,4 +12,11 @@ urlpatterns = [
     path("follow-ups/<uuid:code>/done/", views.follow_up_done, name="follow_up_done"),
     path("<uuid:code>/reply/", views.contact_reply, name="contact_reply"),
     path("attachments/<uuid:code>/", views.attachment_download, name="attachment_download"),
+    # Telephony (helpline/webhooks.py): public, signed doors, and the counsellor's pop-up.
+    path("telephony/events/", webhooks.events, name="telephony_events"),
+    path("telephony/twilio/voice/", webhooks.twilio_voice, name="twilio_voice"),
+    path("telephony/twilio/fallback/", webhooks.twilio_fallback, name="twilio_fallback"),
+    path("telephony/twilio/status/", webhooks.twilio_status, name="twilio_status"),
+    path("telephony/twilio/agent/", webhooks.twilio_agent, name="twilio_agent"),
+    path("incoming/", webhooks.incoming, name="incoming"),
 ]

@@ -22,6 +22,7 @@ NAVIGATION = (
     NavItem(_("Helpline"), "helpline:contact_list", Capability.LOG_CONTACTS),
     NavItem(_("Cases"), "cases:case_list", Capability.WORK_CASES),
     NavItem(_("People"), "people:person_list", Capability.WORK_CASES),
+    NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "audit:entry_list", Capability.REVIEW_AUDIT),
 )

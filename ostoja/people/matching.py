@@ -76,7 +76,8 @@ EXTRA_WORD_WEIGHT = 0.5
 NAME_WEIGHT, DATE_WEIGHT = 0.7, 0.3
 # Other identifying fields (only the benchmarks have them: address, postcode, …) take this
 # much of the weight per field both records have, at most ``EXTRA_WEIGHT_MAX``; names and
-# dates share the rest as above. Set on FEBRL3 (B1), so B1 is not out of sample.
+# dates share the rest as above — when no ``Evidence`` is given (the benchmarks give one, see
+# ``estimate_evidence``; this simple share was set on FEBRL3 and is kept as the fallback).
 EXTRA_WEIGHT_PER_FIELD, EXTRA_WEIGHT_MAX = 0.08, 0.55
 
 REASONS: dict[str, Promise] = {
@@ -98,6 +99,9 @@ class Match:
     person: Person
     score: float  # 0..1
     reasons: tuple[str, ...]  # short translated phrases
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -126,21 +130,28 @@ class Profile:
 
     def __post_init__(self) -> None:
         words = [w for name in self.names for w in name]
-        word_name = [n for n, name in enumerate(self.names) for _w in name]
-        spellings = [(s, i) for i, w in enumerate(words) for s in w.spellings]
-        canonicals = [(c, i) for i, w in enumerate(words) for c in w.canonicals]
-        derived = {
-            "words": tuple(words),
-            "word_name": tuple(word_name),
-            "spellings": tuple(s for s, _i in spellings),
-            "spelling_word": tuple(i for _s, i in spellings),
-            "canonicals": tuple(c for c, _i in canonicals),
-            "canonical_word": tuple(i for _c, i in canonicals),
-            "present": frozenset(k for k, v in self.extras.items() if v),
-            "extra_keys": tuple(self.extras),
-            "extra_values": tuple(self.extras.values()),
-        }
-        for name, value in derived.items():
+        spellings: list[str] = []
+        spelling_word: list[int] = []
+        canonicals: list[str] = []
+        canonical_word: list[int] = []
+        for i, word in enumerate(words):
+            spellings.extend(word.spellings)
+            spelling_word.extend([i] * len(word.spellings))
+            canonicals.extend(word.canonicals)
+            canonical_word.extend([i] * len(word.canonicals))
+        extras = self.extras
+        derived = (
+            ("words", tuple(words)),
+            ("word_name", tuple(n for n, name in enumerate(self.names) for _w in name)),
+            ("spellings", tuple(spellings)),
+            ("spelling_word", tuple(spelling_word)),
+            ("canonicals", tuple(canonicals)),
+            ("canonical_word", tuple(canonical_word)),
+            ("present", frozenset(k for k, v in extras.items() if v) if extras else _NOTHING),
+            ("extra_keys", tuple(extras)),
+            ("extra_values", tuple(extras.values())),
+        )
+        for name, value in derived:
             object.__setattr__(self, name, value)
 
     @classmethod
@@ -540,8 +551,8 @@ def score_all(
     that could not reach ``at_least`` even with identical names is given up as
     ``(0.0, ())``; the names of the rest are compared in a few rapidfuzz calls."""
     agreeing = _extras(query, others) if query.present else []
-    mine = query.present
-    shared = [len(o.present) if o.present <= mine else len(o.present & mine) for o in others]
+    # how many other fields each candidate and the query both have (map: no Python loop)
+    shared = list(map(len, map(query.present.intersection, map(attrgetter("present"), others))))
     dates = _all_dates(query, others)
     # Per candidate: the weight of the names, and the rest of the score (or of the bits).
     if evidence is None:
@@ -555,7 +566,11 @@ def score_all(
             DATE_WEIGHT * (1 - x) * date[0] + (x * total / n if n else 0.0)
             for x, date, total, n in zip(shares, dates, sums, shared, strict=True)
         ]
-        need = at_least
+        live = [
+            c
+            for c, (w, part) in enumerate(zip(weights, parts, strict=True))
+            if w + part >= at_least
+        ]
     else:
         agree, disagree = evidence.agree, evidence.disagree
         bits = [-evidence.prior - disagree * n for n in shared]
@@ -569,13 +584,15 @@ def score_all(
             total + (value * date_weight - (1 - value) * disagree if dated else 0.0)
             for total, (value, _why, dated) in zip(bits, dates, strict=True)
         ]
-        weights = [agree.get("name", 0.0)] * len(others)
+        name_weight = agree.get("name", 0.0)
+        weights = [name_weight] * len(others)
         # the probability is at least ``at_least`` from this many bits on
         if at_least <= 0 or at_least >= 1:
             need = -math.inf if at_least <= 0 else math.inf
         else:
             need = math.log2(at_least / (1 - at_least))
-    live = [c for c, (w, part) in enumerate(zip(weights, parts, strict=True)) if w + part >= need]
+        need -= name_weight
+        live = [c for c, part in enumerate(parts) if part >= need]
     results: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * len(others)
     if not live:
         return results

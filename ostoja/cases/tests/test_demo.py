@@ -22,6 +22,7 @@ from ostoja.cases.models import (
     RouteEvent,
     Service,
 )
+from ostoja.identification import models as identification
 from ostoja.people.models import Person, PersonKey
 
 
@@ -70,6 +71,10 @@ def test_demo_cases_cover_every_status_and_run_once() -> None:
     assert cases.filter(opened_on__lt=today.replace(day=1)).exists()
     assert all(c.year == c.opened_on.year for c in cases)
     assert all(c.reference.endswith(f"/{c.year}/{c.number:04d}") for c in cases)
+    # Identification: statuses decided by the centre and by law enforcement, assessments.
+    decided_by = set(identification.Decision.objects.values_list("decided_by", flat=True))
+    assert "centre" in decided_by and decided_by & {"police", "border_guard"}
+    assert identification.Answer.objects.exists()
     made = (cases.count(), CaseClient.objects.count(), Service.objects.count())
     second = _demo()
     assert "Demo cases" not in second

@@ -41,6 +41,13 @@ MATRIX: dict[str, set[Role] | None] = {
     "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:contact_reply": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:attachment_download": None,  # helpline/tests/test_correspondence.py
+    # Telephony: public signed webhooks and the staff pop-up (helpline/tests/test_telephony.py).
+    "helpline:telephony_events": None,
+    "helpline:twilio_voice": None,
+    "helpline:twilio_fallback": None,
+    "helpline:twilio_status": None,
+    "helpline:twilio_agent": None,
+    "helpline:incoming": None,
     # People (people/tests/test_people.py runs assert_access on each record view).
     "people:person_list": _PEOPLE,
     "people:person_new": _PEOPLE,
@@ -82,6 +89,22 @@ MATRIX: dict[str, set[Role] | None] = {
     "identification:summary": None,
     "identification:catalogues": None,
     "identification:catalogue_download": None,
+    # Interventions (interventions/tests/test_interventions.py runs assert_access).
+    "interventions:board": None,
+    "interventions:new": None,
+    "interventions:detail": None,
+    "interventions:acknowledge": None,
+    "interventions:action_add": None,
+    "interventions:close": None,
+    "interventions:roster": None,
+    "interventions:shift_add": None,
+    "interventions:shift_remove": None,
+    "interventions:handover": None,
+    "interventions:swap_ask": None,
+    "interventions:swap_answer": None,  # only the colleague asked: test_swaps_and_handover_notes
+    "interventions:duty_phone": None,
+    "interventions:settings": None,
+    "interventions:duty_api": None,
 }
 
 

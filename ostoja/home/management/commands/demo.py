@@ -24,6 +24,7 @@ from ostoja.cases import demo as cases_demo
 from ostoja.cases.models import Case
 from ostoja.helpline import demo as helpline_demo
 from ostoja.helpline.models import Contact
+from ostoja.identification import demo as identification_demo
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
@@ -74,6 +75,10 @@ class Command(BaseCommand):
                 staff = {Role(u.role): u for u in users if u.role}
                 made = cases_demo.build(organisation, staff, today=timezone.localdate())
                 self.stdout.write(f"Demo cases: {made}, at every stage.")
+                decided = identification_demo.build(
+                    organisation, staff[Role.CASE_MANAGER], today=timezone.localdate()
+                )
+                self.stdout.write(f"Demo identification decisions: {decided}.")
         self._print(users)
 
     def _organisation(self) -> Organisation:

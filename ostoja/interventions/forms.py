@@ -1,0 +1,120 @@
+"""Forms of the roster and interventions: validation only."""
+
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.accounts.models import User
+from ostoja.interventions.models import DutySettings, Intervention, InterventionAction
+
+_when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class StaffField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.email)
+
+
+class ShiftForm(forms.Form):
+    start = forms.DateTimeField(label=_("From"), widget=_when)
+    end = forms.DateTimeField(label=_("Until"), widget=_when)
+    primary = StaffField(label=_("On duty"), queryset=User.objects.none())
+    backup = StaffField(label=_("Backup"), queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("primary", "backup"):
+            self.fields[name].queryset = staff  # type: ignore[attr-defined]
+
+
+class InterventionForm(forms.Form):
+    situation = forms.ChoiceField(label=_("Situation"), choices=Intervention.Situation.choices)
+    location = forms.CharField(
+        label=_("Where"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Stored sealed; shown only in Ostoja, never in a notification."),
+    )
+    description = forms.CharField(
+        label=_("What is happening"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    first_contact_at = forms.DateTimeField(
+        label=_("First contact"),
+        required=False,
+        widget=_when,
+        help_text=_("When the person or someone about them first got through; now if empty."),
+    )
+
+
+class ActionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Action"), choices=InterventionAction.Kind.choices)
+    at = forms.DateTimeField(label=_("When"), widget=_when)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Intervention.Outcome.choices)
+    handover_to = StaffField(
+        label=_("Hand over to (case manager)"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, managers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handover_to"].queryset = managers  # type: ignore[attr-defined]
+
+
+class HandoverForm(forms.Form):
+    text = forms.CharField(
+        label=_("Handover notes"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SwapForm(forms.Form):
+    asked = StaffField(label=_("Colleague"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asked"].queryset = staff  # type: ignore[attr-defined]
+
+
+class DutyPhoneForm(forms.Form):
+    number = forms.CharField(label=_("Duty phone"), max_length=40)
+
+    def clean_number(self) -> str:
+        raw = self.cleaned_data["number"]
+        try:
+            number = phonenumbers.parse(raw, "PL")
+        except phonenumbers.NumberParseException:
+            raise forms.ValidationError(_("This is not a phone number.")) from None
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(_("This is not a phone number."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = DutySettings
+        fields = ["acknowledge_minutes", "idle_minutes"]
+
+    def clean_acknowledge_minutes(self) -> int:
+        value: int = self.cleaned_data["acknowledge_minutes"]
+        if not 1 <= value <= 120:
+            raise forms.ValidationError(_("Between 1 and 120 minutes."))
+        return value
+
+    def clean_idle_minutes(self) -> int:
+        value: int = self.cleaned_data["idle_minutes"]
+        if not 5 <= value <= 720:
+            raise forms.ValidationError(_("Between 5 and 720 minutes."))
+        return value
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
