@@ -92,6 +92,20 @@ def text(response: HttpResponseBase) -> str:
     return bytes(getattr(response, "content", b"")).decode()
 
 
+# Public paths: the health check, the language switch, and the signed webhooks of the
+# telephony provider and the SMS gateway (which check their own signatures).
+PUBLIC_PATHS = (
+    "/health/",
+    "/i18n/setlang/",
+    "/helpline/telephony/events/",
+    "/helpline/telephony/twilio/voice/",
+    "/helpline/telephony/twilio/fallback/",
+    "/helpline/telephony/twilio/status/",
+    "/helpline/telephony/twilio/agent/",
+    "/interventions/hooks/sms-status/",
+)
+
+
 def staff_paths() -> list[str]:
     """A concrete path for every URL of Ostoja's own apps (sample codes in the place of
     parameters), except the public health check and language switch."""
@@ -115,7 +129,7 @@ def staff_paths() -> list[str]:
                 paths.append("/" + route)
 
     walk(get_resolver().url_patterns, "")
-    return [p for p in paths if p not in ("/health/", "/i18n/setlang/")]
+    return [p for p in paths if p not in PUBLIC_PATHS]
 
 
 def assert_access(

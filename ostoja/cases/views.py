@@ -3,11 +3,12 @@ case manager's work, its timeline, documents, tasks and the referral summary (PD
 
 import datetime as dt
 import uuid
+from operator import attrgetter
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,11 +25,11 @@ from ostoja.accounts.roles import CAPABILITIES, Capability, Role
 from ostoja.audit import trail
 from ostoja.cases import forms as f
 from ostoja.cases import pdf, selectors, services
-from ostoja.cases.access import access_case, cases_visible_to
+from ostoja.cases.access import access_case, case_scope, cases_visible_to
 from ostoja.cases.models import Action, Case, Consent, Deadline, Document, Goal
 from ostoja.helpline.access import access_contact, contacts_visible_to
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
-from ostoja.lib.forms import add_errors
+from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import AuthenticatedHttpRequest
 from ostoja.lib.paging import lite_page
 from ostoja.people.access import access_person, people_visible_to
@@ -158,9 +159,13 @@ def _form_kwargs(case: Case, user: User) -> dict[str, Any]:
 SHOWN = 10
 
 
-def _newest(queryset: QuerySet[Any]) -> dict[str, Any]:
-    """The newest ``SHOWN`` rows and whether there are more."""
+def _newest(queryset: QuerySet[Any], clients: dict[int, Person]) -> dict[str, Any]:
+    """The newest ``SHOWN`` rows and whether there are more. Their clients are the page's
+    own client objects, so each name is decrypted once per page, not once per row."""
     rows = list(queryset[: SHOWN + 1])
+    for row in rows:
+        if getattr(row, "client_id", None) in clients:
+            row.client = clients[row.client_id]
     return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN}
 
 
@@ -177,28 +182,42 @@ def _page(
     user = request.user
     health = can_view_field(user, scope, FieldClass.HEALTH)
     legal = can_view_field(user, scope, FieldClass.LEGAL)
-    services_shown = _newest(case.services.select_related("client", "provided_by"))
+    clients = {p.pk: p for p in Person.objects.filter(case_links__case=case)}
+    services_shown = _newest(case.services.select_related("provided_by"), clients)
     services_shown["rows"] = [
         (s, {FieldClass.HEALTH: health, FieldClass.LEGAL: legal}.get(s.field_class, True))
         for s in services_shown["rows"]
     ]
     open_goals = case.goals.filter(status=Goal.Status.OPEN)
-    consents = list(case.consents.select_related("client"))
+    consents = list(case.consents.all())
+    for consent in consents:
+        consent.client = clients[consent.client_id]
     context = {
         "case": case,
         "scope": scope,
-        "clients": Person.objects.filter(case_links__case=case),
+        "clients": list(clients.values()),
         "team": case.team.select_related("user"),
-        "goals": _newest(open_goals.prefetch_related("actions__owner").select_related("client")),
+        # Open goals with their open actions; the rest are in the timeline.
+        "goals": _newest(
+            open_goals.prefetch_related(
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.filter(
+                        status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS]
+                    ).select_related("owner"),
+                )
+            ),
+            clients,
+        ),
         "goals_done": case.goals.exclude(status=Goal.Status.OPEN).count(),
         "services": services_shown,
-        "decisions": _newest(case.decisions.select_related("client")),
+        "decisions": _newest(case.decisions.all(), clients),
         "consents": [c for c in consents if c.withdrawn_on is None][:SHOWN],
         "consents_more": len(consents) > SHOWN or any(c.withdrawn_on for c in consents),
-        "deadlines": _newest(case.deadlines.filter(met_at__isnull=True).select_related("client")),
+        "deadlines": _newest(case.deadlines.filter(met_at__isnull=True), clients),
         "risks": case.risks.all()[:5],
         "route": case.route.all(),
-        "documents": _newest(case.documents.select_related("client")),
+        "documents": _newest(case.documents.all(), clients),
         "notes": case.notes.select_related("created_by")[:5],
         "bound": bound or {},
         "action_goal": action_goal,
@@ -327,8 +346,7 @@ def case_status(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Status changed."))
     return redirect("cases:case_detail", code=case.code)
@@ -353,8 +371,7 @@ def team_set(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Team changed."))
     else:
@@ -377,8 +394,7 @@ def team_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     try:
         services.team_remove(member=member, acting_user=request.user)
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        report(request, error)
     return redirect("cases:case_detail", code=case.code)
 
 
@@ -409,20 +425,28 @@ def client_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
     try:
         services.client_add(case=case, person=person, acting_user=request.user)
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        report(request, error)
     else:
         messages.success(request, _("Client added."))
     return redirect("cases:case_detail", code=case.code)
 
 
+def _case_record[M: Model](
+    request: AuthenticatedHttpRequest, model: type[M], code: uuid.UUID, via: str = "case"
+) -> tuple[M, Case]:
+    """A record of a case (``via`` leads from it to the case) that the user may change."""
+    found = model._default_manager.select_related(via).filter(code=code).first()
+    if found is None:
+        raise Http404
+    case, _scope = _writable(request.user, attrgetter(via.replace("__", "."))(found).code)
+    return found, case
+
+
 @require_POST
 @_cases
 def action_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    goal = Goal.objects.select_related("case").filter(code=code).first()
-    if goal is None:
-        raise Http404
-    case, scope = _writable(request.user, goal.case.code)
+    goal, case = _case_record(request, Goal, code)
+    scope = case_scope(case)
     form = f.ActionForm(request.POST, prefix="action", **_form_kwargs(case, request.user))
     if form.is_valid():
         services.action_add(goal=goal, instance=form.save(commit=False), acting_user=request.user)
@@ -435,44 +459,33 @@ def action_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
 @require_POST
 @_cases
 def action_status(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    action = Action.objects.select_related("goal__case").filter(code=code).first()
-    if action is None:
-        raise Http404
-    case, _scope = _writable(request.user, action.goal.case.code)
+    action, case = _case_record(request, Action, code, via="goal__case")
     try:
         services.action_status(
             action=action, status=request.POST.get("status", ""), acting_user=request.user
         )
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        report(request, error)
     return redirect(_next(request, f"{case_url(case)}#goal"))
 
 
 @require_POST
 @_cases
 def goal_status(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    goal = Goal.objects.select_related("case").filter(code=code).first()
-    if goal is None:
-        raise Http404
-    case, _scope = _writable(request.user, goal.case.code)
+    goal, case = _case_record(request, Goal, code)
     try:
         services.goal_status(
             goal=goal, status=request.POST.get("status", ""), acting_user=request.user
         )
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        report(request, error)
     return redirect(f"{case_url(case)}#goal")
 
 
 @require_POST
 @_cases
 def consent_withdraw(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    consent = Consent.objects.select_related("case").filter(code=code).first()
-    if consent is None:
-        raise Http404
-    case, _scope = _writable(request.user, consent.case.code)
+    consent, case = _case_record(request, Consent, code)
     form = f.WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -480,8 +493,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
                 consent=consent, on=form.cleaned_data["on"], acting_user=request.user
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Consent withdrawn."))
     else:
@@ -492,10 +504,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
 @require_POST
 @_cases
 def deadline_met(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    deadline = Deadline.objects.select_related("case").filter(code=code).first()
-    if deadline is None:
-        raise Http404
-    case, _scope = _writable(request.user, deadline.case.code)
+    deadline, case = _case_record(request, Deadline, code)
     services.deadline_met(deadline=deadline, acting_user=request.user)
     messages.success(request, _("Deadline marked as dealt with."))
     return redirect(_next(request, f"{case_url(case)}#deadline"))
@@ -521,8 +530,7 @@ def document_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Document stored."))
     else:

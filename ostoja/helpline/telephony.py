@@ -227,24 +227,27 @@ def _update_contact(call: Call, event: CallEvent) -> None:
         contact.save(update_fields=changed)
 
 
-@transaction.atomic
 def pending_screen(user: User) -> Contact | None:
     """The draft contact of a call ``user`` answered whose screen has not popped up yet —
-    marked as popped, so it pops once."""
-    call = (
-        Call.objects.select_for_update(of=("self",))
-        .filter(
-            answered_by=user,
-            opened_at__isnull=True,
-            contact__status=Contact.Status.DRAFT,
-            answered_at__gte=timezone.now() - POP_UP_WITHIN,
-        )
-        .select_related("contact")
-        .order_by("-answered_at")
-        .first()
+    marked as popped, so it pops once. The poll almost always finds nothing: it looks
+    first without a lock or a transaction, and locks only a call that is there."""
+    waiting = Call.objects.filter(
+        answered_by=user,
+        opened_at__isnull=True,
+        contact__status=Contact.Status.DRAFT,
+        answered_at__gte=timezone.now() - POP_UP_WITHIN,
     )
-    if call is None:
+    if not waiting.exists():
         return None
-    call.opened_at = timezone.now()
-    call.save(update_fields=["opened_at"])
-    return call.contact
+    with transaction.atomic():
+        call = (
+            waiting.select_for_update(of=("self",))
+            .select_related("contact")
+            .order_by("-answered_at")
+            .first()
+        )
+        if call is None:  # another poll took it
+            return None
+        call.opened_at = timezone.now()
+        call.save(update_fields=["opened_at"])
+        return call.contact

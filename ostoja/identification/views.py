@@ -34,7 +34,7 @@ from ostoja.identification.forms import (
 )
 from ostoja.identification.models import Assessment, Catalogue, Dimension, Indicator, ListCode
 from ostoja.identification.reference import catalogue_as_data
-from ostoja.lib.forms import add_errors
+from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import AuthenticatedHttpRequest
 from ostoja.people.access import access_person, works_with_people
 from ostoja.people.models import Person
@@ -121,8 +121,7 @@ def assessment_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
             acting_user=request.user,
         )
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        report(request, error)
         return redirect("identification:person", code=person.code)
     return redirect("identification:assessment", code=assessment.code)
 

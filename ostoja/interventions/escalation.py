@@ -20,7 +20,9 @@ The rules, for an open intervention:
   ``now`` (a late-planned shift still gets the call). A link of the chain with nobody in it
   is skipped and the next one moves up: the k-th link that has people is due
   ``k × acknowledge_minutes`` after the opening. So with no shift at all the coordinators
-  are told at once; with a shift that has no backup they are told after N minutes.
+  are told at once; with a shift that has no backup they are told after N minutes; and
+  when a shift starts after an uncovered opening, its primary is told then and its backup
+  at N minutes (the chain is read afresh at each call; whoever was told stays told).
 * **Reminders** — always, office hours or not: when nothing was recorded on the
   intervention (its last action, else its opening) and no reminder went out for
   ``idle_minutes``, the person who acknowledged it — else the duty primary, else the person

@@ -5,6 +5,7 @@ from typing import Any
 import phonenumbers
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
@@ -118,3 +119,63 @@ class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class MonthForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
+
+
+WEEKDAYS = [
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+]
+_time = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class OfficeHoursForm(forms.Form):
+    """Opening and closing time per weekday; a day left empty is closed (duty all day).
+    Polish public holidays are always closed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number, day in enumerate(WEEKDAYS):
+            self.fields[f"opens_{number}"] = forms.TimeField(
+                label=format_lazy("{day}: {what}", day=day, what=_("opens")),
+                required=False,
+                widget=_time,
+            )
+            self.fields[f"closes_{number}"] = forms.TimeField(
+                label=format_lazy("{day}: {what}", day=day, what=_("closes")),
+                required=False,
+                widget=_time,
+            )
+
+    @staticmethod
+    def initial_from(hours: dict[str, list[str]]) -> dict[str, str]:
+        initial = {}
+        for weekday, (opens, closes) in hours.items():
+            initial[f"opens_{weekday}"], initial[f"closes_{weekday}"] = opens, closes
+        return initial
+
+    def hours(self) -> dict[str, list[str]]:
+        """The cleaned hours as the organisation stores them."""
+        found = {}
+        for number in range(7):
+            opens = self.cleaned_data.get(f"opens_{number}")
+            closes = self.cleaned_data.get(f"closes_{number}")
+            if opens and closes:
+                found[str(number)] = [opens.strftime("%H:%M"), closes.strftime("%H:%M")]
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for number in range(7):
+            opens, closes = data.get(f"opens_{number}"), data.get(f"closes_{number}")
+            if bool(opens) != bool(closes):
+                self.add_error(
+                    f"closes_{number}", _("Give both times, or neither for a closed day.")
+                )
+            elif opens and closes and opens >= closes:
+                self.add_error(f"closes_{number}", _("The office must close after it opens."))
+        return data

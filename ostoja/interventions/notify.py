@@ -145,7 +145,7 @@ def send_sms(notification: Notification) -> None:
         },
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310  # nosec B310: http(s) only
+        with urllib.request.urlopen(  # noqa: S310  # http(s) only, checked above
             request, timeout=settings.OSTOJA_SMS_GATEWAY_TIMEOUT
         ) as response:
             answer = json.loads(response.read() or b"{}")

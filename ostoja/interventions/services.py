@@ -21,7 +21,7 @@ from ostoja.interventions.models import (
     Shift,
     SwapRequest,
 )
-from ostoja.lib.hours import is_holiday
+from ostoja.lib.hours import is_holiday, validate_office_hours
 from ostoja.people.models import Person
 
 
@@ -112,6 +112,17 @@ def duty_phone_set(*, user: User, number: str, acting_user: User) -> None:
 def settings_set(*, organisation: Organisation, data: dict[str, Any], acting_user: User) -> None:
     DutySettings.objects.update_or_create(organisation=organisation, defaults=data)
     record("duty_settings.changed", actor=acting_user, data=data)
+
+
+@transaction.atomic
+def office_hours_set(
+    *, organisation: Organisation, hours: dict[str, list[str]], acting_user: User
+) -> None:
+    """The organisation's office hours (``ostoja.lib.hours``); every other hour is duty."""
+    validate_office_hours(hours)
+    organisation.office_hours = hours
+    organisation.save(update_fields=["office_hours"])
+    record("office_hours.changed", actor=acting_user, data={"hours": hours})
 
 
 def _reference(organisation: Organisation, at: dt.datetime) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ostoja.interventions import views
+from ostoja.interventions import views, webhooks
 
 app_name = "interventions"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("duty-phone/", views.duty_phone, name="duty_phone"),
     path("settings/", views.duty_settings, name="settings"),
     path("api/on-duty/", views.duty_api, name="duty_api"),
+    # Public, signed: the SMS gateway's delivery reports.
+    path("hooks/sms-status/", webhooks.sms_status, name="sms_status"),
 ]

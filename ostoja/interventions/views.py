@@ -35,12 +35,13 @@ from ostoja.interventions.forms import (
     HandoverForm,
     InterventionForm,
     MonthForm,
+    OfficeHoursForm,
     SettingsForm,
     ShiftForm,
     SwapForm,
 )
 from ostoja.interventions.models import DutySettings, Intervention, Shift, SwapRequest
-from ostoja.lib.forms import add_errors
+from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import AuthenticatedHttpRequest
 
 
@@ -305,8 +306,7 @@ def shift_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Shift planned."))
             month = f"{timezone.localtime(shift.start):%Y-%m}"
@@ -362,8 +362,7 @@ def swap_ask(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse
                 shift=shift, asked=form.cleaned_data["asked"], acting_user=request.user
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Swap requested."))
     return redirect("interventions:roster")
@@ -380,8 +379,7 @@ def swap_answer(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
             swap=swap, accept=request.POST.get("accept") == "yes", acting_user=request.user
         )
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        report(request, error)
     return redirect("interventions:roster")
 
 
@@ -404,22 +402,29 @@ def duty_phone(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @capability_required(Capability.SEE_ALL_CASES)
 def duty_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Office hours and escalation timing, for the coordinators."""
     assert request.user.organisation is not None  # noqa: S101
     organisation = request.user.organisation
     current = DutySettings.objects.filter(organisation=organisation).first() or DutySettings(
         organisation=organisation
     )
-    form = SettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = SettingsForm(data, instance=current)
+    hours = OfficeHoursForm(data, initial=OfficeHoursForm.initial_from(organisation.office_hours))
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
         services.settings_set(
             organisation=organisation,
             data={k: form.cleaned_data[k] for k in ("acknowledge_minutes", "idle_minutes")},
             acting_user=request.user,
         )
+        services.office_hours_set(
+            organisation=organisation, hours=hours.hours(), acting_user=request.user
+        )
         messages.success(request, _("Saved."))
         return redirect("interventions:roster")
     status = 400 if request.method == "POST" else 200
-    return render(request, "interventions/settings.html", {"form": form}, status=status)
+    context = {"form": form, "hours": hours}
+    return render(request, "interventions/settings.html", context, status=status)
 
 
 def duty_api(request: AuthenticatedHttpRequest) -> JsonResponse:

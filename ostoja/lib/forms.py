@@ -1,7 +1,9 @@
 """Form helpers shared by every app."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -12,3 +14,10 @@ def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def report(request: HttpRequest, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` as messages, where there is no form to show it
+    on (a button's POST that redirects back)."""
+    for text in error.messages:
+        messages.error(request, text)

@@ -146,13 +146,17 @@ _CLIENT_REFERENCES = [
     ("cases", "Consent", "client"),
     ("cases", "Deadline", "client"),
     ("cases", "Document", "client"),
+    ("identification", "Assessment", "person"),
+    ("identification", "Decision", "person"),
+    ("identification", "Preliminary", "person"),
 ]
 
 
 @transaction.atomic
 def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Person:
     """Merge ``duplicate`` into ``keep``: every link — cases, plan items, services,
-    decisions, consents, deadlines, documents, relations, helpline contacts — moves to
+    decisions, consents, deadlines, documents, identification records, interventions,
+    relations, helpline contacts — moves to
     ``keep``; blank details of ``keep`` are filled from the duplicate and its names become
     aliases; the duplicate stays, pointing at ``keep``, so old references still resolve."""
     if keep.pk == duplicate.pk:
@@ -176,6 +180,11 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Perso
         count = model.objects.filter(**{field: duplicate}).update(**{field: keep})
         if count:
             moved[model_name.lower()] = count
+    # Emergency interventions the duplicate was involved in.
+    for intervention in duplicate.interventions.all():
+        intervention.people.remove(duplicate)
+        intervention.people.add(keep)
+        moved["interventions"] = moved.get("interventions", 0) + 1
     # Relations, both ways, without duplicating one or relating keep to itself.
     for relation in Relation.objects.filter(person=duplicate):
         if (

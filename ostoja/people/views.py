@@ -24,7 +24,7 @@ from ostoja.cases.access import cases_visible_to
 from ostoja.helpline.access import access_contact, contacts_visible_to
 from ostoja.helpline.models import Contact
 from ostoja.helpline.selectors import contacts_linked_to
-from ostoja.lib.forms import add_errors
+from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import AuthenticatedHttpRequest
 from ostoja.lib.paging import lite_page
 from ostoja.people import services
@@ -243,8 +243,7 @@ def relation_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Relation added."))
     else:
@@ -277,8 +276,7 @@ def person_merge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
         try:
             services.person_merge(keep=keep, duplicate=duplicate, acting_user=request.user)
         except ValidationError as error:
-            for text in error.messages:
-                messages.error(request, text)
+            report(request, error)
         else:
             messages.success(request, _("Records merged."))
             return redirect("people:person_detail", code=keep.code)

@@ -105,6 +105,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:duty_phone": None,
     "interventions:settings": None,
     "interventions:duty_api": None,
+    "interventions:sms_status": None,  # public, signed: interventions/tests/test_notify.py
 }
 
 

@@ -358,3 +358,32 @@ def test_opening_and_the_check_send_what_is_due(
     with django_capture_on_commit_callbacks(execute=True):
         assert escalation_check.call_local() == 0
     assert len(mail.outbox) == 3
+
+
+def test_the_check_resends_a_failed_row_only_once_its_back_off_is_over(
+    org: Organisation,
+    centre: dict[Role, Persona],
+    weekend_shift: Shift,
+    primary: User,
+    travel: Callable[[dt.datetime], None],
+) -> None:
+    """A row that failed once waits for its queued retry (30 s, plus the gateway's timeout)
+    and a minute's grace before the check sends it itself."""
+    intervention = open_emergency(org, centre[Role.SPECIALIST].user, SATURDAY_2AM)
+    intervention.acknowledged_at = SATURDAY_2AM
+    intervention.save()
+    row = Notification.objects.create(
+        intervention=intervention,
+        step="primary",
+        recipient=primary,
+        channel="email",
+        attempts=1,
+        created_at=SATURDAY_2AM,
+    )
+    travel(SATURDAY_2AM + dt.timedelta(seconds=99))
+    assert escalation_check.call_local() == 0
+    assert mail.outbox == []
+    travel(SATURDAY_2AM + dt.timedelta(seconds=100))
+    assert escalation_check.call_local() == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, len(mail.outbox)) == ("sent", 2, 1)

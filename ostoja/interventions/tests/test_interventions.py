@@ -297,3 +297,32 @@ def test_every_roster_and_intervention_view_has_its_access_rule(
     assert_access(
         "/interventions/api/on-duty/", centre, other_centre, allowed=set(Role), outsider_status=None
     )
+
+
+def test_a_coordinator_sets_office_hours_and_the_escalation_timing(
+    centre: dict[Role, Persona],
+) -> None:
+    client = _client(centre[Role.COORDINATOR])
+    data = {"acknowledge_minutes": "5", "idle_minutes": "20"}
+    for day in range(5):
+        data[f"opens_{day}"], data[f"closes_{day}"] = "08:00", "16:00"
+    data["closes_4"] = "07:00"  # Friday closing before it opens
+    response = client.post("/interventions/settings/", data)
+    assert response.status_code == 400
+    assert "Biuro musi zamykać się później, niż się otwiera." in text(response)
+    data["closes_4"] = "13:00"
+    data["opens_5"] = "10:00"  # Saturday with only an opening time
+    assert client.post("/interventions/settings/", data).status_code == 400
+    data["opens_5"] = ""
+    assert client.post("/interventions/settings/", data).status_code == 302
+    organisation = centre[Role.COORDINATOR].user.organisation
+    assert organisation is not None
+    organisation.refresh_from_db()
+    assert (
+        organisation.office_hours["4"] == ["08:00", "13:00"]
+        and "5" not in organisation.office_hours
+    )
+    assert organisation.duty_settings.acknowledge_minutes == 5
+    friday_2pm = dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
+    assert roster.on_duty(organisation, friday_2pm).office is False  # now after closing
+    assert AuditEntry.objects.filter(action="office_hours.changed").exists()

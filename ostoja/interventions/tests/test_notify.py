@@ -224,7 +224,7 @@ def test_an_email_goes_out_through_smtp(
     assert emergency.reference in message["Subject"]
     body = message.get_content()
     assert f"https://ostoja.example.test/interventions/{emergency.code}/" in body
-    assert "Ostoja" in body
+    assert "Sygnatura interwencji" in body  # in the organisation's language (Polish)
     row.refresh_from_db()
     assert (row.status, row.attempts, row.error) == ("sent", 1, "")
     assert row.provider_id == message["Message-ID"] and str(row.code) in row.provider_id

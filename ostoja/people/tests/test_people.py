@@ -13,6 +13,8 @@ from ostoja.cases.models import Case, CaseClient, Service
 from ostoja.cases.services import add_record
 from ostoja.helpline.models import ContactLink
 from ostoja.helpline.services import contact_start
+from ostoja.identification.models import Decision
+from ostoja.interventions.services import intervention_open
 from ostoja.people.models import Person, Relation
 from ostoja.people.services import person_create, relation_add
 from ostoja.test import Persona, assert_access, force_sign_in, text
@@ -204,6 +206,20 @@ def test_merge_keeps_every_link_and_is_audited(
     )
     relation_add(person=sibling, other=duplicate, kind="family", note="", acting_user=manager.user)
 
+    decision = Decision.objects.create(
+        person=duplicate,
+        status="PossibleVictimOfTrafficking",
+        decided_by="centre",
+        decided_on=timezone.localdate(),
+        recorded_by=manager.user,
+        basis="",
+    )
+    intervention = intervention_open(
+        organisation=manager.user.organisation,
+        data={"situation": "danger"},
+        acting_user=manager.user,
+        people=[duplicate],
+    )
     client = _client(manager)
     page = client.get(f"/people/{client_person.code}/merge/?duplicate={duplicate.code}")
     assert page.status_code == 200 and "Olena Szewczenko" in text(page)
@@ -218,6 +234,9 @@ def test_merge_keeps_every_link_and_is_audited(
     assert Service.objects.get().client == client_person
     assert ContactLink.objects.get(contact=contact).target_code == str(client_person.code)
     assert Relation.objects.filter(person=sibling, other=client_person).exists()
+    decision.refresh_from_db()
+    assert decision.person == client_person
+    assert list(intervention.people.all()) == [client_person]
     assert client_person.email == "olena@example.invalid"  # a blank filled in
     assert "Olena Szewczenko" in client_person.aliases
     entry = AuditEntry.objects.get(action="person.merged")
