@@ -177,6 +177,21 @@ def intervention_open(
 
 
 @transaction.atomic
+def person_add(*, intervention: Intervention, person: Person, acting_user: User) -> None:
+    """Someone involved in the intervention (their identification and safe-contact protocol
+    are then a click away)."""
+    if person.organisation_id != intervention.organisation_id or person.merged_into_id:
+        raise ValidationError(_("There is no such record, or you cannot see it."))
+    intervention.people.add(person)
+    record(
+        "intervention.person_added",
+        actor=acting_user,
+        target=intervention,
+        data={"person": str(person.code)},
+    )
+
+
+@transaction.atomic
 def acknowledge(*, intervention: Intervention, acting_user: User) -> None:
     """The duty worker has it: the escalation stops."""
     if intervention.acknowledged_at is None:

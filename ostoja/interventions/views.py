@@ -43,6 +43,7 @@ from ostoja.interventions.forms import (
 from ostoja.interventions.models import DutySettings, Intervention, Shift, SwapRequest
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.people.access import access_person, people_visible_to
 
 
 def on_call(user: User) -> bool:
@@ -163,6 +164,10 @@ def _detail(
         "intervention": intervention,
         "actions": intervention.actions.select_related("by"),
         "people": intervention.people.all(),
+        "candidates": people_visible_to(request.user)
+        .filter(merged_into__isnull=True)
+        .exclude(interventions=intervention)
+        .order_by("-created_at")[:100],
         "action_form": action_form or ActionForm(initial={"at": now}),
         "close_form": close_form or CloseForm(managers=_case_managers(request.user)),
         "notifications": intervention.notifications.select_related("recipient"),
@@ -176,6 +181,22 @@ def intervention_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> H
     intervention = _intervention(request, code)
     trail.record("intervention.viewed", actor=request.user, target=intervention)
     return _detail(request, intervention)
+
+
+@require_POST
+@_duty_staff
+def person_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Add someone involved: a person the user may open."""
+    intervention = _intervention(request, code)
+    try:
+        person, _scope = access_person(request.user, uuid.UUID(request.POST.get("person", "")))
+    except ValueError:
+        raise Http404 from None
+    try:
+        services.person_add(intervention=intervention, person=person, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    return redirect("interventions:detail", code=intervention.code)
 
 
 @require_POST

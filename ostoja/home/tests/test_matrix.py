@@ -94,6 +94,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:new": None,
     "interventions:detail": None,
     "interventions:acknowledge": None,
+    "interventions:person_add": None,
     "interventions:action_add": None,
     "interventions:close": None,
     "interventions:roster": None,

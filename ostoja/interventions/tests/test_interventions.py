@@ -17,6 +17,7 @@ from ostoja.helpline.services import contact_start
 from ostoja.interventions import roster
 from ostoja.interventions.models import DutyPhone, Intervention, Shift, SwapRequest
 from ostoja.interventions.services import handover_day, intervention_open
+from ostoja.people.services import person_create
 from ostoja.test import Persona, assert_access, force_sign_in, text
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +327,29 @@ def test_a_coordinator_sets_office_hours_and_the_escalation_timing(
     friday_2pm = dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
     assert roster.on_duty(organisation, friday_2pm).office is False  # now after closing
     assert AuditEntry.objects.filter(action="office_hours.changed").exists()
+
+
+def test_people_involved_are_added_from_those_one_may_open(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    person = person_create(
+        organisation=manager.organisation, data={"name": "Ion Popescu"}, acting_user=manager
+    )
+    intervention = intervention_open(
+        organisation=manager.organisation, data={"situation": "danger"}, acting_user=manager
+    )
+    url = f"/interventions/{intervention.code}/people/"
+    # A counsellor may not open the case manager's person (only by breaking the glass).
+    refused = _client(centre[Role.COUNSELLOR]).post(url, {"person": str(person.code)})
+    assert refused.status_code == 403 and "/access/people.person/" in text(refused)
+    assert _client(centre[Role.ANALYST]).post(url, {"person": str(person.code)}).status_code == 403
+    other = _client(other_centre[Role.COORDINATOR])
+    assert other.post(url, {"person": str(person.code)}).status_code == 404
+    response = _client(centre[Role.CASE_MANAGER]).post(url, {"person": str(person.code)})
+    assert response.status_code == 302
+    assert list(intervention.people.all()) == [person]
+    assert AuditEntry.objects.filter(action="intervention.person_added").exists()
+    page = text(_client(centre[Role.CASE_MANAGER]).get(f"/interventions/{intervention.code}/"))
+    assert "Ion Popescu" in page and f"/identification/people/{person.code}/" in page
