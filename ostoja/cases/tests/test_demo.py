@@ -23,6 +23,8 @@ from ostoja.cases.models import (
     Service,
 )
 from ostoja.identification import models as identification
+from ostoja.interventions import roster
+from ostoja.interventions.models import Intervention
 from ostoja.people.models import Person, PersonKey
 
 
@@ -75,6 +77,11 @@ def test_demo_cases_cover_every_status_and_run_once() -> None:
     decided_by = set(identification.Decision.objects.values_list("decided_by", flat=True))
     assert "centre" in decided_by and decided_by & {"police", "border_guard"}
     assert identification.Answer.objects.exists()
+    # The roster covers the next 30 days; one intervention is open, one handed over.
+    organisation = Case.objects.first().organisation  # type: ignore[union-attr]
+    assert roster.uncovered(organisation, timezone.now()) == []
+    assert Intervention.objects.filter(status="open").count() == 1
+    assert Intervention.objects.filter(status="closed", handover_to__isnull=False).count() == 1
     made = (cases.count(), CaseClient.objects.count(), Service.objects.count())
     second = _demo()
     assert "Demo cases" not in second

@@ -25,6 +25,8 @@ from ostoja.cases.models import Case
 from ostoja.helpline import demo as helpline_demo
 from ostoja.helpline.models import Contact
 from ostoja.identification import demo as identification_demo
+from ostoja.interventions import demo as interventions_demo
+from ostoja.interventions.models import Shift
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
@@ -79,6 +81,11 @@ class Command(BaseCommand):
                     organisation, staff[Role.CASE_MANAGER], today=timezone.localdate()
                 )
                 self.stdout.write(f"Demo identification decisions: {decided}.")
+            if not Shift.objects.filter(organisation=organisation).exists():
+                on_call = [u for u in users if u.can(Capability.LOG_CONTACTS)]
+                coordinator = next(u for u in users if u.role == Role.COORDINATOR)
+                shifts = interventions_demo.build(organisation, on_call, coordinator)
+                self.stdout.write(f"Demo duty shifts: {shifts} in the next 30 days.")
         self._print(users)
 
     def _organisation(self) -> Organisation:

@@ -1,0 +1,94 @@
+"""Demo roster and interventions (``manage.py demo``): every hour outside office hours in
+the next 30 days has a duty worker and a backup, staff have (invented) duty phones, and
+there is an open intervention and a closed one."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from ostoja.accounts.models import Organisation, User
+from ostoja.interventions import services
+from ostoja.interventions.models import DutyPhone, Shift
+
+DAYS = 31
+
+
+def _off_hours_spans(
+    organisation: Organisation, start: dt.datetime, days: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The spans outside office hours from ``start``, to the hour."""
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    hour = start
+    end = start + dt.timedelta(days=days)
+    while hour < end:
+        following = hour + dt.timedelta(hours=1)
+        if not organisation.is_office_time(hour):
+            if spans and spans[-1][1] == hour:
+                spans[-1] = (spans[-1][0], following)
+            else:
+                spans.append((hour, following))
+        hour = following
+    return spans
+
+
+def build(organisation: Organisation, staff: list[User], coordinator: User) -> int:
+    """Returns the number of shifts planned."""
+    for number, user in enumerate(staff, start=1):
+        DutyPhone.objects.get_or_create(user=user, defaults={"number": f"+4850000000{number}"})
+    zone = ZoneInfo(organisation.time_zone)
+    start = (
+        timezone.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
+        - dt.timedelta(days=1)
+    ).astimezone(dt.UTC)
+    made = 0
+    for index, (begin, end) in enumerate(_off_hours_spans(organisation, start, DAYS)):
+        # Long spans (weekends) are cut into days, so the duty rotates.
+        cut = begin
+        while cut < end:
+            until = min(end, cut + dt.timedelta(hours=24))
+            primary = staff[(index + made) % len(staff)]
+            backup = staff[(index + made + 1) % len(staff)]
+            Shift.objects.create(
+                organisation=organisation,
+                start=cut,
+                end=until,
+                primary=primary,
+                backup=backup,
+                created_by=coordinator,
+            )
+            made += 1
+            cut = until
+    now = timezone.now()
+    closed = services.intervention_open(
+        organisation=organisation,
+        data={
+            "situation": "safe_place",
+            "location": "Dworzec Zachodni, Warszawa",
+            "description": "Kobieta z dzieckiem, uciekła z mieszkania pracodawcy.",
+            "first_contact_at": now - dt.timedelta(days=2, hours=3),
+        },
+        acting_user=staff[0],
+    )
+    for minutes, kind in ((12, "transport"), (55, "shelter")):
+        services.action_add(
+            intervention=closed,
+            kind=kind,
+            at=closed.first_contact_at + dt.timedelta(minutes=minutes),
+            note="",
+            acting_user=staff[0],
+        )
+    services.intervention_close(
+        intervention=closed, outcome="shelter", handover_to=staff[1], acting_user=staff[0]
+    )
+    services.intervention_open(
+        organisation=organisation,
+        data={
+            "situation": "captivity",
+            "location": "Okolice Grójca, kontenery przy szklarniach",
+            "description": "Kolega zgłasza, że pracownicy są zamykani na noc.",
+            "first_contact_at": now - dt.timedelta(minutes=20),
+        },
+        acting_user=staff[0],
+    )
+    return made
