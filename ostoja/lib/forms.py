@@ -4,6 +4,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
+
+# Django 6.1's label of an empty choice (``BLANK_CHOICE_LABEL``) has no Polish translation in
+# Django's own catalogue; naming it here puts it in ours, which Django reads first.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:

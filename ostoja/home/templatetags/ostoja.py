@@ -4,6 +4,8 @@ from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
+from ostoja.lib.iso import country_name, language_name
+
 register = template.Library()
 
 
@@ -41,3 +43,23 @@ def label(labels: dict[str, str], value: str) -> str:
     """``labels[value]``, or the value itself: the display name of a choice from a table
     built once per page (``get_FOO_display`` per row translates every choice again)."""
     return labels.get(value, value)
+
+
+@register.filter
+def countries(codes: list[str]) -> str:
+    """ISO 3166 codes as country names in the user's language."""
+    return ", ".join(country_name(code) for code in codes or [])
+
+
+@register.filter
+def languages(codes: list[str] | str) -> str:
+    """ISO 639-3 code(s) as language names in the user's language."""
+    if isinstance(codes, str):
+        codes = [codes] if codes else []
+    return ", ".join(language_name(code) for code in codes)
+
+
+@register.filter
+def is_choice_list(field: BoundField) -> bool:
+    """Checkboxes or radio buttons, one per choice: rendered one ``form-check`` each."""
+    return isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
