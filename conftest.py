@@ -188,7 +188,13 @@ def _launch() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: object, audit_flushable: None) -> Iterator[Page]:
+def page(
+    browser: Browser, live_server: object, audit_flushable: None, settings: Settings
+) -> Iterator[Page]:
+    # One page at a time: on SQLite the live server shares the test's in-memory
+    # connection between its threads, so a background poll racing a click can fail. The
+    # pop-up's poll is tested through the test client (helpline/tests/test_telephony.py).
+    settings.OSTOJA_INCOMING_POLL_SECONDS = 0
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
     page = context.new_page()
     requested: list[str] = []

@@ -426,6 +426,9 @@ for _pair in env_list("OSTOJA_TELEPHONY_LINES", []):
     OSTOJA_TELEPHONY_LINES[_number.strip()] = _short_code.strip()
 # The counsellors' queue in office hours, and how long the duty phone rings before the backup.
 OSTOJA_TELEPHONY_QUEUE = env_str("OSTOJA_TELEPHONY_QUEUE", "counsellors")
+# How often a counsellor's page asks whether a call they answered waits for its screen
+# (seconds; 0 turns the pop-up off).
+OSTOJA_INCOMING_POLL_SECONDS = env_int("OSTOJA_INCOMING_POLL_SECONDS", 5, minimum=0, maximum=60)
 OSTOJA_TELEPHONY_DIAL_TIMEOUT = env_int("OSTOJA_TELEPHONY_DIAL_TIMEOUT", 20, minimum=5, maximum=120)
 # --- end of telephony ---------------------------------------------------------------------
 

@@ -1,12 +1,17 @@
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest
 
 from ostoja.accounts.mfa import has_mfa
-from ostoja.home.navigation import NavItem, navigation_for
+from ostoja.home.navigation import navigation_for
 
 
-def shell(request: HttpRequest) -> dict[str, list[NavItem]]:
-    """The navigation of the top bar, for a fully signed-in user (second factor included)."""
+def shell(request: HttpRequest) -> dict[str, Any]:
+    """The navigation of the top bar, for a fully signed-in user (second factor included),
+    and how often the helpline's pages ask whether an answered call waits for its screen."""
     user = request.user
+    poll = {"incoming_poll_seconds": settings.OSTOJA_INCOMING_POLL_SECONDS}
     if not user.is_authenticated or not has_mfa(user):
-        return {"navigation": []}
-    return {"navigation": navigation_for(user)}
+        return {"navigation": []} | poll
+    return {"navigation": navigation_for(user)} | poll

@@ -12,18 +12,20 @@ and typos. Names are sealed at rest, so the table is never decrypted wholesale:
    rows.
 2. **Candidates.** ``find_matches`` computes the same keys for what the counsellor typed
    (with the year ±1, one edit away — but not from skeletons shorter than
-   ``LOOKUP_EDITS_FROM``, which thousands of people share) and asks one aggregate query
+   ``LOOKUP_EDITS_FROM``, which thousands of people share —, and each pair of words with
+   one of them a letter short) and asks one aggregate query
    which people share the most (weighted) keys; at most ``CANDIDATES`` of them are loaded
    (a second query) and decrypted.
 3. **Scoring.** ``score`` compares two ``Profile``\\ s in memory: the best alignment of the
-   words of any two names, in any order and any romanisation (rapidfuzz Jaro-Winkler on the
-   folded and the canonical spelling, a bonus when the skeletons agree), and the dates of
-   birth. ``score_all`` does it for a whole batch of candidates: dates first, then every
-   spelling of the query against all the candidates' spellings in one rapidfuzz call that
-   returns only the pairs above ``WORD_FLOOR``, so the Python work grows with the similar
-   word pairs, not with all of them. It is pure, so ``bench/matching.py`` runs the very
-   same code on FEBRL's records (PERFORMANCE.md §1.2-1.3, benchmarks B1 and B3) and
-   ``bench/people.py`` times the lookup among 100,000 people (B6).
+   words of any two names, in any order and any romanisation (rapidfuzz Jaro-Winkler or the
+   Indel ratio on the folded spelling, Jaro-Winkler on the canonical one, a bonus when
+   the skeletons agree), and the dates of birth. ``score_all`` does it for a whole batch
+   of candidates: dates first, then every spelling of the query against all the
+   candidates' spellings in a few rapidfuzz calls that return only the pairs above
+   ``WORD_FLOOR``, so the Python work grows with the similar word pairs, not with all of
+   them. It is pure, so ``bench/matching.py`` runs the very same code on FEBRL's records
+   (PERFORMANCE.md §1.2-1.3, benchmarks B1 and B3) and ``bench/people.py`` times the
+   lookup among 100,000 people (B6).
 4. **Other fields** (the benchmarks' records only: address, postcode, …). With an
    ``Evidence`` (``estimate_evidence``: unsupervised Fellegi-Sunter weights, u from the
    register's value frequencies, m fixed at ``EVIDENCE_M``), every field — the names and the
@@ -45,7 +47,7 @@ from django.db.models import Case, IntegerField, Sum, Value, When
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Indel, JaroWinkler
 
 from ostoja.lib.crypto.blind import blind_index
 from ostoja.lib.names import Word, deletions, has_other_script, name_words
@@ -68,6 +70,11 @@ THRESHOLD = 0.6
 
 # Words below this Jaro-Winkler similarity count as unrelated (scaled to 0..1 above it).
 WORD_FLOOR = 0.7
+# Two spellings are as similar as the better of Jaro-Winkler and the Indel ratio (1 - the
+# letters inserted or deleted / both lengths): Jaro-Winkler misses a letter added or lost at
+# the start of a short word (go/ngo: 0 — its match window is 0 letters; Indel 0.8). Declared
+# 2026-11-29 before the runs reported in bench/README.md.
+SPELLING_SCORERS = (JaroWinkler.similarity, Indel.normalized_similarity)
 # When two words share a phonetic skeleton, their similarity is at least this plus the rest
 # scaled by the canonical spelling's similarity: Oleksandr/Aleksander ~ 0.99.
 SKELETON_BONUS = 0.88
@@ -183,6 +190,10 @@ class Profile:
 WEIGHT_DATE, WEIGHT_PAIR, WEIGHT_YEAR, WEIGHT_YEAR_SHORT = 50, 40, 25, 10
 WEIGHT_WORD, WEIGHT_ONE_EDIT, WEIGHT_DELETIONS = 30, 15, 30
 LOOKUP_EDITS_FROM = 3
+# A lookup's pair of words with one of them a letter short (a typo in a long word, as in
+# "Duong Quang lThang" for Dương Quang Thắng): half a pair. Declared 2026-11-29 before the
+# runs reported in bench/README.md.
+WEIGHT_PAIR_EDIT = 20
 # Other identifying fields (only the benchmarks' records have them): each exact value.
 WEIGHT_FIELD = 30
 
@@ -220,6 +231,17 @@ def match_keys(
                 for a in first:
                     for b in second:
                         add("p:" + "|".join(sorted((a, b))), WEIGHT_PAIR)
+        if lookup:
+            # the pair with one word a letter short (its one-deletions, from the same length
+            # on as the words' own one-edit keys): a typo in one word of a common pair
+            for i, first in enumerate(skels):
+                for j, second in enumerate(skels):
+                    if i == j:
+                        continue
+                    for a in first:
+                        for short in _short_forms(a):
+                            for b in second:
+                                add("p:" + "|".join(sorted((short, b))), WEIGHT_PAIR_EDIT)
     for field_name, value in profile.extras.items():
         if value and (fields is None or field_name in fields):
             add(f"x:{field_name}:{value}", WEIGHT_FIELD)
@@ -260,10 +282,18 @@ def _skeleton_keys(skel: str, lookup: bool) -> tuple[tuple[str, int], ...]:
     return tuple(keys.items())
 
 
+@lru_cache(maxsize=65536)
+def _short_forms(skel: str) -> tuple[str, ...]:
+    """The one-deletions of a skeleton a lookup pairs with the other words (none below
+    ``LOOKUP_EDITS_FROM`` + 1 letters, as for the words' own one-edit keys)."""
+    return tuple(sorted(deletions(skel))) if len(skel) > LOOKUP_EDITS_FROM else ()
+
+
 def clear_caches() -> None:
     """Forget the words and keys prepared so far (the benchmarks time runs from cold)."""
     clear_name_caches()
     _skeleton_keys.cache_clear()
+    _short_forms.cache_clear()
 
 
 def hashed(keys: Mapping[str, int]) -> dict[int, int]:
@@ -296,7 +326,11 @@ def _shares_skeleton(a: Word, b: Word) -> bool:
 
 def word_similarity(a: Word, b: Word) -> float:
     """0..1: how likely two words are the same word, whatever the spelling or script."""
-    spelled = max(JaroWinkler.similarity(x, y) for x in a.spellings for y in b.spellings)
+    spelled = max(
+        max(JaroWinkler.similarity(x, y), Indel.normalized_similarity(x, y))
+        for x in a.spellings
+        for y in b.spellings
+    )
     if spelled == 1.0:
         return 1.0
     canon = max(JaroWinkler.similarity(x, y) for x in a.canonicals for y in b.canonicals)
@@ -330,12 +364,13 @@ def _word_similarities(
     skeleton_pairs: set[tuple[int, int, int]] = set()
     for q, word in enumerate(query.words):
         for text in word.spellings:
-            for _s, sim, k in process.extract(
-                text, spellings, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
-            ):
-                c, w = spelling_owner[k]
-                if sim > spelled.get((c, q, w), 0.0):
-                    spelled[c, q, w] = sim
+            for scorer in SPELLING_SCORERS:
+                for _s, sim, k in process.extract(
+                    text, spellings, scorer=scorer, score_cutoff=WORD_FLOOR, limit=None
+                ):
+                    c, w = spelling_owner[k]
+                    if sim > spelled.get((c, q, w), 0.0):
+                        spelled[c, q, w] = sim
         for text in word.canonicals:
             for _s, sim, k in process.extract(
                 text, canonicals, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None

@@ -513,7 +513,13 @@ def test_the_poller_is_rendered_only_for_helpline_staff(
     for role, expected in ((Role.COUNSELLOR, True), (Role.ADMINISTRATOR, False)):
         html = render_to_string(
             "helpline/partials/incoming.html",
-            {"navigation": navigation_for(centre[role].user)},
+            {"navigation": navigation_for(centre[role].user), "incoming_poll_seconds": 5},
         )
         assert ('hx-post="/helpline/incoming/"' in html) is expected
         assert 'hx-trigger="every 5s"' in html or not expected
+    # Set to 0, there is no poll at all.
+    html = render_to_string(
+        "helpline/partials/incoming.html",
+        {"navigation": navigation_for(centre[Role.COUNSELLOR].user), "incoming_poll_seconds": 0},
+    )
+    assert "helpline/incoming" not in html

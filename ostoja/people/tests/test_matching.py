@@ -18,6 +18,7 @@ from ostoja.people.matching import (
     KEY_BITS,
     REASONS,
     THRESHOLD,
+    WEIGHT_PAIR_EDIT,
     Profile,
     _word_similarities,
     estimate_evidence,
@@ -218,6 +219,24 @@ def test_lookup_keys_cover_one_edit_and_neighbouring_years() -> None:
     shared = set(stored) & set(typed)
     assert "y:1985:PTR" in shared  # the year ±1, with a word
     assert any(key.startswith("e:") for key in shared)  # the surname, one letter changed
+
+
+def test_a_lookup_pairs_a_word_one_letter_short_with_the_others() -> None:
+    stored = match_keys(Profile.of(["Dương Quang Thắng"]))
+    typed = match_keys(Profile.of(["Duong Quang lThang"]), lookup=True)
+    # lthang (LTNK) less its l is thang (TNK): the pair with duong is asked for, at half
+    assert "p:TNK|TNK" in stored and typed["p:TNK|TNK"] == WEIGHT_PAIR_EDIT
+    assert "p:TNK|TNK" not in match_keys(Profile.of(["Duong Quang lThang"]))
+
+
+def test_a_letter_lost_at_the_start_of_a_short_word_still_counts() -> None:
+    # Jaro-Winkler gives go/ngo 0 (no match window); the Indel ratio 0.8 counts.
+    [go] = Profile.of(["go"]).words
+    [ngo] = Profile.of(["Ngô"]).words
+    assert word_similarity(go, ngo) > 0
+    born = dt.date(1979, 10, 18)
+    query = Profile.of(["Mai go"], birth_date=born)
+    assert score(query, Profile.of(["Ngô Kim Mai"], birth_date=born))[0] >= THRESHOLD
 
 
 def test_the_batch_compares_words_as_word_similarity_does() -> None:
