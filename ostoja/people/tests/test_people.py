@@ -295,3 +295,39 @@ def test_list_search_and_pages_for_roles(
     # Another centre's coordinator finds nothing of ours.
     other = _client(other_centre[Role.COORDINATOR])
     assert "Олена" not in text(other.post("/people/", {"q": "Olena Shevchenko"}))
+
+
+def test_merge_and_relations_have_their_access_rules(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona], client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    other = person_create(
+        organisation=manager.organisation, data={"name": "Olena Szewczenko"}, acting_user=manager
+    )
+    relation = relation_add(
+        person=client_person, other=other, kind="family", note="", acting_user=manager
+    )
+    # The case manager registered both; coordinators see every caseless person.
+    allowed = {Role.CASE_MANAGER, Role.COORDINATOR}
+    assert_access(
+        f"/people/{client_person.code}/merge/?duplicate={other.code}",
+        centre,
+        other_centre,
+        allowed=allowed,
+    )
+    assert_access(
+        f"/people/{client_person.code}/relations/",
+        centre,
+        other_centre,
+        allowed=allowed,
+        method="post",
+        data={"other": str(other.code), "kind": "partner"},
+    )
+    assert_access(
+        f"/people/relations/{relation.code}/remove/",
+        centre,
+        other_centre,
+        allowed={Role.CASE_MANAGER},  # the first allowed role removes it; then it is gone
+        method="post",
+    )
