@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ostoja.accounts.models import User
+from ostoja.accounts.roles import CAPABILITIES, Capability
 
 
 def users_visible_to(user: User) -> QuerySet[User]:
@@ -24,3 +25,12 @@ def access_user(user: User, code: uuid.UUID) -> User:
         return users_visible_to(user).get(code=code)
     except User.DoesNotExist:
         raise Http404 from None
+
+
+def colleagues(user: User, *capabilities: Capability) -> QuerySet[User]:
+    """Active staff of the user's organisation whose role has any of ``capabilities``
+    (who a task, a case or a duty shift can be given to), by name."""
+    roles = [role for role, held in CAPABILITIES.items() if held & set(capabilities)]
+    return User.objects.filter(
+        is_active=True, membership__organisation=user.organisation, membership__role__in=roles
+    ).order_by("full_name")

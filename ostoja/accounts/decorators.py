@@ -8,27 +8,35 @@ from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
+from ostoja.accounts.models import User
 from ostoja.accounts.roles import Capability
 from ostoja.lib.http import AuthenticatedHttpRequest
 
 type View[**P] = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
 
-def capability_required[**P](capability: Capability) -> Callable[[View[P]], View[P]]:
-    """Refuse (403) a user whose role lacks ``capability`` (ASVS 8.2.1)."""
+def permission_required_by[**P](
+    test: Callable[[User], bool],
+) -> Callable[[View[P]], View[P]]:
+    """Refuse (403) a user for whom ``test`` is false (ASVS 8.2.1)."""
 
     def decorator(view: View[P]) -> View[P]:
         @wraps(view)
         def wrapper(
             request: AuthenticatedHttpRequest, /, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
-            if not request.user.can(capability):
+            if not test(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def capability_required[**P](capability: Capability) -> Callable[[View[P]], View[P]]:
+    """Refuse (403) a user whose role lacks ``capability``."""
+    return permission_required_by(lambda user: user.can(capability))
 
 
 def sudo_required[**P](view: View[P]) -> View[P]:

@@ -18,19 +18,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ostoja.accounts.access import colleagues
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import FieldClass, Scope, TeamRole, can_view_field, within_reach
-from ostoja.accounts.roles import CAPABILITIES, Capability, Role
+from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.cases import forms as f
 from ostoja.cases import pdf, selectors, services
 from ostoja.cases.access import access_case, case_scope, cases_visible_to
 from ostoja.cases.models import Action, Case, Consent, Deadline, Document, Goal
-from ostoja.helpline.access import access_contact, contacts_visible_to
+from ostoja.helpline.access import contact_of_request, contacts_visible_to
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.http import AuthenticatedHttpRequest, parse_uuid, uuid_or_404
 from ostoja.lib.paging import lite_page
 from ostoja.people.access import access_person, people_visible_to
 from ostoja.people.models import Person
@@ -40,10 +41,7 @@ _cases = capability_required(Capability.WORK_CASES)
 
 def _staff(user: User) -> QuerySet[User]:
     """Active case workers of the user's organisation (owners, team members)."""
-    roles = [r for r in Role if Capability.WORK_CASES in CAPABILITIES[r]]
-    return User.objects.filter(
-        is_active=True, membership__organisation=user.organisation, membership__role__in=roles
-    ).order_by("full_name")
+    return colleagues(user, Capability.WORK_CASES)
 
 
 def _managers(user: User) -> QuerySet[User]:
@@ -91,18 +89,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_cases
 def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a case for a person (and from the contact that brought them, if given)."""
-    raw = request.GET.get("person") or request.POST.get("person") or ""
-    try:
-        person, _scope = access_person(request.user, uuid.UUID(raw))
-    except ValueError:
-        raise Http404 from None
-    contact = None
-    if request.GET.get("contact") or request.POST.get("contact"):
-        try:
-            code = uuid.UUID(request.GET.get("contact") or request.POST.get("contact"))
-        except ValueError:
-            raise Http404 from None
-        contact = access_contact(request.user, code)
+    raw = request.GET.get("person") or request.POST.get("person")
+    person, _scope = access_person(request.user, uuid_or_404(raw))
+    contact = contact_of_request(request)
     form = f.CaseOpenForm(
         request.POST or None,
         managers=_managers(request.user),
@@ -250,7 +239,7 @@ def case_form(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) 
         context["form"] = SECTIONS[section](prefix=section, **kwargs)
         context["action"] = reverse("cases:record_add", args=[case.code, section])
     elif section == "action":
-        goal = case.goals.filter(code=_uuid_or_404(request.GET.get("goal", ""))).first()
+        goal = case.goals.filter(code=uuid_or_404(request.GET.get("goal"))).first()
         if goal is None:
             raise Http404
         context["form"] = f.ActionForm(prefix="action", **kwargs)
@@ -267,13 +256,6 @@ def case_form(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) 
     else:
         raise Http404
     return render(request, "cases/partials/add_form.html", context)
-
-
-def _uuid_or_404(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise Http404 from None
 
 
 @_cases
@@ -594,13 +576,8 @@ def case_summary(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
     """The referral summary (PDF) for the recipient of one sharing consent: only that
     client, only what the consent names, only what the user may read."""
     case, scope = access_case(request.user, code)
-    consent = (
-        case.consents.filter(code=request.GET.get("consent") or uuid.UUID(int=0))
-        .select_related("client")
-        .first()
-        if _is_uuid(request.GET.get("consent"))
-        else None
-    )
+    chosen = parse_uuid(request.GET.get("consent"))
+    consent = case.consents.filter(code=chosen).select_related("client").first() if chosen else None
     sharing = (Consent.Scope.SHARE_ORGANISATION, Consent.Scope.SHARE_POLICE)
     if consent is None or consent.scope not in sharing or not consent.active():
         messages.error(request, _("There is no consent in force to share this client's data."))
@@ -617,11 +594,3 @@ def case_summary(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
         f'attachment; filename="{case.reference.replace("/", "-")}.pdf"'
     )
     return response
-
-
-def _is_uuid(value: str | None) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from ostoja.accounts.access import colleagues
 from ostoja.accounts.models import User
-from ostoja.accounts.roles import CAPABILITIES, Capability, Role
+from ostoja.accounts.roles import Capability
 from ostoja.helpline.models import Attachment, Contact, FollowUp
+from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
 
 
 def contacts_visible_to(user: User) -> QuerySet[Contact]:
@@ -32,6 +34,13 @@ def access_contact(user: User, code: uuid.UUID, *, write: bool = False) -> Conta
     if write and taken_by_another and not user.can(Capability.SEE_ALL_CASES):
         raise PermissionDenied
     return contact
+
+
+def contact_of_request(request: AuthenticatedHttpRequest) -> Contact | None:
+    """The contact a page was opened from (``?contact=`` or a posted ``contact``), if any:
+    pages that start from a live call (a person, a case, an intervention) link it."""
+    raw = request.GET.get("contact") or request.POST.get("contact")
+    return access_contact(request.user, uuid_or_404(raw)) if raw else None
 
 
 def access_follow_up(user: User, code: uuid.UUID) -> FollowUp:
@@ -60,7 +69,4 @@ def access_attachment(user: User, code: uuid.UUID) -> Attachment:
 
 def helpline_staff(user: User) -> QuerySet[User]:
     """Who a follow-up may be given to: active helpline staff of the user's organisation."""
-    roles = [role for role in Role if Capability.LOG_CONTACTS in CAPABILITIES[role]]
-    return User.objects.filter(
-        is_active=True, membership__organisation=user.organisation, membership__role__in=roles
-    )
+    return colleagues(user, Capability.LOG_CONTACTS)

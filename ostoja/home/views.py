@@ -15,8 +15,9 @@ from ostoja.cases.access import cases_visible_to
 from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel
-from ostoja.interventions.views import duty_now, on_call
+from ostoja.interventions.views import duty_now
 from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.people.access import works_with_people
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -29,7 +30,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["helpline_pairs"] = [(_("Today"), panel["today"]), (_("This week"), panel["week"])]
     if request.user.organisation is not None:  # every dashboard: who answers now
         context["duty"] = duty_now(request.user)
-        context["on_call"] = on_call(request.user)
+        context["on_call"] = works_with_people(request.user)
     if request.user.can(Capability.WORK_CASES):
         context["cases"] = case_manager_panel(request.user)
     if request.user.can(Capability.SEE_ALL_CASES):

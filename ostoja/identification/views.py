@@ -23,7 +23,7 @@ from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.cases.access import cases_visible_to
 from ostoja.cases.models import Consent
-from ostoja.helpline.access import access_contact
+from ostoja.helpline.access import contact_of_request
 from ostoja.identification import pdf, services
 from ostoja.identification.forms import (
     AnswerForm,
@@ -35,7 +35,7 @@ from ostoja.identification.forms import (
 from ostoja.identification.models import Assessment, Catalogue, Dimension, Indicator, ListCode
 from ostoja.identification.reference import catalogue_as_data
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
 from ostoja.people.access import access_person, works_with_people
 from ostoja.people.models import Person
 
@@ -85,7 +85,7 @@ def person_identification(request: AuthenticatedHttpRequest, code: uuid.UUID) ->
     trail.record("identification.viewed", actor=request.user, target=person)
     context = _panel_context(request, person)
     if request.GET.get("contact"):  # from the live call: a screening, linked to the contact
-        context["contact"] = access_contact(request.user, _uuid(request.GET["contact"]))
+        context["contact"] = contact_of_request(request)
         context["start_form"] = StartForm(
             initial={"mode": "screening", "age_at_exploitation": person.age()}
         )
@@ -104,12 +104,10 @@ def assessment_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     if request.POST.get("case"):
         case = (
             cases_visible_to(request.user)
-            .filter(code=_uuid(request.POST["case"]), clients__person=person)
+            .filter(code=uuid_or_404(request.POST["case"]), clients__person=person)
             .first()
         )
-    contact = None
-    if request.POST.get("contact"):
-        contact = access_contact(request.user, _uuid(request.POST["contact"]))
+    contact = contact_of_request(request)
     try:
         assessment = services.assessment_start(
             person=person,
@@ -124,13 +122,6 @@ def assessment_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
         report(request, error)
         return redirect("identification:person", code=person.code)
     return redirect("identification:assessment", code=assessment.code)
-
-
-def _uuid(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise Http404 from None
 
 
 def _questionnaire(assessment: Assessment) -> list[dict[str, object]]:

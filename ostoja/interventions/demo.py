@@ -3,46 +3,24 @@ the next 30 days has a duty worker and a backup, staff have (invented) duty phon
 there is an open intervention and a closed one."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from ostoja.accounts.models import Organisation, User
-from ostoja.interventions import services
+from ostoja.interventions import roster, services
 from ostoja.interventions.models import DutyPhone, Shift
 
 DAYS = 31
-
-
-def _off_hours_spans(
-    organisation: Organisation, start: dt.datetime, days: int
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The spans outside office hours from ``start``, to the hour."""
-    spans: list[tuple[dt.datetime, dt.datetime]] = []
-    hour = start
-    end = start + dt.timedelta(days=days)
-    while hour < end:
-        following = hour + dt.timedelta(hours=1)
-        if not organisation.is_office_time(hour):
-            if spans and spans[-1][1] == hour:
-                spans[-1] = (spans[-1][0], following)
-            else:
-                spans.append((hour, following))
-        hour = following
-    return spans
 
 
 def build(organisation: Organisation, staff: list[User], coordinator: User) -> int:
     """Returns the number of shifts planned."""
     for number, user in enumerate(staff, start=1):
         DutyPhone.objects.get_or_create(user=user, defaults={"number": f"+4850000000{number}"})
-    zone = ZoneInfo(organisation.time_zone)
-    start = (
-        timezone.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
-        - dt.timedelta(days=1)
-    ).astimezone(dt.UTC)
+    start = timezone.now() - dt.timedelta(days=1)  # uncovered() rounds to the hour
     made = 0
-    for index, (begin, end) in enumerate(_off_hours_spans(organisation, start, DAYS)):
+    # With no shift planned yet, the uncovered spans are all the hours outside office hours.
+    for index, (begin, end) in enumerate(roster.uncovered(organisation, start, DAYS)):
         # Long spans (weekends) are cut into days, so the duty rotates.
         cut = begin
         while cut < end:

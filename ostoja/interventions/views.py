@@ -8,8 +8,6 @@ emergency at 2 a.m. belongs to whoever is on duty, not to a case team."""
 import calendar
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -22,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.access import colleagues
+from ostoja.accounts.decorators import capability_required, permission_required_by
 from ostoja.accounts.models import User
-from ostoja.accounts.roles import CAPABILITIES, SEES_IDENTITIES, Capability, Role
+from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
-from ostoja.helpline.access import access_contact
+from ostoja.helpline.access import contact_of_request
 from ostoja.interventions import roster, services
 from ostoja.interventions.forms import (
     ActionForm,
@@ -42,37 +41,16 @@ from ostoja.interventions.forms import (
 )
 from ostoja.interventions.models import DutySettings, Intervention, Shift, SwapRequest
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest
-from ostoja.people.access import access_person, people_visible_to
+from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
+from ostoja.people.access import access_person, people_visible_to, works_with_people
 
-
-def on_call(user: User) -> bool:
-    """Roles that take calls or work cases: they may be on duty and run interventions."""
-    return user.role in SEES_IDENTITIES and (
-        user.can(Capability.LOG_CONTACTS) or user.can(Capability.WORK_CASES)
-    )
-
-
-def _duty_staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not on_call(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Whoever takes calls or works cases may be on duty and run interventions: an emergency at
+# 2 a.m. belongs to whoever is on duty, not to a case team.
+_duty_staff = permission_required_by(works_with_people)
 
 
 def staff_on_call(user: User) -> QuerySet[User]:
-    roles = [
-        r
-        for r in Role
-        if r in SEES_IDENTITIES
-        and (Capability.LOG_CONTACTS in CAPABILITIES[r] or Capability.WORK_CASES in CAPABILITIES[r])
-    ]
-    return User.objects.filter(
-        is_active=True, membership__organisation=user.organisation, membership__role__in=roles
-    ).order_by("full_name")
+    return colleagues(user, Capability.LOG_CONTACTS, Capability.WORK_CASES)
 
 
 def _case_managers(user: User) -> QuerySet[User]:
@@ -96,7 +74,7 @@ def duty_now(user: User) -> dict[str, Any]:
         "primary": duty.primary.full_name if duty.primary else None,
         "backup": duty.backup.full_name if duty.backup else None,
         "until": duty.shift.end if duty.shift else None,
-        "handover": duty.shift.handover if duty.shift and on_call(user) else "",
+        "handover": duty.shift.handover if duty.shift and works_with_people(user) else "",
     }
 
 
@@ -122,13 +100,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_duty_staff
 def intervention_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open an emergency intervention: directly, or from a contact's emergency switch."""
-    contact = None
-    raw = request.GET.get("contact") or request.POST.get("contact")
-    if raw:
-        try:
-            contact = access_contact(request.user, uuid.UUID(raw))
-        except ValueError:
-            raise Http404 from None
+    contact = contact_of_request(request)
     form = InterventionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assert request.user.organisation is not None  # noqa: S101
@@ -188,10 +160,7 @@ def intervention_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> H
 def person_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Add someone involved: a person the user may open."""
     intervention = _intervention(request, code)
-    try:
-        person, _scope = access_person(request.user, uuid.UUID(request.POST.get("person", "")))
-    except ValueError:
-        raise Http404 from None
+    person, _scope = access_person(request.user, uuid_or_404(request.POST.get("person")))
     try:
         services.person_add(intervention=intervention, person=person, acting_user=request.user)
     except ValidationError as error:

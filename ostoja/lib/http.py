@@ -1,8 +1,9 @@
 """Request and response helpers shared by every app."""
 
+import uuid
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,3 +23,19 @@ def hx_redirect(request: HttpRequest, to: str) -> HttpResponse | None:
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(resolve_url(to))
     return None
+
+
+def parse_uuid(raw: str | None) -> uuid.UUID | None:
+    """A record code from a form or a query string; ``None`` if it is not one."""
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def uuid_or_404(raw: str | None) -> uuid.UUID:
+    """A record code from a form or a query string; a malformed one is a missing record."""
+    code = parse_uuid(raw)
+    if code is None:
+        raise Http404
+    return code

@@ -24,7 +24,8 @@ _STRENGTH = [TeamRole.MEMBER, TeamRole.SPECIALIST, TeamRole.CASE_MANAGER]
 
 
 def works_with_people(user: User) -> bool:
-    """Roles whose work is with clients: the helpline and case work."""
+    """Roles whose work is with clients: the helpline and case work (also who may be on
+    duty and run emergency interventions)."""
     return user.role in SEES_IDENTITIES and (
         user.can(Capability.LOG_CONTACTS) or user.can(Capability.WORK_CASES)
     )

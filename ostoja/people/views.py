@@ -4,28 +4,25 @@ Names never travel in a URL (they would land in logs): searches and the duplicat
 POSTs."""
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ostoja.accounts.decorators import sudo_required
+from ostoja.accounts.decorators import permission_required_by, sudo_required
 from ostoja.accounts.policy import can_view, may_break_glass
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.cases.access import cases_visible_to
-from ostoja.helpline.access import access_contact, contacts_visible_to
-from ostoja.helpline.models import Contact
+from ostoja.helpline.access import contact_of_request, contacts_visible_to
 from ostoja.helpline.selectors import contacts_linked_to
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
 from ostoja.lib.paging import lite_page
 from ostoja.people import services
 from ostoja.people.access import (
@@ -39,19 +36,8 @@ from ostoja.people.forms import MatchForm, MergeForm, PersonForm, RelationForm, 
 from ostoja.people.matching import Match, find_matches
 from ostoja.people.models import Person, Relation
 
-
-def _people_staff(
-    view: Callable[..., HttpResponse],
-) -> Callable[..., HttpResponse]:
-    """Helpline and case work only (not the shelter, analysts, the DPO, administrators)."""
-
-    @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not works_with_people(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Helpline and case work only (not the shelter, analysts, the DPO, administrators).
+_people_staff = permission_required_by(works_with_people)
 
 
 def _matches(
@@ -117,29 +103,15 @@ def person_matches(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     exclude = None
     if request.POST.get("person"):
-        try:
-            exclude, _scope = access_person(request.user, uuid.UUID(request.POST["person"]))
-        except ValueError:
-            raise Http404 from None
+        exclude, _scope = access_person(request.user, uuid_or_404(request.POST["person"]))
     context = {"matches": _matches(request, data, exclude=exclude), "editing": exclude}
     return render(request, "people/partials/matches.html", context)
-
-
-def _contact_from(request: AuthenticatedHttpRequest) -> Contact | None:
-    raw = request.GET.get("contact") or request.POST.get("contact")
-    if not raw:
-        return None
-    try:
-        code = uuid.UUID(raw)
-    except ValueError:
-        raise Http404 from None
-    return access_contact(request.user, code)
 
 
 @_people_staff
 def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a person — from a helpline contact, if one is given (it is then linked)."""
-    contact = _contact_from(request)
+    contact = contact_of_request(request)
     initial = {}
     if contact is not None and contact.caller_number:
         initial["phone"] = contact.caller_number
