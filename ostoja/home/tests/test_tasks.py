@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -44,6 +45,11 @@ def _run_worker_and_ping(env: dict[str, str]) -> tuple[subprocess.CompletedProce
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    # The worker's periodic tasks and the ping both open the instance's SQLite database;
+    # as on any installed instance, it exists already in WAL mode. (Two processes switching
+    # a brand-new file to WAL at once can find it locked.)
+    with sqlite3.connect(tmp_path / "ostoja.sqlite3") as database:
+        database.execute("PRAGMA journal_mode=WAL")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     return env | {"OSTOJA_VAR_DIR": str(tmp_path), "OSTOJA_ENV": "development"} | extra
 
