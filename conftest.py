@@ -2,6 +2,8 @@
 
 import datetime as dt
 import os
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import pre_delete, pre_save
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -43,6 +47,54 @@ def audit_flushable(transactional_db: None) -> Iterator[None]:
     the test (they are installed again after it, by ``post_migrate``)."""
     yield
     guards.suspend(connection)
+
+
+# Apps whose records are audited: every write of them goes through a service that writes
+# its audit entry (STYLE.md). Bookkeeping with no personal data is left out.
+AUDITED_APPS = {"helpline", "people", "cases", "identification", "interventions", "duty"}
+NOT_AUDITED = {"interventions.notification"}  # delivery bookkeeping of an alert
+# Where a write enters the system: a request, a webhook, a task. A write reached from one of
+# these without a service in between bypassed the service layer.
+_ENTRY = re.compile(r"^(ostoja\.\w+\.(views|webhooks|tasks)|django\.core\.handlers\.)")
+_SERVICE = re.compile(r"^ostoja\.\w+\.services$")
+
+
+def _audited(model: type[Model]) -> bool:
+    label = model._meta.label_lower
+    if label in NOT_AUDITED:
+        return False
+    return model._meta.app_label in AUDITED_APPS or label == "accounts.accessgrant"
+
+
+def _written_by_a_service(sender: type[Model], **kwargs: Any) -> None:
+    """Fail a save or delete of an audited record that no service made: walking out from
+    the write, a service must come before any entry point (a view, webhook or task). Test
+    set-up writing rows directly reaches its test without passing an entry point."""
+    if not _audited(sender):
+        return
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if _SERVICE.match(module):
+            return
+        if _ENTRY.match(module):
+            raise AssertionError(
+                f"{sender._meta.label} written outside a service (from {module}, line "
+                f"{frame.f_lineno}): every write of an audited record goes through a service"
+            )
+        frame = frame.f_back  # type: ignore[assignment]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def writes_go_through_services() -> Iterator[None]:
+    """The service layer's promise, checked on every test: no view, webhook or task saves
+    or deletes an audited record except through a service."""
+    signals = (pre_save, pre_delete)
+    for signal in signals:
+        signal.connect(_written_by_a_service, dispatch_uid="ostoja-writes")
+    yield
+    for signal in signals:
+        signal.disconnect(dispatch_uid="ostoja-writes")
 
 
 @pytest.fixture(autouse=True)

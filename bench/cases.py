@@ -38,7 +38,7 @@ from ostoja.accounts.models import Membership, Organisation, User
 from ostoja.accounts.policy import TeamRole
 from ostoja.accounts.roles import Role
 from ostoja.cases import services
-from ostoja.cases.access import case_scope
+from ostoja.cases.access import access_case
 from ostoja.cases.models import (
     Action,
     Case,
@@ -140,11 +140,10 @@ def fill() -> tuple[Case, User]:
     )
 
     def add(instance: object, section: str) -> None:
-        services.add_record(
+        services.case_record_add(
             case=case,
             instance=instance,  # type: ignore[arg-type]
             acting_user=manager,
-            action=f"case.{section}_added",
         )
 
     def day(n: int) -> dt.date:
@@ -162,11 +161,10 @@ def fill() -> tuple[Case, User]:
         (ServiceKind.LEGAL, LegalArea.RESIDENCE),
     ]
     goals = [
-        services.add_record(
+        services.case_record_add(
             case=case,
             instance=Goal(domain=domain, text=f"Cel: {domain}", client=clients[n % 3]),
             acting_user=manager,
-            action="case.goal_added",
         )
         for n, domain in enumerate(list(Domain)[:10])
     ]
@@ -189,7 +187,7 @@ def fill() -> tuple[Case, User]:
         )
         goal = goals[n % len(goals)]
         assert isinstance(goal, Goal)
-        services.action_add(
+        services.plan_action_add(
             goal=goal,
             instance=Action(text=f"Krok {n}", owner=manager, due=day(n * 5 + 10)),
             acting_user=manager,
@@ -263,7 +261,7 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    entries = timeline(case, manager, case_scope(case), contacts_visible_to(manager), set())
+    entries = timeline(access_case(manager, case.code), contacts_visible_to(manager), set())
     client = Client()
     force_sign_in(client, manager)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value

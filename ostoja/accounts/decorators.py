@@ -8,9 +8,9 @@ from allauth.account.decorators import reauthentication_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
+from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Capability
-from ostoja.lib.http import AuthenticatedHttpRequest
 
 type View[**P] = Callable[Concatenate[AuthenticatedHttpRequest, P], HttpResponse]
 
@@ -42,6 +42,11 @@ def capability_required[**P](capability: Capability) -> Callable[[View[P]], View
 def sudo_required[**P](view: View[P]) -> View[P]:
     """ "Sudo mode" (ASVS 7.5.3): the user must have re-entered their password or a second
     factor within the last ``OSTOJA_SUDO_MINUTES``; otherwise they are asked to, and come
-    back to the same page. Safe reads (GET) pass; the state change they lead to does not."""
-    wrapped: View[P] = reauthentication_required(view, allow_get=True)
+    back to the same page (a POST is replayed as typed).
+
+    GET included: every export and download of personal data (a PDF, a sealed document,
+    an attachment) is a GET, and a session left open on a desk must not hand them out.
+    Apply it to every view that exports or downloads personal data, and to every
+    sensitive change (roles, merges, breaking the glass)."""
+    wrapped: View[P] = reauthentication_required(view, allow_get=False)
     return wrapped

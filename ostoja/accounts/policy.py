@@ -13,14 +13,26 @@ that the case manager and the data protection officer are told about.
 
 Field level: health, legal and perpetrator details only for the team's case manager and
 specialists, and coordinators (for unrestricted records).
+
+Writing: only within reach. A break-the-glass grant opens a record to read, never to change.
+
+Emergencies: the names of the people involved in an *open* emergency intervention, and
+their safe-contact warnings, are shown to the people working it (who opened it, who
+acknowledged it, who was alerted, who is on duty now) — see ``can_view_in_emergency``.
+
+Every app's ``access.py`` asks ``decide`` once per request and hands its view one
+``Access``: the record, its scope, whether it may be changed, which field classes may be
+read.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +86,23 @@ def _member(user: User, scope: Scope) -> bool:
         user.is_active
         and membership is not None
         and membership.organisation_id == scope.organisation_id
+    )
+
+
+def granted_codes(user: User, target_type: str) -> list[uuid.UUID]:
+    """Codes of the records of ``target_type`` that ``user`` broke the glass on, while the
+    grants run (for the ``visible_to`` queries of the apps)."""
+    codes: QuerySet[AccessGrant, str] = AccessGrant.objects.filter(
+        user=user, target_type=target_type, expires_at__gt=timezone.now()
+    ).values_list("target_code", flat=True)
+    return [uuid.UUID(code) for code in codes]
+
+
+def works_with_people(user: User) -> bool:
+    """Roles whose work is with clients: the helpline and case work (also who may be on
+    duty and run emergency interventions)."""
+    return user.role in SEES_IDENTITIES and (
+        user.can(Capability.LOG_CONTACTS) or user.can(Capability.WORK_CASES)
     )
 
 
@@ -151,6 +180,92 @@ def can_view_field(user: User, scope: Scope, field_class: FieldClass) -> bool:
         return True
     # … and coordinators, unless the record is restricted. Never by breaking the glass.
     return user.can(Capability.SEE_ALL_CASES) and not scope.restricted
+
+
+def can_manage(user: User, scope: Scope) -> bool:
+    """May ``user`` change who works on the record (its team)?"""
+    # Only from within reach: never by breaking the glass.
+    if not within_reach(user, scope):
+        return False
+    # The record's case manager …
+    if scope.team.get(user.pk) == TeamRole.CASE_MANAGER:
+        return True
+    # … and coordinators.
+    return user.can(Capability.SEE_ALL_CASES)
+
+
+@dataclass(frozen=True)
+class Access[R]:
+    """What a view needs to know of one record it was given: the record, its scope,
+    whether the user may change it, and which classes of its fields the user may read.
+    Built once per request by the app's ``access_<noun>``, so a view never asks the
+    policy again."""
+
+    record: R
+    scope: Scope
+    writable: bool
+    readable: frozenset[FieldClass]
+    manages: bool = False
+
+    def may_read(self, field_class: FieldClass) -> bool:
+        return field_class in self.readable
+
+    @property
+    def health(self) -> bool:
+        return FieldClass.HEALTH in self.readable
+
+    @property
+    def legal(self) -> bool:
+        return FieldClass.LEGAL in self.readable
+
+    @property
+    def perpetrators(self) -> bool:
+        return FieldClass.PERPETRATOR in self.readable
+
+
+def decide[R](user: User, record: R, scope: Scope, *, write: bool = False) -> Access[R]:
+    """The one answer for ``user`` on ``record``: ``Http404`` or ``OutOfReach`` if they may
+    not open it, ``PermissionDenied`` (403) if ``write`` and they may only read it (a
+    break-the-glass grant), else their ``Access``."""
+    require_view(user, scope)
+    writable = within_reach(user, scope)
+    # Writing: within reach only — a break-the-glass grant reads, never writes.
+    if write and not writable:
+        raise PermissionDenied
+    readable = frozenset(c for c in FieldClass if can_view_field(user, scope, c))
+    return Access(record, scope, writable, readable, manages=can_manage(user, scope))
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """An emergency intervention, as the policy needs to know it: whether it is open and
+    who works it (who opened it, acknowledged it, was alerted about it, or is on duty)."""
+
+    organisation_id: int
+    open: bool
+    workers: frozenset[int]
+
+
+def can_view_in_emergency(user: User, scope: Scope, emergency: Emergency) -> bool:
+    """May ``user`` see who a person involved in ``emergency`` is (their name and their
+    safe-contact warning, on the intervention's page)? At 2 a.m. the duty worker must know
+    whom they are helping, though the person is not on their caseload; nobody else must."""
+    # Whoever may open the person's record anyway.
+    if can_view(user, scope):
+        return True
+    # Nobody else once the emergency is over: then it is break-the-glass, as for any record.
+    if not emergency.open:
+        return False
+    # Only the organisation's own staff, in roles that may see identities.
+    if not _member(user, scope) or user.role not in SEES_IDENTITIES:
+        return False
+    if emergency.organisation_id != scope.organisation_id:
+        return False
+    # A restricted record stays with the people named on it, emergency or not.
+    if scope.restricted:
+        return False
+    # The people working the emergency.
+    return user.pk in emergency.workers
 
 
 # Apps register how to find the Scope of their records, by target type, so that generic

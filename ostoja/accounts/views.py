@@ -15,13 +15,13 @@ from ostoja.accounts import services
 from ostoja.accounts.access import access_user, users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.forms import BreakGlassForm, InviteForm, UserForm
+from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.mfa import has_mfa
 from ostoja.accounts.models import AccessGrant
 from ostoja.accounts.policy import find_scope, has_grant, may_break_glass, within_reach
 from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.lib.forms import add_errors
-from ostoja.lib.http import AuthenticatedHttpRequest
 
 _manage = capability_required(Capability.MANAGE_USERS)
 

@@ -5,11 +5,11 @@ from django.shortcuts import render
 
 from ostoja.accounts.access import users_visible_to
 from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.roles import Capability
 from ostoja.audit import selectors, trail
 from ostoja.audit.access import access_record_history, entries_visible_to
 from ostoja.audit.forms import EntryFilterForm
-from ostoja.lib.http import AuthenticatedHttpRequest
 from ostoja.lib.paging import lite_page
 
 _review = capability_required(Capability.REVIEW_AUDIT)

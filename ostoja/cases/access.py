@@ -1,18 +1,21 @@
 """Who may see and change cases (ARCHITECTURE.md §2–3): the case's team, coordinators for
-unrestricted cases, and anyone who broke the glass. Missing and forbidden look the same
-(404), except to those who may break the glass, who are offered it (403)."""
+unrestricted cases, and anyone who broke the glass (to read). Missing and forbidden look the
+same (404), except to those who may break the glass, who are offered it (403)."""
 
 import uuid
+from collections.abc import Collection, Iterator
+from operator import attrgetter
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
-from ostoja.accounts.models import AccessGrant, User
-from ostoja.accounts.policy import Scope, register_scope, require_view
-from ostoja.accounts.roles import Capability
-from ostoja.cases.models import Case
+from ostoja.accounts.access import colleagues
+from ostoja.accounts.models import User
+from ostoja.accounts.policy import Access, Scope, decide, granted_codes, register_scope
+from ostoja.accounts.roles import Capability, Role
+from ostoja.cases.models import Case, CaseClient
+from ostoja.people.access import Worker, register_reach
 
 TARGET = "cases.case"
 
@@ -30,45 +33,85 @@ def case_scope(case: Case) -> Scope:
     )
 
 
-def granted_codes(user: User, target_type: str) -> QuerySet[AccessGrant, str]:
-    """Codes of the records ``user`` broke the glass on, while the grants run."""
-    return AccessGrant.objects.filter(
-        user=user, target_type=target_type, expires_at__gt=timezone.now()
-    ).values_list("target_code", flat=True)
-
-
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """The cases the user may open: the policy's rule as a query."""
+    # Only roles that work on cases open them.
     if not user.can(Capability.WORK_CASES):
         return Case.objects.none()
     mine = Q(team__user=user)
+    # Coordinators: every unrestricted case, and restricted ones they are named on.
     reach = (Q(restricted=False) | mine) if user.can(Capability.SEE_ALL_CASES) else mine
-    granted = Q(code__in=[uuid.UUID(c) for c in granted_codes(user, TARGET)])
+    # Anyone: the cases they broke the glass on, while the grant runs.
+    granted = Q(code__in=granted_codes(user, TARGET))
     return Case.objects.filter(reach | granted, organisation=user.organisation).distinct()
 
 
-def cases_in_organisation(user: User) -> QuerySet[Case]:
-    """Every case of the user's organisation, for roles that work on cases: what the
-    record-level check (``require_view``) then narrows."""
+def access_case(user: User, code: uuid.UUID, *, write: bool = False) -> Access[Case]:
+    """One case, for a user whose role works on cases: 404 if it is not theirs to see, 403
+    with the break-the-glass offer if they may break the glass, 403 when ``write`` and they
+    may only read it."""
+    # Only roles that work on cases, and only their organisation's cases.
     if not user.can(Capability.WORK_CASES):
-        return Case.objects.none()
-    return Case.objects.filter(organisation=user.organisation)
-
-
-def access_case(user: User, code: uuid.UUID) -> tuple[Case, Scope]:
-    """One case and its scope, for a user whose role works on cases; 404 if it is not
-    theirs to see, 403 with the break-the-glass offer if they may break the glass."""
-    case = cases_in_organisation(user).filter(code=code).first()
+        raise Http404
+    case = (
+        Case.objects.filter(organisation=user.organisation, code=code)
+        .prefetch_related("team")
+        .first()
+    )
+    # No such case in the organisation: missing.
     if case is None:
         raise Http404
-    scope = case_scope(case)
-    require_view(user, scope)
-    return case, scope
+    return decide(user, case, case_scope(case), write=write)
+
+
+def access_case_record[M: Model](
+    user: User, model: type[M], code: uuid.UUID, *, via: str = "case", write: bool = True
+) -> tuple[M, Access[Case]]:
+    """A record of a case (a goal, an action, a consent, a deadline, a document; ``via``
+    leads from it to the case) with the access to its case."""
+    found = model._default_manager.select_related(via).filter(code=code).first()
+    # No such record: missing.
+    if found is None:
+        raise Http404
+    case: Case = attrgetter(via.replace("__", "."))(found)
+    return found, access_case(user, case.code, write=write)
+
+
+def case_staff(user: User) -> QuerySet[User]:
+    """Who may be put on a case's team: active case workers of the user's organisation."""
+    return colleagues(user, Capability.WORK_CASES)
+
+
+def case_managers(user: User) -> QuerySet[User]:
+    """Who may manage a case: case managers and coordinators of the organisation."""
+    return case_staff(user).filter(membership__role__in=[Role.CASE_MANAGER, Role.COORDINATOR])
+
+
+class CaseReach:
+    """Who works with a person through their cases (``people.access.Reach``)."""
+
+    def workers(self, person_ids: Collection[int]) -> Iterator[Worker]:
+        rows = CaseClient.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "case__team__user_id", "case__team__role", "case__restricted"
+        )
+        for person_id, user_id, role, restricted in rows:
+            if user_id is not None:
+                yield Worker(person_id, user_id, role, restricted)
+
+    def attached(self) -> Exists:
+        return Exists(CaseClient.objects.filter(person=OuterRef("pk")))
+
+    def on_team(self, user: User) -> Exists:
+        return Exists(CaseClient.objects.filter(person=OuterRef("pk"), case__team__user=user))
+
+    def restricted(self) -> Exists:
+        return Exists(CaseClient.objects.filter(person=OuterRef("pk"), case__restricted=True))
 
 
 def _finder(user: User, code: str) -> Scope | None:
-    case = Case.objects.filter(code=code).first()
+    case = Case.objects.filter(code=code).prefetch_related("team").first()
     return case_scope(case) if case is not None else None
 
 
 register_scope(TARGET, _finder)
+register_reach(CaseReach())

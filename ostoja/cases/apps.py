@@ -7,4 +7,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from ostoja.cases import access  # noqa: F401  # registers the access-policy scope
+        # Registers what this app tells the others: scopes, sources, merge movers.
+        from ostoja.cases import access, services  # noqa: F401

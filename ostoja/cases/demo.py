@@ -834,9 +834,7 @@ class _Builder:
         )
 
     def add(self, case: Case, instance: Any, section: str, by: User) -> Any:
-        return services.add_record(
-            case=case, instance=instance, acting_user=by, action=f"case.{section}_added"
-        )
+        return services.case_record_add(case=case, instance=instance, acting_user=by)
 
     # -- the plan --------------------------------------------------------------------------
 
@@ -1211,17 +1209,17 @@ class _Builder:
                 }[state]
                 legal = domain in ("residence", "criminal", "money", "family_law")
                 owner = specialist if legal and specialist is not None else manager
-                action = services.action_add(
+                action = services.plan_action_add(
                     goal=goal,
                     instance=Action(text=step, owner=owner, due=due, created_at=created),
                     acting_user=manager,
                 )
                 if state == "done":
-                    services.action_status(
+                    services.plan_action_status(
                         action=action, status=Action.Status.DONE, acting_user=manager
                     )
                 elif state == "later" and rng.random() < 0.4:
-                    services.action_status(
+                    services.plan_action_status(
                         action=action, status=Action.Status.IN_PROGRESS, acting_user=manager
                     )
             if closed:

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ostoja.accounts.models import User
-from ostoja.accounts.policy import FieldClass, Scope, can_view_field
+from ostoja.accounts.policy import Access, FieldClass
 from ostoja.cases.models import Case, Consent
 from ostoja.cases.vocabulary import FORMS, SHARES
 
@@ -20,13 +20,14 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"the case summary fetches nothing ({url})")
 
 
-def summary_context(*, case: Case, consent: Consent, user: User, scope: Scope) -> dict[str, Any]:
+def summary_context(*, access: Access[Case], consent: Consent, user: User) -> dict[str, Any]:
     """What the summary shows: the parts named by the consent, readable by the user."""
+    case = access.record
     client = consent.client
     shares = set(consent.shares)
-    if not can_view_field(user, scope, FieldClass.HEALTH):
+    if not access.health:
         shares.discard("health")
-    if not can_view_field(user, scope, FieldClass.LEGAL):
+    if not access.legal:
         shares.discard("legal")
     services = [
         s
@@ -59,6 +60,6 @@ def render_pdf(html: str) -> bytes:
     return document
 
 
-def case_summary(*, case: Case, consent: Consent, user: User, scope: Scope) -> bytes:
-    context = summary_context(case=case, consent=consent, user=user, scope=scope)
+def case_summary(*, access: Access[Case], consent: Consent, user: User) -> bytes:
+    context = summary_context(access=access, consent=consent, user=user)
     return render_pdf(render_to_string("cases/summary_pdf.html", context))

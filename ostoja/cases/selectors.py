@@ -1,22 +1,103 @@
-"""Read-only views of cases: the timeline, the case manager's and coordinator's panels."""
+"""Read-only views of cases: the case page, the timeline, the case manager's and
+coordinator's panels, and the consents that allow sharing a client's data."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
-from ostoja.accounts.policy import FieldClass, Scope, TeamRole, can_view_field
+from ostoja.accounts.policy import Access, FieldClass, TeamRole
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.access import TARGET
-from ostoja.cases.models import Action, Case, Consent, Deadline, Decision, RiskAssessment
+from ostoja.cases.models import Action, Case, Consent, Deadline, Decision, Goal, RiskAssessment
 from ostoja.cases.vocabulary import DeadlineKind, Domain, ServiceKind
 from ostoja.helpline.models import Contact, ContactLink
 from ostoja.people.access import TARGET as PERSON
+from ostoja.people.models import Person
+
+# Consents that allow a client's data to leave the centre (a referral summary, an
+# assessment summary for the police): the one rule, used wherever sharing is offered.
+SHARING = (Consent.Scope.SHARE_ORGANISATION, Consent.Scope.SHARE_POLICE)
+
+
+def sharing_consents(consents: Iterable[Consent]) -> list[Consent]:
+    """Of ``consents``, those in force today that allow sharing with someone outside."""
+    return [c for c in consents if c.scope in SHARING and c.active()]
+
+
+def client_sharing_consents(client: Person) -> list[Consent]:
+    """A person's consents in force to share their data, in any of their cases."""
+    consents = Consent.objects.filter(client=client, scope__in=SHARING).select_related("case")
+    return sharing_consents(consents)
+
+
+def case_clients(case: Case) -> QuerySet[Person]:
+    """The people the case is for."""
+    return Person.objects.filter(case_links__case=case)
+
+
+# Each section of the case page shows its newest entries; the timeline has them all.
+SHOWN = 10
+
+
+def _newest(queryset: QuerySet[Any], clients: dict[int, Person]) -> dict[str, Any]:
+    """The newest ``SHOWN`` rows and whether there are more. Their clients are the page's
+    own client objects, so each name is decrypted once per page, not once per row."""
+    rows = list(queryset[: SHOWN + 1])
+    for row in rows:
+        if getattr(row, "client_id", None) in clients:
+            row.client = clients[row.client_id]
+    return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN}
+
+
+def case_page(access: Access[Case]) -> dict[str, Any]:
+    """Everything the case page shows, within what ``access`` lets the user read: the
+    clients, the team, and each section's newest entries."""
+    case = access.record
+    clients = {p.pk: p for p in case_clients(case)}
+    services = _newest(case.services.select_related("provided_by"), clients)
+    readable = {FieldClass.HEALTH: access.health, FieldClass.LEGAL: access.legal}
+    services["rows"] = [(s, readable.get(s.field_class, True)) for s in services["rows"]]
+    open_actions = Action.objects.filter(
+        status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS]
+    ).select_related("owner")
+    goals = case.goals.filter(status=Goal.Status.OPEN).prefetch_related(
+        Prefetch("actions", queryset=open_actions)
+    )
+    consents = list(case.consents.all())
+    for consent in consents:
+        consent.client = clients[consent.client_id]
+    return {
+        "case": case,
+        "scope": access.scope,
+        "clients": list(clients.values()),
+        "team": case.team.select_related("user"),
+        # Open goals with their open actions; the rest are in the timeline.
+        "goals": _newest(goals, clients),
+        "goals_done": case.goals.exclude(status=Goal.Status.OPEN).count(),
+        "services": services,
+        "decisions": _newest(case.decisions.all(), clients),
+        "consents": [c for c in consents if c.withdrawn_on is None][:SHOWN],
+        "consents_more": len(consents) > SHOWN or any(c.withdrawn_on for c in consents),
+        "deadlines": _newest(case.deadlines.filter(met_at__isnull=True), clients),
+        "risks": case.risks.all()[:5],
+        "route": case.route.all(),
+        "documents": _newest(case.documents.all(), clients),
+        "notes": case.notes.select_related("created_by")[:5],
+        "perpetrators": access.perpetrators,
+        "legal": access.legal,
+        "writable": access.writable,
+        "manages": access.manages,
+        "today": timezone.localdate(),
+        "sharing_consents": sharing_consents(consents),
+    }
+
 
 KINDS: dict[str, Promise] = {
     "note": _("Notes"),
@@ -72,17 +153,15 @@ def _labels() -> dict[str, dict[str, str]]:
     return {name: {v: str(label) for v, label in kind.choices} for name, kind in kinds.items()}
 
 
-def timeline(
-    case: Case, user: User, scope: Scope, contacts: QuerySet[Contact], kinds: set[str]
-) -> list[Entry]:
+def timeline(access: Access[Case], contacts: QuerySet[Contact], kinds: set[str]) -> list[Entry]:
     """Every note, contact, service, decision, consent, deadline, risk assessment, document,
     plan step and status change of the case, newest first. Details the user may not read
     (health, legal) are named, not shown."""
+    case = access.record
     show = kinds or set(KINDS)
     labels = _labels()
     entries: list[Entry] = []
-    health = can_view_field(user, scope, FieldClass.HEALTH)
-    legal = can_view_field(user, scope, FieldClass.LEGAL)
+    health, legal = access.health, access.legal
     if "note" in show:
         for note in case.notes.select_related("created_by"):
             entries.append(Entry(note.at, "note", _("Note"), note.text, note.created_by))

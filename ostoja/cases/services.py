@@ -3,6 +3,7 @@ and fields, never their content). Audit entries of a case's records target the c
 case's timeline and "who has seen this" read one target."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.policy import TeamRole
+from ostoja.accounts.records import Source, register_mover
+from ostoja.accounts.roles import Capability
 from ostoja.audit.trail import record
 from ostoja.cases.access import TARGET
 from ostoja.cases.models import (
@@ -22,15 +25,19 @@ from ostoja.cases.models import (
     CaseClient,
     Consent,
     Deadline,
+    Decision,
     Document,
     Goal,
     LegalPeriod,
+    Note,
+    RiskAssessment,
+    RouteEvent,
+    Service,
     TeamMember,
 )
 from ostoja.cases.vocabulary import DeadlineKind
-from ostoja.helpline.models import Contact
-from ostoja.helpline.services import contact_link
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
+from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import Person
 
 # What the case's own form may change.
@@ -56,10 +63,11 @@ def case_open(
     manager: User,
     data: dict[str, Any],
     acting_user: User,
-    contact: Contact | None = None,
+    source: Source | None = None,
 ) -> Case:
     """Open a case with its clients and case manager; number ``KCIK/2026/0042``: the next
-    of the organisation's year (the organisation row is locked while it is taken)."""
+    of the organisation's year (the organisation row is locked while it is taken). From a
+    ``source`` (a contact, an intervention), the source is linked to it."""
     if not clients:
         raise ValidationError(_("A case needs at least one client."))
     if any(p.organisation_id != organisation.pk or p.merged_into_id for p in clients):
@@ -85,16 +93,18 @@ def case_open(
     TeamMember.objects.create(case=case, user=manager, role=TeamRole.CASE_MANAGER)
     for person in clients:
         CaseClient.objects.create(case=case, person=person)
+    # Whoever opens a case for a team they are not on stays on it (or they would lock
+    # themselves out of it); coordinators see every case anyway.
+    if acting_user != manager and not acting_user.can(Capability.SEE_ALL_CASES):
+        TeamMember.objects.create(case=case, user=acting_user, role=TeamRole.MEMBER)
     record(
         "case.opened",
         actor=acting_user,
         target=case,
         data={"clients": [str(p.code) for p in clients], "manager": str(manager.code)},
     )
-    if contact is not None:
-        contact_link(
-            contact=contact, target_type=TARGET, target_code=str(case.code), acting_user=acting_user
-        )
+    if source is not None:
+        source.link(TARGET, str(case.code), acting_user)
     return case
 
 
@@ -177,28 +187,42 @@ def client_add(*, case: Case, person: Person, acting_user: User) -> None:
     record("case.client_added", actor=acting_user, target=case, data={"person": str(person.code)})
 
 
-def add_record(
-    *, case: Case, instance: models.Model, acting_user: User, action: str, **data: Any
-) -> models.Model:
-    """Save a new record of the case (a route stop, goal, service, decision, consent, risk
-    assessment, note) and audit it against the case."""
-    with transaction.atomic():
-        instance.case = case  # type: ignore[attr-defined]
-        if hasattr(instance, "created_by_id"):
-            instance.created_by = acting_user  # type: ignore[attr-defined]
-        instance.full_clean()
-        instance.save()
-        record(
-            action,
-            actor=acting_user,
-            target=case,
-            data={"record": str(getattr(instance, "code", instance.pk)), **data},
-        )
+# The records a case's sections add, by model: their name in the audit action.
+RECORDS: dict[type[models.Model], str] = {
+    RouteEvent: "route",
+    Goal: "goal",
+    Service: "service",
+    Decision: "decision",
+    Consent: "consent",
+    Deadline: "deadline",
+    RiskAssessment: "risk",
+    Note: "note",
+    Document: "document",
+}
+
+
+@transaction.atomic
+def case_record_add(*, case: Case, instance: models.Model, acting_user: User) -> models.Model:
+    """Save a new record of the case (a route stop, goal, service, decision, consent,
+    deadline, risk assessment, note, document) and audit it against the case
+    (``case.<record>_added``)."""
+    if isinstance(instance, Deadline):
+        _deadline_due(instance)
+    name = RECORDS[type(instance)]
+    instance.case = case  # type: ignore[attr-defined]
+    if hasattr(instance, "created_by_id"):
+        instance.created_by = acting_user  # type: ignore[attr-defined]
+    instance.full_clean()
+    instance.save()
+    data = {"record": str(getattr(instance, "code", instance.pk))}
+    if isinstance(instance, Deadline):
+        data["kind"] = instance.kind
+    record(f"case.{name}_added", actor=acting_user, target=case, data=data)
     return instance
 
 
 @transaction.atomic
-def action_add(*, goal: Goal, instance: Action, acting_user: User) -> Action:
+def plan_action_add(*, goal: Goal, instance: Action, acting_user: User) -> Action:
     instance.goal = goal
     instance.full_clean()
     instance.save()
@@ -212,7 +236,7 @@ def action_add(*, goal: Goal, instance: Action, acting_user: User) -> Action:
 
 
 @transaction.atomic
-def action_status(*, action: Action, status: str, acting_user: User) -> None:
+def plan_action_status(*, action: Action, status: str, acting_user: User) -> None:
     if status not in Action.Status.values:
         raise ValidationError(_("Unknown status."))
     action.status = status
@@ -271,10 +295,10 @@ def reflection_end(client: Person, issued: dt.date) -> tuple[dt.date, LegalPerio
     return issued + relativedelta(months=months), period
 
 
-@transaction.atomic
-def deadline_add(*, case: Case, instance: Deadline, acting_user: User) -> Deadline:
-    """A deadline; the reflection period's end is computed from the certificate's date and
-    the client's age, and a different end typed in is refused, with the right one named."""
+def _deadline_due(instance: Deadline) -> None:
+    """A deadline's due date: the reflection period's end is computed from the
+    certificate's date and the client's age, and a different end typed in is refused, with
+    the right one named."""
     if instance.kind == DeadlineKind.REFLECTION:
         if instance.starts_on is None:
             raise ValidationError({"starts_on": _("Give the date the certificate was issued.")})
@@ -300,13 +324,11 @@ def deadline_add(*, case: Case, instance: Deadline, acting_user: User) -> Deadli
     if instance.starts_on is not None and instance.due < instance.starts_on:
         raise ValidationError({"due": _("The end cannot be before the start.")})
     instance.note = instance.note or ""
-    add_record(
-        case=case,
-        instance=instance,
-        acting_user=acting_user,
-        action="case.deadline_added",
-        kind=instance.kind,
-    )
+
+
+def deadline_add(*, case: Case, instance: Deadline, acting_user: User) -> Deadline:
+    """A legal deadline of the case (``case_record_add``)."""
+    case_record_add(case=case, instance=instance, acting_user=acting_user)
     return instance
 
 
@@ -337,5 +359,31 @@ def document_add(
         content_type=checked.content_type,
         size=len(checked.content),
     )
-    add_record(case=case, instance=document, acting_user=acting_user, action="case.document_added")
+    case_record_add(case=case, instance=document, acting_user=acting_user)
     return document
+
+
+def _move_clients(duplicate: Person, keep: Person) -> int:
+    """A merge of people: the duplicate's place on each case passes to the kept record
+    (once per case)."""
+    moved = 0
+    for link in CaseClient.objects.filter(person=duplicate).select_related("case"):
+        if link.case.clients.filter(person=keep).exists():
+            link.delete()
+        else:
+            link.person = keep
+            link.save(update_fields=["person"])
+        moved += 1
+    return moved
+
+
+def _mover(model: type[models.Model]) -> Callable[[models.Model, models.Model], int]:
+    def move(duplicate: models.Model, keep: models.Model) -> int:
+        return model._default_manager.filter(client=duplicate).update(client=keep)
+
+    return move
+
+
+register_mover(PERSON, "cases", _move_clients)
+for _model in (Goal, Service, Decision, Consent, Deadline, Document):
+    register_mover(PERSON, _model._meta.model_name or "", _mover(_model))

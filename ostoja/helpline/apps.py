@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class HelplineConfig(AppConfig):
     name = "ostoja.helpline"
     verbose_name = _("Helpline")
+
+    def ready(self) -> None:
+        # Registers what this app tells the others: scopes, sources, merge movers.
+        from ostoja.helpline import access, services  # noqa: F401

@@ -1,20 +1,24 @@
 """Every change to helpline contacts (STYLE.md: one transaction, one audit entry)."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.policy import can_view, find_scope
+from ostoja.accounts.records import register_mover
 from ostoja.audit.trail import record
 from ostoja.helpline.mail import new_message_id, parse_email, reply_subject
 from ostoja.helpline.models import (
     Attachment,
+    Call,
     Contact,
     ContactLanguage,
     ContactLink,
@@ -258,3 +262,120 @@ def contact_unlink(*, link: ContactLink, acting_user: User) -> None:
         data={"type": link.target_type, "record": link.target_code},
     )
     link.delete()
+
+
+def _mover(target_type: str) -> Callable[[models.Model, models.Model], int]:
+    def move(duplicate: models.Model, keep: models.Model) -> int:
+        """A merge of two records: the contacts linked to the duplicate are linked to the
+        record that is kept (once per contact)."""
+        old, new = str(getattr(duplicate, "code", "")), str(getattr(keep, "code", ""))
+        moved = 0
+        for link in ContactLink.objects.filter(target_type=target_type, target_code=old):
+            kept = ContactLink.objects.filter(
+                contact_id=link.contact_id, target_type=target_type, target_code=new
+            )
+            if kept.exists():
+                link.delete()
+            else:
+                link.target_code = new
+                link.save(update_fields=["target_code"])
+            moved += 1
+        return moved
+
+    return move
+
+
+register_mover("people.person", "contacts", _mover("people.person"))
+
+
+# Call events may arrive in any order: a later state is never undone by an earlier one.
+_ORDER = {Call.State.RINGING: 0, Call.State.ANSWERED: 1, Call.State.ENDED: 2}
+
+
+@transaction.atomic
+def call_event_record(
+    *,
+    organisation: Organisation,
+    call_id: str,
+    state: Call.State,
+    at: dt.datetime,
+    caller: str = "",
+    answered_by: User | None = None,
+    route: str = "",
+) -> Call:
+    """What the telephony provider says of a call (``ostoja.helpline.telephony``): keyed by
+    its call id, each event fills in what it knows and never undoes what a later one said.
+    An answered call starts a draft phone contact for whoever answered, at the moment it
+    was answered, with the caller's number; the call's end and a number the answering
+    event lacked are carried to that draft. Every change of the contact is audited (the
+    fields, never their values), with the member of staff who answered as the actor."""
+    call, _created = Call.objects.select_for_update().get_or_create(
+        call_id=call_id, defaults={"organisation": organisation}
+    )
+    if state == Call.State.RINGING:
+        call.route = route
+        call.ringing_at = call.ringing_at or at
+    elif state == Call.State.ANSWERED:
+        if call.answered_by_id is None and answered_by is not None:
+            call.contact = _call_contact(call.organisation, answered_by, at, caller)
+            call.answered_by, call.answered_at = answered_by, at
+    else:
+        call.ended_at = call.ended_at or at
+    if _ORDER[state] > _ORDER[Call.State(call.state)]:
+        call.state = state
+    call.save()
+    record(
+        f"call.{state}",
+        actor=answered_by,
+        organisation=call.organisation,
+        target=call,
+        data={"route": call.route} if route else {},
+    )
+    if call.contact is not None and call.contact.status == Contact.Status.DRAFT:
+        _call_contact_update(call, caller)
+    return call
+
+
+def _call_contact(organisation: Organisation, user: User, at: dt.datetime, caller: str) -> Contact:
+    """The draft contact of an answered call: it began when it was answered, not when the
+    event reached us."""
+    contact = contact_start(
+        organisation=organisation,
+        acting_user=user,
+        channel=Contact.Channel.PHONE,
+        caller_number=caller,
+    )
+    contact_save(contact=contact, data={"started_at": at}, acting_user=user)
+    return contact
+
+
+def _call_contact_update(call: Call, caller: str) -> None:
+    """Carry what the call knows to its draft contact: the end, a caller's number the
+    answering event lacked."""
+    contact = call.contact
+    assert contact is not None  # noqa: S101  # the caller checked
+    data: dict[str, Any] = {}
+    if call.ended_at and call.ended_at >= contact.started_at:
+        data["ended_at"] = call.ended_at
+    if caller and not contact.caller_number:
+        data["caller_number"] = caller
+    if data and call.answered_by is not None:
+        contact_save(contact=contact, data=data, acting_user=call.answered_by)
+
+
+@transaction.atomic
+def call_screen_take(*, calls: QuerySet[Call]) -> Contact | None:
+    """Of the answered ``calls`` whose screen has not popped up, take the newest: marked as
+    popped (so it pops once) and its draft contact returned."""
+    call = (
+        calls.select_for_update(of=("self",))
+        .select_related("contact")
+        .order_by("-answered_at")
+        .first()
+    )
+    if call is None:  # another poll took it
+        return None
+    call.opened_at = timezone.now()
+    call.save(update_fields=["opened_at"])
+    record("call.screen_opened", actor=call.answered_by, target=call)
+    return call.contact

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from ostoja.accounts.models import Organisation, User
@@ -38,7 +37,6 @@ logger = logging.getLogger(__name__)
 # A pop-up is offered for calls answered this recently: a screen that never popped (the
 # counsellor was signed out) is not thrown at them hours later.
 POP_UP_WITHIN = dt.timedelta(minutes=30)
-_ORDER = {Call.State.RINGING: 0, Call.State.ANSWERED: 1, Call.State.ENDED: 2}
 
 
 class Event(StrEnum):
@@ -164,73 +162,29 @@ def call_organisation(call_id: str, line: str) -> Organisation | None:
     return call.organisation if call is not None else organisation_for_line(line)
 
 
-@transaction.atomic
 def handle(event: CallEvent, organisation: Organisation | None = None) -> Routing | None:
-    """Apply one event to its call; for ``ringing``, also say where the call goes."""
+    """Apply one event to its call (``services.call_event_record``, which audits what it
+    changes); for ``ringing``, also say where the call goes."""
     organisation = organisation or call_organisation(event.call_id, event.line)
     if organisation is None:
         raise LookupError("no organisation to take the call")
-    call, _created = Call.objects.select_for_update().get_or_create(
-        call_id=event.call_id, defaults={"organisation": organisation}
+    routing = routing_for(organisation, event.at) if event.kind == Event.RINGING else None
+    services.call_event_record(
+        organisation=organisation,
+        call_id=event.call_id,
+        state=Call.State(event.kind.value),
+        at=event.at,
+        caller=event.caller,
+        answered_by=event.user,
+        route=routing.route.value if routing else "",
     )
-    routing = None
-    if event.kind == Event.RINGING:
-        routing = routing_for(call.organisation, event.at)
-        call.route = routing.route.value
-        call.ringing_at = call.ringing_at or event.at
-    elif event.kind == Event.ANSWERED:
-        _answered(call, event)
-    else:
-        call.ended_at = call.ended_at or event.at
-    new_state = Call.State(event.kind.value)
-    if _ORDER[new_state] > _ORDER[Call.State(call.state)]:
-        call.state = new_state
-    call.save()
-    _update_contact(call, event)
     return routing
-
-
-def _answered(call: Call, event: CallEvent) -> None:
-    if call.answered_by_id is not None or event.user is None:
-        return  # answered once; a repeat (or a transfer) changes nothing
-    contact = services.contact_start(
-        organisation=call.organisation,
-        acting_user=event.user,
-        channel=Contact.Channel.PHONE,
-        caller_number=event.caller,
-    )
-    # The call began when it was answered, not when the event reached us.
-    contact.started_at = event.at
-    contact.line = (
-        Contact.Line.OFFICE if call.organisation.is_office_time(event.at) else Contact.Line.DUTY
-    )
-    contact.save(update_fields=["started_at", "line"])
-    call.contact = contact
-    call.answered_by = event.user
-    call.answered_at = event.at
-
-
-def _update_contact(call: Call, event: CallEvent) -> None:
-    """Carry what the call knows to its draft contact: the end, a caller's number the
-    answering event lacked."""
-    contact = call.contact
-    if contact is None or contact.status != Contact.Status.DRAFT:
-        return
-    changed = []
-    if call.ended_at and contact.ended_at != call.ended_at and call.ended_at >= contact.started_at:
-        contact.ended_at = call.ended_at
-        changed.append("ended_at")
-    if event.caller and not contact.caller_number:
-        contact.caller_number = event.caller
-        changed += ["caller_number", "caller_number_index"]
-    if changed:
-        contact.save(update_fields=changed)
 
 
 def pending_screen(user: User) -> Contact | None:
     """The draft contact of a call ``user`` answered whose screen has not popped up yet —
     marked as popped, so it pops once. The poll almost always finds nothing: it looks
-    first without a lock or a transaction, and locks only a call that is there."""
+    first without a lock or a transaction (``services.call_screen_take`` locks)."""
     waiting = Call.objects.filter(
         answered_by=user,
         opened_at__isnull=True,
@@ -239,15 +193,4 @@ def pending_screen(user: User) -> Contact | None:
     )
     if not waiting.exists():
         return None
-    with transaction.atomic():
-        call = (
-            waiting.select_for_update(of=("self",))
-            .select_related("contact")
-            .order_by("-answered_at")
-            .first()
-        )
-        if call is None:  # another poll took it
-            return None
-        call.opened_at = timezone.now()
-        call.save(update_fields=["opened_at"])
-        return call.contact
+    return services.call_screen_take(calls=waiting)

@@ -5,13 +5,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.decorators import capability_required, sudo_required
+from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import Scope, can_view, find_scope
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
@@ -33,7 +34,7 @@ from ostoja.helpline.forms import (
 from ostoja.helpline.models import Contact, ContactLink
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors
-from ostoja.lib.http import AuthenticatedHttpRequest
+from ostoja.lib.http import render_panel
 from ostoja.lib.paging import lite_page
 
 _helpline = capability_required(Capability.LOG_CONTACTS)
@@ -149,7 +150,7 @@ def _screen(
 def contact_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """The live-call screen (and, once completed, the contact's page)."""
     write = request.method == "POST"
-    contact = access_contact(request.user, code, write=write)
+    contact = access_contact(request.user, code, write=write).record
     if not write:
         trail.record("contact.viewed", actor=request.user, target=contact)
         return _screen(request, contact, ContactForm(initial=_initial(contact)))
@@ -175,7 +176,7 @@ def contact_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
 def contact_autosave(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Every few seconds while typing (htmx): save every field that is valid, say which
     are not, and refresh the repeat-caller panel. A closed tab loses at most seconds."""
-    contact = access_contact(request.user, code, write=True)
+    contact = access_contact(request.user, code, write=True).record
     if contact.status != Contact.Status.DRAFT:
         raise PermissionDenied
     form = ContactForm(request.POST)
@@ -197,7 +198,7 @@ def contact_autosave(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
 @require_POST
 @_helpline
 def follow_up_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    contact = access_contact(request.user, code, write=True)
+    contact = access_contact(request.user, code, write=True).record
     form = FollowUpForm(request.POST, staff=helpline_staff(request.user))
     if form.is_valid():
         services.follow_up_add(
@@ -228,7 +229,7 @@ def follow_up_done(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
 @_helpline
 def contact_reply(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Answer an e-mail from its contact page; the answer is threaded to it."""
-    contact = access_contact(request.user, code, write=True)
+    contact = access_contact(request.user, code, write=True).record
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -247,6 +248,7 @@ def contact_reply(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     )
 
 
+@sudo_required
 @_helpline
 def attachment_download(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     attachment = access_attachment(request.user, code)
@@ -262,3 +264,24 @@ def attachment_download(request: AuthenticatedHttpRequest, code: uuid.UUID) -> H
         content_type=attachment.content_type,
         filename=attachment.filename,
     )
+
+
+@_helpline
+def linked_contacts(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
+    """The contacts about one record (a person, a case) as a panel of its page (htmx): only
+    for a record the user may open."""
+    scope = find_scope(request.user, target_type, code)
+    if scope is None or not can_view(request.user, scope):
+        raise Http404
+    contacts = selectors.contacts_linked_to(
+        contacts_visible_to(request.user), scope.target_type, scope.target_code
+    ).select_related("counsellor")[:20]
+    trail.record(
+        "contact.listed",
+        actor=request.user,
+        target_type=scope.target_type,
+        target_code=scope.target_code,
+    )
+    context = {"contacts": contacts, "labels": _choice_labels()}
+    title = _("Helpline contacts")
+    return render_panel(request, "helpline/partials/linked.html", context, title=title)

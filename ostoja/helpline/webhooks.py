@@ -46,13 +46,13 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
 from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.middleware import idle_passive
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Capability
 from ostoja.helpline import telephony
 from ostoja.helpline.models import Call
 from ostoja.helpline.telephony import CallEvent, Event, Route, Routing
-from ostoja.lib.http import AuthenticatedHttpRequest
 
 logger = logging.getLogger(__name__)
 

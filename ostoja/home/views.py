@@ -9,15 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from ostoja.accounts.policy import OutOfReach
+from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.policy import OutOfReach, works_with_people
 from ostoja.accounts.roles import Capability, Role
 from ostoja.cases.access import cases_visible_to
 from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel
 from ostoja.interventions.views import duty_now
-from ostoja.lib.http import AuthenticatedHttpRequest
-from ostoja.people.access import works_with_people
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IdentificationConfig(AppConfig):
     name = "ostoja.identification"
     verbose_name = _("Identification")
+
+    def ready(self) -> None:
+        # Registers what this app tells the others: scopes, sources, merge movers.
+        from ostoja.identification import services  # noqa: F401

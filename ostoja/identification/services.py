@@ -2,15 +2,17 @@
 assessment's result as the engine computes it from the assessment's own catalogue version."""
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import User
+from ostoja.accounts.records import register_mover
 from ostoja.audit.trail import record
 from ostoja.cases.models import Case, Deadline
 from ostoja.cases.services import deadline_add
@@ -28,6 +30,7 @@ from ostoja.identification.models import (
     Preliminary,
 )
 from ostoja.identification.reference import load_catalogue, validate_catalogue
+from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import ADULT_AGE, Person
 
 LABOUR, SEXUAL = "labour", "sexual"
@@ -280,3 +283,15 @@ def catalogue_add(*, data: dict[str, Any], acting_user: User) -> Catalogue:
         data={"version": catalogue.version, "indicators": catalogue.indicators.count()},
     )
     return catalogue
+
+
+def _mover(model: type[models.Model]) -> Callable[[models.Model, models.Model], int]:
+    def move(duplicate: models.Model, keep: models.Model) -> int:
+        return model._default_manager.filter(person=duplicate).update(person=keep)
+
+    return move
+
+
+# A merge of people moves their assessments, decisions and preliminary identifications.
+for _model in (Assessment, Decision, Preliminary):
+    register_mover(PERSON, _model._meta.model_name or "", _mover(_model))

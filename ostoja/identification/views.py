@@ -9,8 +9,7 @@ import json
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -18,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ostoja.accounts.decorators import capability_required, sudo_required
-from ostoja.accounts.policy import within_reach
+from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.records import source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.cases.access import cases_visible_to
-from ostoja.cases.models import Consent
-from ostoja.helpline.access import contact_of_request
+from ostoja.cases.selectors import client_sharing_consents
 from ostoja.identification import pdf, services
+from ostoja.identification.access import access_assessment
 from ostoja.identification.forms import (
     AnswerForm,
     CatalogueForm,
@@ -35,34 +35,17 @@ from ostoja.identification.forms import (
 from ostoja.identification.models import Assessment, Catalogue, Dimension, Indicator, ListCode
 from ostoja.identification.reference import catalogue_as_data
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
-from ostoja.people.access import access_person, works_with_people
+from ostoja.lib.http import uuid_or_404
+from ostoja.people.access import access_person
 from ostoja.people.models import Person
 
 
 def _person_for(request: AuthenticatedHttpRequest, code: uuid.UUID, *, write: bool) -> Person:
-    """The person, for client work; writing needs them within reach (a break-the-glass
-    grant reads only)."""
-    if not works_with_people(request.user):
-        raise PermissionDenied
-    person, scope = access_person(request.user, code)
-    if write and not within_reach(request.user, scope):
-        raise PermissionDenied
-    return person
+    return access_person(request.user, code, write=write).record
 
 
 def _assessment(request: AuthenticatedHttpRequest, code: uuid.UUID, *, write: bool) -> Assessment:
-    if not works_with_people(request.user):
-        raise PermissionDenied
-    assessment = (
-        Assessment.objects.filter(code=code, organisation=request.user.organisation)
-        .select_related("person", "catalogue", "case")
-        .first()
-    )
-    if assessment is None:
-        raise Http404
-    _person_for(request, assessment.person.code, write=write)
-    return assessment
+    return access_assessment(request.user, code, write=write).record
 
 
 def _panel_context(request: AuthenticatedHttpRequest, person: Person) -> dict[str, object]:
@@ -84,8 +67,9 @@ def person_identification(request: AuthenticatedHttpRequest, code: uuid.UUID) ->
     person = _person_for(request, code, write=False)
     trail.record("identification.viewed", actor=request.user, target=person)
     context = _panel_context(request, person)
-    if request.GET.get("contact"):  # from the live call: a screening, linked to the contact
-        context["contact"] = contact_of_request(request)
+    source = source_of_request(request, "contact")
+    if source is not None:  # from the live call: a screening, linked to the contact
+        context["contact"] = source.record
         context["start_form"] = StartForm(
             initial={"mode": "screening", "age_at_exploitation": person.age()}
         )
@@ -107,7 +91,7 @@ def assessment_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
             .filter(code=uuid_or_404(request.POST["case"]), clients__person=person)
             .first()
         )
-    contact = contact_of_request(request)
+    source = source_of_request(request, "contact")
     try:
         assessment = services.assessment_start(
             person=person,
@@ -115,7 +99,7 @@ def assessment_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
             exploitation=form.cleaned_data["exploitation"],
             age_at_exploitation=form.cleaned_data["age_at_exploitation"],
             case=case,
-            contact=contact,
+            contact=source.record if source else None,
             acting_user=request.user,
         )
     except ValidationError as error:
@@ -173,7 +157,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Htt
         **_progress(assessment),
         "values": AnswerForm.base_fields["value"].choices,  # type: ignore[attr-defined]
         "sources": AnswerForm.base_fields["source"].choices,  # type: ignore[attr-defined]
-        "consents": _sharing_consents(assessment),
+        "consents": client_sharing_consents(assessment.person),
     }
     return render(request, "identification/assessment.html", context)
 
@@ -256,20 +240,17 @@ def decision_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
     return render(request, "identification/person.html", context, status=400)
 
 
-def _sharing_consents(assessment: Assessment) -> list[Consent]:
-    """The person's consents in force to share with the police or an organisation."""
-    sharing = Q(scope=Consent.Scope.SHARE_POLICE) | Q(scope=Consent.Scope.SHARE_ORGANISATION)
-    consents = Consent.objects.filter(sharing, client=assessment.person).select_related("case")
-    return [c for c in consents if c.active()]
-
-
 @sudo_required
 def assessment_summary(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """The assessment summary for a referral to the police or Border Guard (PDF, Polish or
     English), under a sharing consent of the person: identity only if it names identity."""
     assessment = _assessment(request, code, write=False)
     consent = next(
-        (c for c in _sharing_consents(assessment) if str(c.code) == request.GET.get("consent")),
+        (
+            c
+            for c in client_sharing_consents(assessment.person)
+            if str(c.code) == request.GET.get("consent")
+        ),
         None,
     )
     if consent is None:

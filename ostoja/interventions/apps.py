@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class InterventionsConfig(AppConfig):
     name = "ostoja.interventions"
     verbose_name = _("Interventions")
+
+    def ready(self) -> None:
+        # Registers what this app tells the others: scopes, sources, merge movers.
+        from ostoja.interventions import services  # noqa: F401

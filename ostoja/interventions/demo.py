@@ -49,7 +49,7 @@ def build(organisation: Organisation, staff: list[User], coordinator: User) -> i
         acting_user=staff[0],
     )
     for minutes, kind in ((12, "transport"), (55, "shelter")):
-        services.action_add(
+        services.intervention_action_add(
             intervention=closed,
             kind=kind,
             at=closed.first_contact_at + dt.timedelta(minutes=minutes),

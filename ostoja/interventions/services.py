@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.records import register_mover
 from ostoja.audit.trail import record
 from ostoja.helpline.models import Contact
 from ostoja.interventions.models import (
@@ -22,6 +23,7 @@ from ostoja.interventions.models import (
     SwapRequest,
 )
 from ostoja.lib.hours import is_holiday, validate_office_hours
+from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import Person
 
 
@@ -109,20 +111,20 @@ def duty_phone_set(*, user: User, number: str, acting_user: User) -> None:
 
 
 @transaction.atomic
-def settings_set(*, organisation: Organisation, data: dict[str, Any], acting_user: User) -> None:
-    DutySettings.objects.update_or_create(organisation=organisation, defaults=data)
-    record("duty_settings.changed", actor=acting_user, data=data)
-
-
-@transaction.atomic
-def office_hours_set(
-    *, organisation: Organisation, hours: dict[str, list[str]], acting_user: User
+def duty_settings_set(
+    *,
+    organisation: Organisation,
+    data: dict[str, Any],
+    hours: dict[str, list[str]],
+    acting_user: User,
 ) -> None:
-    """The organisation's office hours (``ostoja.lib.hours``); every other hour is duty."""
+    """The organisation's escalation timing and office hours (``ostoja.lib.hours``); every
+    hour outside office hours is duty."""
     validate_office_hours(hours)
+    DutySettings.objects.update_or_create(organisation=organisation, defaults=data)
     organisation.office_hours = hours
     organisation.save(update_fields=["office_hours"])
-    record("office_hours.changed", actor=acting_user, data={"hours": hours})
+    record("duty_settings.changed", actor=acting_user, data={**data, "hours": hours})
 
 
 def _reference(organisation: Organisation, at: dt.datetime) -> str:
@@ -177,7 +179,9 @@ def intervention_open(
 
 
 @transaction.atomic
-def person_add(*, intervention: Intervention, person: Person, acting_user: User) -> None:
+def intervention_person_add(
+    *, intervention: Intervention, person: Person, acting_user: User
+) -> None:
     """Someone involved in the intervention (their identification and safe-contact protocol
     are then a click away)."""
     if person.organisation_id != intervention.organisation_id or person.merged_into_id:
@@ -192,7 +196,7 @@ def person_add(*, intervention: Intervention, person: Person, acting_user: User)
 
 
 @transaction.atomic
-def acknowledge(*, intervention: Intervention, acting_user: User) -> None:
+def intervention_acknowledge(*, intervention: Intervention, acting_user: User) -> None:
     """The duty worker has it: the escalation stops."""
     if intervention.acknowledged_at is None:
         intervention.acknowledged_at = timezone.now()
@@ -202,7 +206,7 @@ def acknowledge(*, intervention: Intervention, acting_user: User) -> None:
 
 
 @transaction.atomic
-def action_add(
+def intervention_action_add(
     *, intervention: Intervention, kind: str, at: dt.datetime, note: str, acting_user: User
 ) -> InterventionAction:
     """Log a step with the time it happened; the first one stops the clock's first lap, a
@@ -291,3 +295,16 @@ def intervention_close(
             "handover_to": str(handover_to.code) if handover_to else None,
         },
     )
+
+
+def _move_people(duplicate: Person, keep: Person) -> int:
+    """A merge of people: the interventions the duplicate was involved in."""
+    moved = 0
+    for intervention in Intervention.objects.filter(people=duplicate):
+        intervention.people.remove(duplicate)
+        intervention.people.add(keep)
+        moved += 1
+    return moved
+
+
+register_mover(PERSON, "interventions", _move_people)

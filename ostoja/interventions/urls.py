@@ -9,6 +9,7 @@ urlpatterns = [
     path("<uuid:code>/", views.intervention_detail, name="detail"),
     path("<uuid:code>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<uuid:code>/people/", views.person_add, name="person_add"),
+    path("<uuid:code>/people/form/", views.person_form, name="person_form"),
     path("<uuid:code>/actions/", views.action_add, name="action_add"),
     path("<uuid:code>/close/", views.intervention_close, name="close"),
     path("roster/", views.roster_month, name="roster"),

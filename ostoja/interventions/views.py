@@ -22,11 +22,18 @@ from django.views.decorators.http import require_POST
 
 from ostoja.accounts.access import colleagues
 from ostoja.accounts.decorators import capability_required, permission_required_by
+from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import User
+from ostoja.accounts.policy import works_with_people
+from ostoja.accounts.records import source_of_request
 from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
-from ostoja.helpline.access import contact_of_request
 from ostoja.interventions import roster, services
+from ostoja.interventions.access import (
+    access_intervention,
+    interventions_visible_to,
+    people_involved,
+)
 from ostoja.interventions.forms import (
     ActionForm,
     CloseForm,
@@ -41,8 +48,8 @@ from ostoja.interventions.forms import (
 )
 from ostoja.interventions.models import DutySettings, Intervention, Shift, SwapRequest
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
-from ostoja.people.access import access_person, people_visible_to, works_with_people
+from ostoja.lib.http import render_panel, uuid_or_404
+from ostoja.people.access import access_person, people_visible_to
 
 # Whoever takes calls or works cases may be on duty and run interventions: an emergency at
 # 2 a.m. belongs to whoever is on duty, not to a case team.
@@ -55,13 +62,6 @@ def staff_on_call(user: User) -> QuerySet[User]:
 
 def _case_managers(user: User) -> QuerySet[User]:
     return staff_on_call(user).filter(membership__role__in=[Role.CASE_MANAGER, Role.COORDINATOR])
-
-
-def _intervention(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Intervention:
-    found = Intervention.objects.filter(code=code, organisation=request.user.organisation).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def duty_now(user: User) -> dict[str, Any]:
@@ -81,12 +81,11 @@ def duty_now(user: User) -> dict[str, Any]:
 @_duty_staff
 def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open interventions with their clocks, for the duty worker and the coordinator."""
-    open_ = Intervention.objects.filter(
-        organisation=request.user.organisation, status=Intervention.Status.OPEN
-    ).select_related("acknowledged_by")
-    recent = Intervention.objects.filter(
-        organisation=request.user.organisation, status=Intervention.Status.CLOSED
-    ).select_related("handover_to")[:20]
+    interventions = interventions_visible_to(request.user)
+    open_ = interventions.filter(status=Intervention.Status.OPEN).select_related("acknowledged_by")
+    recent = interventions.filter(status=Intervention.Status.CLOSED).select_related("handover_to")[
+        :20
+    ]
     trail.record("intervention.listed", actor=request.user)
     context = {
         "open": open_,
@@ -100,7 +99,8 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_duty_staff
 def intervention_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open an emergency intervention: directly, or from a contact's emergency switch."""
-    contact = contact_of_request(request)
+    source = source_of_request(request, "contact")
+    contact = source.record if source else None
     form = InterventionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         assert request.user.organisation is not None  # noqa: S101
@@ -132,14 +132,20 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    involved = people_involved(request.user, intervention)
+    # The names shown are reads of those people's records (the emergency rule).
+    for item in involved:
+        if item.visible:
+            trail.record(
+                "person.viewed",
+                actor=request.user,
+                target=item.person,
+                data={"for": "intervention", "intervention": str(intervention.code)},
+            )
     context = {
         "intervention": intervention,
         "actions": intervention.actions.select_related("by"),
-        "people": intervention.people.all(),
-        "candidates": people_visible_to(request.user)
-        .filter(merged_into__isnull=True)
-        .exclude(interventions=intervention)
-        .order_by("-created_at")[:100],
+        "involved": involved,
         "action_form": action_form or ActionForm(initial={"at": now}),
         "close_form": close_form or CloseForm(managers=_case_managers(request.user)),
         "notifications": intervention.notifications.select_related("recipient"),
@@ -150,19 +156,38 @@ def _detail(
 
 @_duty_staff
 def intervention_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    intervention = _intervention(request, code)
+    intervention = access_intervention(request.user, code).record
     trail.record("intervention.viewed", actor=request.user, target=intervention)
     return _detail(request, intervention)
+
+
+@_duty_staff
+def person_form(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The form adding someone involved (loaded when opened: htmx): the people one may
+    open, newest first (bounded)."""
+    intervention = access_intervention(request.user, code, write=True).record
+    candidates = (
+        people_visible_to(request.user)
+        .filter(merged_into__isnull=True)
+        .exclude(interventions=intervention)
+        .order_by("-created_at")[:100]
+    )
+    trail.record("person.listed", actor=request.user, data={"for": "intervention"})
+    context = {"intervention": intervention, "candidates": candidates}
+    title = _("People involved")
+    return render_panel(request, "interventions/partials/person_form.html", context, title=title)
 
 
 @require_POST
 @_duty_staff
 def person_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Add someone involved: a person the user may open."""
-    intervention = _intervention(request, code)
-    person, _scope = access_person(request.user, uuid_or_404(request.POST.get("person")))
+    intervention = access_intervention(request.user, code, write=True).record
+    person = access_person(request.user, uuid_or_404(request.POST.get("person"))).record
     try:
-        services.person_add(intervention=intervention, person=person, acting_user=request.user)
+        services.intervention_person_add(
+            intervention=intervention, person=person, acting_user=request.user
+        )
     except ValidationError as error:
         report(request, error)
     return redirect("interventions:detail", code=intervention.code)
@@ -171,8 +196,8 @@ def person_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
 @require_POST
 @_duty_staff
 def acknowledge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    intervention = _intervention(request, code)
-    services.acknowledge(intervention=intervention, acting_user=request.user)
+    intervention = access_intervention(request.user, code, write=True).record
+    services.intervention_acknowledge(intervention=intervention, acting_user=request.user)
     messages.success(request, _("You have it: nobody else will be called."))
     return redirect("interventions:detail", code=intervention.code)
 
@@ -180,11 +205,11 @@ def acknowledge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
 @require_POST
 @_duty_staff
 def action_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    intervention = _intervention(request, code)
+    intervention = access_intervention(request.user, code, write=True).record
     form = ActionForm(request.POST)
     if form.is_valid():
         try:
-            services.action_add(
+            services.intervention_action_add(
                 intervention=intervention,
                 kind=form.cleaned_data["kind"],
                 at=form.cleaned_data["at"],
@@ -202,7 +227,7 @@ def action_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
 @require_POST
 @_duty_staff
 def intervention_close(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    intervention = _intervention(request, code)
+    intervention = access_intervention(request.user, code, write=True).record
     form = CloseForm(request.POST, managers=_case_managers(request.user))
     if form.is_valid():
         try:
@@ -402,13 +427,11 @@ def duty_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SettingsForm(data, instance=current)
     hours = OfficeHoursForm(data, initial=OfficeHoursForm.initial_from(organisation.office_hours))
     if request.method == "POST" and form.is_valid() and hours.is_valid():
-        services.settings_set(
+        services.duty_settings_set(
             organisation=organisation,
             data={k: form.cleaned_data[k] for k in ("acknowledge_minutes", "idle_minutes")},
+            hours=hours.hours(),
             acting_user=request.user,
-        )
-        services.office_hours_set(
-            organisation=organisation, hours=hours.hours(), acting_user=request.user
         )
         messages.success(request, _("Saved."))
         return redirect("interventions:roster")

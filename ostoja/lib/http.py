@@ -1,20 +1,11 @@
 """Request and response helpers shared by every app."""
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
-
-if TYPE_CHECKING:
-    from ostoja.accounts.models import User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """A request that passed the login and MFA middleware: ``user`` is a staff ``User``."""
-
-    user: "User"
 
 
 def hx_redirect(request: HttpRequest, to: str) -> HttpResponse | None:
@@ -39,3 +30,13 @@ def uuid_or_404(raw: str | None) -> uuid.UUID:
     if code is None:
         raise Http404
     return code
+
+
+def render_panel(
+    request: HttpRequest, template: str, context: dict[str, Any], *, title: str
+) -> HttpResponse:
+    """A panel of another page (htmx loads it into that page); opened directly — without
+    JavaScript — the same panel in a page of its own."""
+    if getattr(request, "htmx", False):
+        return render(request, template, context)
+    return render(request, "home/panel.html", context | {"panel": template, "title": title})

@@ -7,4 +7,5 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from ostoja.people import access  # noqa: F401  # registers the access-policy scope
+        # Registers what this app tells the others: scopes, sources, merge movers.
+        from ostoja.people import access  # noqa: F401

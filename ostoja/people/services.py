@@ -3,16 +3,14 @@ fields, never their values)."""
 
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.records import Source, references_move
 from ostoja.audit.trail import record
-from ostoja.helpline.models import Contact, ContactLink
-from ostoja.helpline.services import contact_link
 from ostoja.people.access import TARGET
 from ostoja.people.matching import index_person
 from ostoja.people.models import Person, Relation
@@ -64,9 +62,9 @@ def person_create(
     organisation: Organisation,
     data: dict[str, Any],
     acting_user: User,
-    contact: Contact | None = None,
+    source: Source | None = None,
 ) -> Person:
-    """Register a person; from a helpline contact, the contact is linked to them."""
+    """Register a person; from a ``source`` (a helpline contact), it is linked to them."""
     person = Person(organisation=organisation, created_by=acting_user, **_clean(data))
     if person.estimated_age is not None:
         person.age_estimated_on = timezone.localdate()
@@ -74,13 +72,8 @@ def person_create(
     person.save()
     index_person(person)
     record("person.created", actor=acting_user, target=person, data={"kind": person.kind})
-    if contact is not None:
-        contact_link(
-            contact=contact,
-            target_type=TARGET,
-            target_code=str(person.code),
-            acting_user=acting_user,
-        )
+    if source is not None:
+        source.link(TARGET, str(person.code), acting_user)
     return person
 
 
@@ -137,21 +130,6 @@ def relation_remove(*, relation: Relation, acting_user: User) -> None:
     relation.delete()
 
 
-# Every reference to a person outside this app, as (app label, model, field): a merge
-# moves them all to the record that is kept.
-_CLIENT_REFERENCES = [
-    ("cases", "Goal", "client"),
-    ("cases", "Service", "client"),
-    ("cases", "Decision", "client"),
-    ("cases", "Consent", "client"),
-    ("cases", "Deadline", "client"),
-    ("cases", "Document", "client"),
-    ("identification", "Assessment", "person"),
-    ("identification", "Decision", "person"),
-    ("identification", "Preliminary", "person"),
-]
-
-
 @transaction.atomic
 def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Person:
     """Merge ``duplicate`` into ``keep``: every link — cases, plan items, services,
@@ -165,26 +143,8 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Perso
         raise ValidationError(_("There is no such record, or you cannot see it."))
     if keep.merged_into_id is not None or duplicate.merged_into_id is not None:
         raise ValidationError(_("One of these records was already merged."))
-    moved: dict[str, int] = {}
-    # Cases: the duplicate's place on each case passes to keep (once per case).
-    case_links = apps.get_model("cases", "CaseClient").objects.filter(person=duplicate)
-    for link in case_links:
-        if link.case.clients.filter(person=keep).exists():
-            link.delete()
-        else:
-            link.person = keep
-            link.save(update_fields=["person"])
-        moved["cases"] = moved.get("cases", 0) + 1
-    for app_label, model_name, field in _CLIENT_REFERENCES:
-        model = apps.get_model(app_label, model_name)
-        count = model.objects.filter(**{field: duplicate}).update(**{field: keep})
-        if count:
-            moved[model_name.lower()] = count
-    # Emergency interventions the duplicate was involved in.
-    for intervention in duplicate.interventions.all():
-        intervention.people.remove(duplicate)
-        intervention.people.add(keep)
-        moved["interventions"] = moved.get("interventions", 0) + 1
+    # Every other app's references (cases, identification, interventions, contacts).
+    moved = references_move(TARGET, duplicate, keep)
     # Relations, both ways, without duplicating one or relating keep to itself.
     for relation in Relation.objects.filter(person=duplicate):
         if (
@@ -208,18 +168,6 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Perso
                 person_id=relation.person_id, other=keep, kind=relation.kind, note=relation.note
             )
         relation.delete()
-    # Helpline contacts.
-    for contact_link_ in ContactLink.objects.filter(
-        target_type=TARGET, target_code=str(duplicate.code)
-    ):
-        if ContactLink.objects.filter(
-            contact_id=contact_link_.contact_id, target_type=TARGET, target_code=str(keep.code)
-        ).exists():
-            contact_link_.delete()
-        else:
-            contact_link_.target_code = str(keep.code)
-            contact_link_.save(update_fields=["target_code"])
-        moved["contacts"] = moved.get("contacts", 0) + 1
     # Details: keep's own win; blanks are filled from the duplicate.
     for name in FIELDS:
         if getattr(keep, name) in (None, "", [], False) and getattr(duplicate, name) not in (

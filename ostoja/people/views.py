@@ -15,23 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ostoja.accounts.decorators import permission_required_by, sudo_required
-from ostoja.accounts.policy import can_view, may_break_glass
+from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.policy import can_view, may_break_glass, works_with_people
+from ostoja.accounts.records import source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
-from ostoja.cases.access import cases_visible_to
-from ostoja.helpline.access import contact_of_request, contacts_visible_to
-from ostoja.helpline.selectors import contacts_linked_to
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import AuthenticatedHttpRequest, uuid_or_404
+from ostoja.lib.http import render_panel, uuid_or_404
 from ostoja.lib.paging import lite_page
 from ostoja.people import services
-from ostoja.people.access import (
-    TARGET,
-    access_person,
-    people_visible_to,
-    person_scope,
-    works_with_people,
-)
+from ostoja.people.access import access_person, people_visible_to, person_scopes
 from ostoja.people.forms import MatchForm, MergeForm, PersonForm, RelationForm, SearchForm
 from ostoja.people.matching import Match, find_matches
 from ostoja.people.models import Person, Relation
@@ -62,8 +55,9 @@ def _matches(
         exclude=exclude,
     )
     result = []
+    scopes = person_scopes([m.person for m in found])
     for match in found:
-        scope = person_scope(match.person)
+        scope = scopes[match.person.pk]
         result.append(
             {
                 "match": match,
@@ -103,26 +97,24 @@ def person_matches(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     exclude = None
     if request.POST.get("person"):
-        exclude, _scope = access_person(request.user, uuid_or_404(request.POST["person"]))
+        exclude = access_person(request.user, uuid_or_404(request.POST["person"])).record
     context = {"matches": _matches(request, data, exclude=exclude), "editing": exclude}
     return render(request, "people/partials/matches.html", context)
 
 
 @_people_staff
 def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Register a person — from a helpline contact, if one is given (it is then linked)."""
-    contact = contact_of_request(request)
-    initial = {}
-    if contact is not None and contact.caller_number:
-        initial["phone"] = contact.caller_number
-    form = PersonForm(request.POST or None, initial=initial)
+    """Register a person — from a helpline contact, if one is given (it is then linked, and
+    what it knows of the caller is offered)."""
+    source = source_of_request(request, "contact")
+    form = PersonForm(request.POST or None, initial=dict(source.known) if source else {})
     if request.method == "POST" and form.is_valid():
         assert request.user.organisation is not None  # noqa: S101
         try:
             person = services.person_create(
                 organisation=request.user.organisation,
                 data=form.cleaned_data,
-                contact=contact,
+                source=source,
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -131,55 +123,60 @@ def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, _("Person registered."))
             return redirect("people:person_detail", code=person.code)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "contact": contact}
+    context = {"form": form, "source": source}
     return render(request, "people/person_form.html", context, status=status)
 
 
 @_people_staff
 def person_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    person, scope = access_person(request.user, code)
+    """The person, their safe-contact protocol and relations; their cases and contacts
+    come from those apps (htmx panels, ``cases:person_cases``, ``helpline:linked``)."""
+    access = access_person(request.user, code)
+    person = access.record
     if person.merged_into_id is not None:
         messages.info(request, _("This record was merged into another one."))
         return redirect("people:person_detail", code=person.merged_into.code)  # type: ignore[union-attr]
     trail.record("person.viewed", actor=request.user, target=person)
-    cases = cases_visible_to(request.user).filter(clients__person=person)
-    relations = [
-        (r, r.other, can_view(request.user, person_scope(r.other)))
-        for r in person.relations.select_related("other")
-    ]
-    related_by = [
-        (r, r.person, can_view(request.user, person_scope(r.person)))
-        for r in Relation.objects.filter(other=person).select_related("person")
-    ]
+    relations = list(person.relations.select_related("other"))
+    related_by = list(Relation.objects.filter(other=person).select_related("person"))
+    others = [r.other for r in relations] + [r.person for r in related_by]
+    scopes = person_scopes(others)
     context = {
         "person": person,
-        "scope": scope,
-        "cases": cases,
-        "contacts": contacts_linked_to(contacts_visible_to(request.user), TARGET, str(code))[:20],
-        "relations": relations,
-        "related_by": related_by,
+        "access": access,
+        "relations": [(r, r.other, can_view(request.user, scopes[r.other.pk])) for r in relations],
+        "related_by": [
+            (r, r.person, can_view(request.user, scopes[r.person.pk])) for r in related_by
+        ],
         "relation_form": RelationForm(),
-        "candidates": _relation_candidates(request, person),
         "minor": person.is_minor(),
         "age": person.age(),
         "can_work_cases": request.user.can(Capability.WORK_CASES),
+        "can_log_contacts": request.user.can(Capability.LOG_CONTACTS),
     }
     return render(request, "people/person_detail.html", context)
 
 
-def _relation_candidates(request: AuthenticatedHttpRequest, person: Person) -> list[Person]:
-    """People one may relate to this one: the visible ones, newest first (bounded)."""
-    return list(
+@_people_staff
+def relation_form(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The form relating this person to another (loaded when opened: htmx), offering the
+    people one may open, newest first (bounded)."""
+    person = access_person(request.user, code, write=True).record
+    candidates = (
         people_visible_to(request.user)
         .filter(merged_into__isnull=True)
         .exclude(pk=person.pk)
         .order_by("-created_at")[:200]
     )
+    trail.record("person.listed", actor=request.user, data={"for": "relation"})
+    context = {"person": person, "candidates": candidates, "relation_form": RelationForm()}
+    title = _("Add relation")
+    return render_panel(request, "people/partials/relation_form.html", context, title=title)
 
 
 @_people_staff
 def person_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    person, _scope = access_person(request.user, code)
+    person = access_person(request.user, code, write=True).record
     if person.merged_into_id is not None:
         raise Http404
     form = PersonForm(request.POST or None, instance=person)
@@ -191,8 +188,7 @@ def person_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         else:
             messages.success(request, _("Saved."))
             return redirect("people:person_detail", code=person.code)
-    if request.method == "GET":
-        trail.record("person.viewed", actor=request.user, target=person, data={"for": "edit"})
+    trail.record("person.viewed", actor=request.user, target=person, data={"for": "edit"})
     status = 400 if request.method == "POST" else 200
     return render(
         request, "people/person_form.html", {"form": form, "person": person}, status=status
@@ -202,10 +198,10 @@ def person_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
 @require_POST
 @_people_staff
 def relation_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    person, _scope = access_person(request.user, code)
+    person = access_person(request.user, code, write=True).record
     form = RelationForm(request.POST)
     if form.is_valid():
-        other, _other_scope = access_person(request.user, form.cleaned_data["other"])
+        other = access_person(request.user, form.cleaned_data["other"]).record
         try:
             services.relation_add(
                 person=person,
@@ -229,7 +225,7 @@ def relation_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     relation = Relation.objects.select_related("person", "other").filter(code=code).first()
     if relation is None:
         raise Http404
-    access_person(request.user, relation.person.code)
+    access_person(request.user, relation.person.code, write=True)
     services.relation_remove(relation=relation, acting_user=request.user)
     messages.success(request, _("Relation removed."))
     return redirect("people:person_detail", code=relation.person.code)
@@ -239,11 +235,11 @@ def relation_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
 @_people_staff
 def person_merge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Merge a duplicate into this record, after comparing the two side by side."""
-    keep, _scope = access_person(request.user, code)
+    keep = access_person(request.user, code, write=True).record
     form = MergeForm(request.POST or request.GET or None)
     if not form.is_valid():
         raise Http404
-    duplicate, _dup_scope = access_person(request.user, form.cleaned_data["duplicate"])
+    duplicate = access_person(request.user, form.cleaned_data["duplicate"], write=True).record
     if request.method == "POST":
         try:
             services.person_merge(keep=keep, duplicate=duplicate, acting_user=request.user)
@@ -252,5 +248,6 @@ def person_merge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
         else:
             messages.success(request, _("Records merged."))
             return redirect("people:person_detail", code=keep.code)
-    trail.record("person.viewed", actor=request.user, target=duplicate, data={"for": "merge"})
+    for shown in (keep, duplicate):
+        trail.record("person.viewed", actor=request.user, target=shown, data={"for": "merge"})
     return render(request, "people/person_merge.html", {"keep": keep, "duplicate": duplicate})

@@ -19,7 +19,7 @@ from ostoja.accounts.roles import Role
 from ostoja.accounts.services import glass_break
 from ostoja.audit.models import AuditEntry
 from ostoja.cases import pdf
-from ostoja.cases.access import case_scope
+from ostoja.cases.access import access_case, case_scope
 from ostoja.cases.models import (
     Action,
     Case,
@@ -498,7 +498,8 @@ def test_referral_summary_carries_only_what_was_consented(
         given_on=dt.date(2026, 11, 1),
         created_by=manager,
     )
-    context = pdf.summary_context(case=case, consent=consent, user=manager, scope=case_scope(case))
+    access = access_case(manager, case.code)
+    context = pdf.summary_context(access=access, consent=consent, user=manager)
     html = render_to_string("cases/summary_pdf.html", context)
     assert "Олена Шевченко" in html and "Paczka żywnościowa" in html
     assert "Złamane żebro" not in html  # health was not consented

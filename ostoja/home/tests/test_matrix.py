@@ -40,7 +40,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "helpline:follow_up_add": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:contact_reply": {Role.COUNSELLOR, Role.COORDINATOR},
-    "helpline:attachment_download": None,  # helpline/tests/test_correspondence.py
+    "helpline:attachment_download": None,
+    "helpline:linked": None,  # record-dependent: helpline/tests/test_contacts.py  # helpline/tests/test_correspondence.py
     # Telephony: public signed webhooks and the staff pop-up (helpline/tests/test_telephony.py).
     "helpline:telephony_events": None,
     "helpline:twilio_voice": None,
@@ -56,10 +57,12 @@ MATRIX: dict[str, set[Role] | None] = {
     "people:person_edit": None,
     "people:person_merge": None,
     "people:relation_add": None,
+    "people:relation_form": None,
     "people:relation_remove": None,
     # Cases (cases/tests/test_cases.py runs assert_access on each record view).
     "cases:case_list": _CASES,
     "cases:my_tasks": _CASES,
+    "cases:person_cases": None,
     "cases:case_new": None,
     "cases:case_detail": None,
     "cases:case_edit": None,
@@ -95,6 +98,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:detail": None,
     "interventions:acknowledge": None,
     "interventions:person_add": None,
+    "interventions:person_form": None,
     "interventions:action_add": None,
     "interventions:close": None,
     "interventions:roster": None,

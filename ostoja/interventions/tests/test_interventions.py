@@ -326,7 +326,7 @@ def test_a_coordinator_sets_office_hours_and_the_escalation_timing(
     assert organisation.duty_settings.acknowledge_minutes == 5
     friday_2pm = dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
     assert roster.on_duty(organisation, friday_2pm).office is False  # now after closing
-    assert AuditEntry.objects.filter(action="office_hours.changed").exists()
+    assert AuditEntry.objects.filter(action="duty_settings.changed").exists()
 
 
 def test_people_involved_are_added_from_those_one_may_open(

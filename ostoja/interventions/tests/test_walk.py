@@ -116,10 +116,10 @@ def test_a_saturday_night_emergency_from_the_call_to_monday(
         assert _sent(coordinator.email) == 1
 
     with time_machine.travel(SATURDAY_2AM + dt.timedelta(minutes=25), tick=False):
-        services.acknowledge(intervention=intervention, acting_user=backup)
+        services.intervention_acknowledge(intervention=intervention, acting_user=backup)
 
     with time_machine.travel(SATURDAY_2AM + dt.timedelta(minutes=30), tick=False):
-        services.action_add(
+        services.intervention_action_add(
             intervention=intervention,
             kind="police",
             at=SATURDAY_2AM + dt.timedelta(minutes=28),
@@ -127,7 +127,7 @@ def test_a_saturday_night_emergency_from_the_call_to_monday(
             acting_user=backup,
         )
     with time_machine.travel(SATURDAY_2AM + dt.timedelta(minutes=95), tick=False):
-        services.action_add(
+        services.intervention_action_add(
             intervention=intervention,
             kind="shelter",
             at=SATURDAY_2AM + dt.timedelta(minutes=90),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case, CaseClient, Service
-from ostoja.cases.services import add_record
+from ostoja.cases.services import case_record_add
 from ostoja.helpline.models import ContactLink
 from ostoja.helpline.services import contact_start
 from ostoja.identification.models import Decision
@@ -65,10 +65,15 @@ def test_counsellor_registers_the_caller_from_a_contact(centre: dict[Role, Perso
         contact=contact, target_type="people.person", target_code=str(person.code)
     ).exists()
     assert AuditEntry.objects.filter(action="person.created", target_code=str(person.code))
-    # The person's page shows the contact, and who registered them may open it.
+    # The person's page shows the contact (a panel of the helpline's, loaded by htmx), and
+    # who registered them may open it.
     detail = client.get(response["Location"])
     assert detail.status_code == 200
-    assert contact.started_at.astimezone().strftime("%Y-%m-%d") in text(detail)
+    panel = f"/helpline/linked/people.person/{person.code}/"
+    assert f'hx-get="{panel}"' in text(detail)
+    contacts = client.get(panel, HTTP_HX_REQUEST="true")
+    assert contact.started_at.astimezone().strftime("%Y-%m-%d") in text(contacts)
+    assert f"/helpline/{contact.code}/" in text(contacts)
 
 
 def test_bad_input_is_refused_clearly_and_nothing_is_lost(centre: dict[Role, Persona]) -> None:
@@ -184,13 +189,12 @@ def test_merge_keeps_every_link_and_is_audited(
     )
     other_case.team.create(user=manager.user, role="case_manager")
     CaseClient.objects.create(case=other_case, person=duplicate)
-    add_record(
+    case_record_add(
         case=other_case,
         instance=Service(
             client=duplicate, kind="material", delivered_on=timezone.localdate(), partner="PCK"
         ),
         acting_user=manager.user,
-        action="case.service_added",
     )
     contact = contact_start(organisation=manager.user.organisation, acting_user=manager.user)
     ContactLink.objects.create(

@@ -15,7 +15,7 @@ from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.audit.trail import record
 from ostoja.cases.models import Note, RouteEvent
-from ostoja.cases.services import add_record, case_open
+from ostoja.cases.services import case_open, case_record_add
 from ostoja.helpline.services import contact_save, contact_start, follow_up_add
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
 from ostoja.lib.crypto.tests.sample import Sample
@@ -114,17 +114,15 @@ def test_no_canary_is_in_a_database_dump(
         data={"summary": CANARIES["note"], "perpetrator_notes": CANARIES["name"]},
         acting_user=manager,
     )
-    add_record(
+    case_record_add(
         case=case,
         instance=Note(text=f"{CANARIES['name']} — {CANARIES['note']}"),
         acting_user=manager,
-        action="case.note_added",
     )
-    add_record(
+    case_record_add(
         case=case,
         instance=RouteEvent(kind="Exploitation", country="PL", place=CANARIES["note"]),
         acting_user=manager,
-        action="case.route_added",
     )
     storage = EncryptedStorage()
     name = storage.save_upload(
