@@ -40,8 +40,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "helpline:follow_up_add": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:contact_reply": {Role.COUNSELLOR, Role.COORDINATOR},
-    "helpline:attachment_download": None,
-    "helpline:linked": None,  # record-dependent: helpline/tests/test_contacts.py  # helpline/tests/test_correspondence.py
+    "helpline:attachment_download": None,  # helpline/tests/test_correspondence.py
+    "helpline:linked": None,  # record-dependent: helpline/tests/test_contacts.py
     # Telephony: public signed webhooks and the staff pop-up (helpline/tests/test_telephony.py).
     "helpline:telephony_events": None,
     "helpline:twilio_voice": None,
