@@ -190,6 +190,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL;",
     }
+    # Tests run on a file too, not Django's shared in-memory database: the browser tests'
+    # live server then serves each request on its own connection, as `make run` does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, tasks ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.roles import Capability, Role, capabilities_of
+from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.lib.hours import DEFAULT_OFFICE_HOURS, is_office_time
 
 
@@ -152,7 +153,8 @@ class AccessGrant(models.Model):
     target_type = models.CharField(_("record type"), max_length=64)
     target_code = models.CharField(_("record"), max_length=64)
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
-    explanation = models.TextField(_("explanation"), max_length=1000)
+    # Free text: staff may write client details in it, so it is sealed like every note.
+    explanation = EncryptedTextField(_("explanation"), max_length=1000)
     created_at = models.DateTimeField(_("opened at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,7 @@ from ostoja.accounts.forms import BreakGlassForm, InviteForm, UserForm
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.mfa import has_mfa
 from ostoja.accounts.models import AccessGrant
-from ostoja.accounts.policy import find_scope, has_grant, may_break_glass, within_reach
+from ostoja.accounts.policy import Scope, find_scope, has_grant, may_break_glass, within_reach
 from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.lib.forms import add_errors
@@ -105,16 +105,24 @@ def user_action(request: AuthenticatedHttpRequest, code: uuid.UUID, action: str)
     return redirect("accounts:user_detail", code=target.code)
 
 
-@sudo_required
 def break_glass(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
-    """Open a record outside one's reach, with a reason (ARCHITECTURE §3)."""
+    """Open a record outside one's reach, with a reason (ARCHITECTURE §3). Only those who
+    could break the glass on it learn that it exists: to anyone else — analysts, the DPO,
+    administrators, another organisation's staff — a missing record and a forbidden one
+    look the same (404)."""
     scope = find_scope(request.user, target_type, code)
-    if scope is None or scope.organisation_id != getattr(request.user.organisation, "pk", None):
+    if scope is None:
         raise Http404
     if within_reach(request.user, scope) or has_grant(request.user, scope):
         return redirect(scope.url)
     if not may_break_glass(request.user, scope):
-        raise PermissionDenied
+        raise Http404
+    return _break_glass(request, scope)
+
+
+@sudo_required
+def _break_glass(request: AuthenticatedHttpRequest, scope: Scope) -> HttpResponse:
+    """The reason form, in sudo mode."""
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
+from ostoja.lib.forms import DateField
 
 
 class EntryFilterForm(forms.Form):
@@ -20,12 +21,10 @@ class EntryFilterForm(forms.Form):
         help_text=_("For example person.viewed, or user. for every action on users."),
     )
     target = forms.CharField(label=_("Record code"), required=False, max_length=64)
-    since = forms.DateField(
+    since = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ from ostoja.cases.models import (
     RouteEvent,
     Service,
 )
+from ostoja.lib.forms import DateField, ModelForm
 from ostoja.lib.iso import country_choices
 from ostoja.people.models import Person
 
@@ -64,7 +65,7 @@ class CaseOpenForm(forms.Form):
         self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
 
 
-class CaseForm(forms.ModelForm):  # type: ignore[type-arg]
+class CaseForm(ModelForm):
     """The case's own details and trafficking context."""
 
     forms = _multi(_("Forms of exploitation"), v.FORMS)
@@ -120,7 +121,7 @@ class ClientForm(forms.Form):
     person = forms.UUIDField(label=_("Person"))
 
 
-class _CaseRecordForm(forms.ModelForm):  # type: ignore[type-arg]
+class _CaseRecordForm(ModelForm):
     """A record of one case: ``client`` (if the form has one) is one of its clients."""
 
     def __init__(
@@ -261,12 +262,12 @@ class ConsentForm(_CaseRecordForm):
 
 
 class WithdrawForm(forms.Form):
-    on = forms.DateField(label=_("Withdrawn on"), widget=_date)
+    on = DateField(label=_("Withdrawn on"), widget=_date)
 
 
 class DeadlineForm(_CaseRecordForm):
     # Not a model field here: the service computes it for the reflection period.
-    due = forms.DateField(
+    due = DateField(
         label=_("Due"),
         required=False,
         widget=_date,

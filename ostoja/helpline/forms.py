@@ -1,5 +1,6 @@
 """Forms of the helpline: validation only."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -8,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
 from ostoja.helpline.models import Contact
+from ostoja.lib.forms import DateField, DateTimeField, PhoneField, tomorrow
 from ostoja.lib.iso import common_language_choices, language_choices
 
 SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
+CONTACTS_SINCE = dt.date(2000, 1, 1)  # no centre's helpline record is older
 
 
 class ContactForm(forms.Form):
@@ -18,7 +21,8 @@ class ContactForm(forms.Form):
 
     channel = forms.ChoiceField(label=_("Channel"), choices=Contact.Channel.choices)
     direction = forms.ChoiceField(label=_("Direction"), choices=Contact.Direction.choices)
-    caller_number = forms.CharField(label=_("Caller's number"), max_length=40, required=False)
+    caller_number = PhoneField(label=_("Caller's number"), required=False)
+    number_withheld = forms.BooleanField(label=_("Number withheld or unknown"), required=False)
     caller_type = forms.ChoiceField(
         label=_("Who is calling"),
         choices=[("", "—"), *Contact.CallerType.choices],
@@ -47,14 +51,19 @@ class ContactForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", "—"), *Contact.Outcome.choices], required=False
     )
-    started_at = forms.DateTimeField(label=_("Started"))
-    ended_at = forms.DateTimeField(label=_("Ended"), required=False)
+    # A contact has happened (the live call is now): never in the future, never in 1402.
+    started_at = DateTimeField(label=_("Started"), earliest=CONTACTS_SINCE, latest=tomorrow)
+    ended_at = DateTimeField(
+        label=_("Ended"), required=False, earliest=CONTACTS_SINCE, latest=tomorrow
+    )
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         started, ended = data.get("started_at"), data.get("ended_at")
         if started and ended and ended < started:
             self.add_error("ended_at", _("The end is before the start."))
+        if data.get("number_withheld") and data.get("caller_number"):
+            self.add_error("caller_number", _("The number is withheld: leave it empty."))
         return data
 
 
@@ -74,7 +83,7 @@ class FollowUpForm(forms.Form):
     task = forms.CharField(
         label=_("What to do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
     assignee = forms.ModelChoiceField(
         label=_("Who"),
         queryset=User.objects.none(),
@@ -92,12 +101,10 @@ class FollowUpForm(forms.Form):
 class ContactFilterForm(forms.Form):
     """Filters of the contact list. Codes and dates only: nothing personal in the URL."""
 
-    since = forms.DateField(
+    since = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", "—"), *Contact.Channel.choices]
     )

@@ -115,6 +115,11 @@ class Contact(models.Model):
         _("caller"), max_length=24, choices=CallerType.choices, blank=True
     )
     interpreter = models.BooleanField(_("interpreter took part"), default=False)
+    number_withheld = models.BooleanField(
+        _("number withheld or unknown"),
+        default=False,
+        help_text=_("Said explicitly, so that an empty number is not mistaken for one."),
+    )
     urgency = models.CharField(
         _("urgency"), max_length=12, choices=Urgency.choices, default=Urgency.ROUTINE
     )

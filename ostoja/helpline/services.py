@@ -39,6 +39,7 @@ _PLAIN = (
     "summary",
     "outcome",
     "caller_number",
+    "number_withheld",
     "started_at",
     "ended_at",
 )

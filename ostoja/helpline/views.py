@@ -97,6 +97,7 @@ def _initial(contact: Contact) -> dict[str, Any]:
         "channel": contact.channel,
         "direction": contact.direction,
         "caller_number": contact.caller_number,
+        "number_withheld": contact.number_withheld,
         "caller_type": contact.caller_type,
         "languages": [x.language for x in contact.languages.all()],
         "interpreter": contact.interpreter,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.identification.models import Answer, Assessment, Decision, Preliminary
+from ostoja.lib.forms import ModelForm
 
 _checks = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
 _date = forms.DateInput(attrs={"type": "date"})
@@ -41,7 +42,7 @@ class AnswerForm(forms.Form):
     note = forms.CharField(max_length=2000, required=False)
 
 
-class PreliminaryForm(forms.ModelForm):  # type: ignore[type-arg]
+class PreliminaryForm(ModelForm):
     reasons = forms.MultipleChoiceField(
         label=_("Why contact is limited"), choices=Preliminary.Reason.choices, widget=_checks
     )
@@ -52,7 +53,7 @@ class PreliminaryForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
+class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
 from ostoja.interventions.models import DutySettings, Intervention, InterventionAction
+from ostoja.lib.forms import DateTimeField, ModelForm, PhoneField, tomorrow
 
 _when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -20,8 +21,8 @@ class StaffField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class ShiftForm(forms.Form):
-    start = forms.DateTimeField(label=_("From"), widget=_when)
-    end = forms.DateTimeField(label=_("Until"), widget=_when)
+    start = DateTimeField(label=_("From"), widget=_when)
+    end = DateTimeField(label=_("Until"), widget=_when)
     primary = StaffField(label=_("On duty"), queryset=User.objects.none())
     backup = StaffField(label=_("Backup"), queryset=User.objects.none(), required=False)
 
@@ -46,9 +47,10 @@ class InterventionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    first_contact_at = forms.DateTimeField(
+    first_contact_at = DateTimeField(
         label=_("First contact"),
         required=False,
+        latest=tomorrow,
         widget=_when,
         help_text=_("When the person or someone about them first got through; now if empty."),
     )
@@ -56,7 +58,7 @@ class InterventionForm(forms.Form):
 
 class ActionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Action"), choices=InterventionAction.Kind.choices)
-    at = forms.DateTimeField(label=_("When"), widget=_when)
+    at = DateTimeField(label=_("When"), widget=_when, latest=tomorrow)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
@@ -86,20 +88,17 @@ class SwapForm(forms.Form):
 
 
 class DutyPhoneForm(forms.Form):
-    number = forms.CharField(label=_("Duty phone"), max_length=40)
+    number = PhoneField(label=_("Duty phone"))
 
     def clean_number(self) -> str:
-        raw = self.cleaned_data["number"]
-        try:
-            number = phonenumbers.parse(raw, "PL")
-        except phonenumbers.NumberParseException:
-            raise forms.ValidationError(_("This is not a phone number.")) from None
+        """In E.164: the telephony provider forwards calls to it."""
+        number = phonenumbers.parse(self.cleaned_data["number"], "PL")
         if not phonenumbers.is_valid_number(number):
             raise forms.ValidationError(_("This is not a phone number."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class SettingsForm(ModelForm):
     class Meta:
         model = DutySettings
         fields = ["acknowledge_minutes", "idle_minutes"]

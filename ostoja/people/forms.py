@@ -6,15 +6,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.lib.forms import DateField, ModelForm, PhoneField
 from ostoja.lib.iso import country_choices, language_choices
 from ostoja.people.models import Person, Relation
 
 _multi = {"size": 5}
 
 
-class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
+class PersonForm(ModelForm):
     """A person's details, in the order the case manager meets them."""
 
+    phone = PhoneField(label=_("Phone"), required=False)
     citizenships = forms.MultipleChoiceField(
         label=_("Citizenship"),
         choices=country_choices,
@@ -109,7 +111,7 @@ class MatchForm(forms.Form):
     name = forms.CharField(required=False, max_length=200)
     name_latin = forms.CharField(required=False, max_length=200)
     aliases = forms.CharField(required=False, max_length=2000)
-    birth_date = forms.DateField(required=False)
+    birth_date = DateField(required=False)
     estimated_age = forms.IntegerField(required=False, min_value=0, max_value=120)
 
 

@@ -11,9 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
-from ostoja.accounts.models import Organisation
+from ostoja.accounts.models import AccessGrant, Organisation
 from ostoja.accounts.roles import Role
+from ostoja.accounts.services import glass_break
 from ostoja.audit.trail import record
+from ostoja.cases.access import case_scope
 from ostoja.cases.models import Note, RouteEvent
 from ostoja.cases.services import case_open, case_record_add
 from ostoja.helpline.services import contact_save, contact_start, follow_up_add
@@ -123,6 +125,13 @@ def test_no_canary_is_in_a_database_dump(
         case=case,
         instance=RouteEvent(kind="Exploitation", country="PL", place=CANARIES["note"]),
         acting_user=manager,
+    )
+    # Breaking the glass, with a reason that names the client (staff will write that).
+    glass_break(
+        scope=case_scope(case),
+        reason=AccessGrant.Reason.OTHER,
+        explanation=f"{CANARIES['name']} dzwoniła w nocy, {CANARIES['note']}",
+        acting_user=counsellor,
     )
     storage = EncryptedStorage()
     name = storage.save_upload(
