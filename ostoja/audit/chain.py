@@ -6,17 +6,25 @@ the database cannot recompute the chain after editing a row (SECURITY.md §4.4).
 ``ostoja.audit.services.entries_redact``, which writes an ``audit.entry_redacted`` entry
 naming it. A redacted entry that no later entry names was redacted behind the
 application's back (the database guards let the role do exactly that), and is a break.
+
+What the chain alone cannot show is a tail cut off together with a head row rewritten to
+match the new last entry. Checkpoints (``ostoja.audit.checkpoints``), signed copies of the
+head kept outside the database, close that gap: ``verify`` is given them and reports an
+entry that does not match one, or a chain that ends before the newest.
 """
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ostoja.audit.models import ENTRY_TARGET, REDACTED, REDACTION, AuditEntry, AuditHead
 from ostoja.lib.crypto.keys import derive, keyring
+
+if TYPE_CHECKING:
+    from ostoja.audit.checkpoints import Checkpoint
 
 __all__ = ["REDACTED", "Break", "data_hash", "link_of", "verify"]
 
@@ -54,16 +62,20 @@ class Break:
     reason: str
 
 
-def verify(batch: int = 2000) -> Iterator[Break]:
+def verify(batch: int = 2000, *, anchors: Iterable["Checkpoint"] = ()) -> Iterator[Break]:
     """Walk the chain from the first entry; yield each place where it breaks.
 
-    The walk streams the table in batches; what it keeps in memory is the numbers of the
+    ``anchors`` are checkpoints whose signatures the caller has checked. The walk streams
+    the table in batches; what it keeps in memory is the anchors, and the numbers of the
     redacted entries it has passed whose redaction entry (later in the chain) it has not
     reached yet — as a bitmap, so a trail of ten million entries needs 1.25 MB for them
     however many were redacted.
     """
     previous, expected, last = "", 1, 0
     unexplained = _Numbers()
+    wanted: dict[int, list[Checkpoint]] = {}
+    for anchor in anchors:
+        wanted.setdefault(anchor.seq, []).append(anchor)
     entries = AuditEntry.objects.order_by("seq")
     for entry in entries.iterator(chunk_size=batch):
         if entry.seq != expected:
@@ -77,6 +89,9 @@ def verify(batch: int = 2000) -> Iterator[Break]:
             yield from _explain(entry, unexplained)
         if entry.data == REDACTED:
             unexplained.add(entry.seq)
+        for anchor in wanted.pop(entry.seq, []):
+            if not hmac.compare_digest(anchor.link, entry.link):
+                yield Break(entry.seq, f"it differs from the checkpoint of {anchor.at}")
         previous, expected, last = entry.link, entry.seq + 1, entry.seq
     for seq in unexplained:
         yield Break(
@@ -84,6 +99,7 @@ def verify(batch: int = 2000) -> Iterator[Break]:
             "its data was redacted, but no redaction entry names it "
             "(done behind the application's back)",
         )
+    yield from _beyond(wanted, last)
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.seq != last:
         yield Break(last + 1, f"the chain ends at {last} but its head says {head.seq}")
@@ -100,6 +116,21 @@ def _explain(entry: AuditEntry, unexplained: "_Numbers") -> Iterator[Break]:
             entry.seq,
             f"it records the redaction of entry {entry.target_code or '?'}, "
             "which is not a redacted entry before it",
+        )
+
+
+def _beyond(wanted: dict[int, list["Checkpoint"]], last: int) -> Iterator[Break]:
+    """Checkpoints whose entry the walk never met: missing from the middle of the chain
+    (a gap, already reported as such), or past its end — a cut tail."""
+    for seq in sorted(s for s in wanted if 0 < s <= last):
+        yield Break(seq, f"it is missing, and the checkpoint of {wanted[seq][0].at} names it")
+    after = sorted((s for s in wanted if s > last), reverse=True)
+    if after:
+        newest = wanted[after[0]][0]
+        yield Break(
+            last + 1,
+            f"the chain ends at entry {last}, but the checkpoint of {newest.at} names entry "
+            f"{newest.seq} with link {newest.link[:12]}…: its tail was cut",
         )
 
 
