@@ -456,3 +456,14 @@ OSTOJA_NOTIFY_RESEND_AFTER_SECONDS = env_int("OSTOJA_NOTIFY_RESEND_AFTER_SECONDS
 # (the SQLite store has no lock expiry): locks are cleared when a worker starts.
 HUEY["consumer"]["flush_locks"] = True  # type: ignore[index]
 # --- end of 24/7 intervention --------------------------------------------------------------
+
+# --- Audit trail checkpoints (ostoja.audit.checkpoints; README "Data protection") ----------
+# The chain's head, signed, appended every hour to checkpoints.jsonl in this directory
+# (created 0700, the file 0600): better on another volume, or copied off the server.
+OSTOJA_AUDIT_CHECKPOINT_DIR = Path(
+    env_str("OSTOJA_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+)
+# And every day to each DPO by e-mail: on in production, where the mailbox is the copy an
+# attacker on the server cannot reach; off in development, where mail goes to var/mail.
+OSTOJA_AUDIT_CHECKPOINT_MAIL = env_bool("OSTOJA_AUDIT_CHECKPOINT_MAIL", PRODUCTION)
+# --- end of audit trail checkpoints ---------------------------------------------------------

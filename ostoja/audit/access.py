@@ -1,4 +1,6 @@
-"""Who may read the audit trail."""
+"""Who may read the audit trail, and redact it."""
+
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -35,3 +37,20 @@ def access_record_history(user: User, target_type: str, code: str) -> QuerySet[A
     if not within_reach(user, scope):
         raise Http404
     return AuditEntry.objects.filter(organisation_id=scope.organisation_id)
+
+
+def access_entry(user: User, code: str, *, write: bool = False) -> AuditEntry:
+    """One entry of the trail, by its number (``code`` in the URL): 404 unless the user
+    reviews the trail it belongs to; 403 for redacting one that is visible but not the
+    organisation's own (a sign-in failure of an unknown address, seen by every DPO)."""
+    # Only a number names an entry (not "+1", "1_0" or other digits int() would take).
+    if not re.fullmatch(r"[0-9]{1,18}", code):
+        raise Http404
+    try:
+        entry = entries_visible_to(user).select_related("actor").get(seq=int(code))
+    except AuditEntry.DoesNotExist:
+        raise Http404 from None
+    # Redacting: only entries of the DPO's own organisation.
+    if write and entry.organisation_id != getattr(user.organisation, "pk", None):
+        raise PermissionDenied
+    return entry

@@ -9,7 +9,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from ostoja.audit import receivers  # noqa: F401  # sign-in events
+        from ostoja.audit import checks, receivers  # noqa: F401  # registers them
 
         post_migrate.connect(_install_guards, sender=self)
 

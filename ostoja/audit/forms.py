@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
+from ostoja.audit.models import AuditEntry
 from ostoja.lib.forms import DateField
 
 
@@ -36,3 +37,15 @@ class EntryFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
+
+
+class RedactForm(forms.Form):
+    """Why the DPO redacts an entry's data: a category only (``ostoja.audit.services`` says
+    why there is no free text)."""
+
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=AuditEntry.RedactionReason.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Choose why the data is redacted.")},
+    )

@@ -13,8 +13,21 @@ class AuditEntry(models.Model):
 
     ``data`` holds no client plaintext — codes and field names, not names or notes — and
     is hashed apart from the chain link, so a later anonymisation may redact it without
-    breaking verification.
+    breaking verification. Redaction is itself an entry (``audit.entry_redacted``, written by
+    ``ostoja.audit.services.entries_redact``) whose target is the redacted entry; a redacted
+    entry that no such entry names was redacted behind the application's back, and
+    ``audit_verify`` reports it.
     """
+
+    class RedactionReason(models.TextChoices):
+        """Why an entry's data was redacted: a category only, never free text (the
+        redaction entry can itself never be redacted, so it must not be able to hold a
+        name — ``ostoja.audit.services``)."""
+
+        RETENTION = "retention", _("Its retention period ended")
+        ERASURE = "erasure", _("The person asked for erasure (GDPR Art. 17)")
+        MISTAKE = "mistake", _("It was recorded by mistake")
+        ORDER = "order", _("A court or the supervisory authority ordered it")
 
     seq = models.BigIntegerField(_("number"), unique=True, editable=False)
     at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
@@ -51,6 +64,28 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @property
+    def is_redacted(self) -> bool:
+        return bool(self.data == REDACTED)
+
+    @property
+    def is_redaction(self) -> bool:
+        return self.action == REDACTION
+
+    @property
+    def redaction_reason(self) -> str:
+        """A redaction entry's reason, in words."""
+        if self.purpose in AuditEntry.RedactionReason.values:
+            return str(AuditEntry.RedactionReason(self.purpose).label)
+        return self.purpose
+
+
+# What a redacted entry's ``data`` holds: the one update the database guards permit.
+REDACTED = {"redacted": True}
+# The action of the entry a redaction writes; its target is the redacted entry.
+REDACTION = "audit.entry_redacted"
+ENTRY_TARGET = "audit.auditentry"
 
 
 class AuditHead(models.Model):

@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 
-from ostoja.audit.models import AuditEntry
+from ostoja.accounts.models import User
+from ostoja.audit.models import ENTRY_TARGET, REDACTION, AuditEntry
 
 # Actions that mean someone saw personal data (ARCHITECTURE §4: reads are entries too).
 READ_VERBS = ("viewed", "searched", "exported", "printed", "downloaded")
@@ -41,3 +42,22 @@ def seen_by(
         .order_by("-last")
     )
     return [dict(row) for row in rows]
+
+
+def redaction_of(entry: AuditEntry) -> AuditEntry | None:
+    """The entry that records the redaction of ``entry`` (who, why, when), if it was
+    redacted through the application; ``None`` for one redacted behind its back."""
+    if not entry.is_redacted:
+        return None
+    redactions = AuditEntry.objects.filter(
+        action=REDACTION, target_type=ENTRY_TARGET, target_code=str(entry.seq), seq__gt=entry.seq
+    )
+    return redactions.select_related("actor").order_by("seq").first()
+
+
+def redactable(user: User, entry: AuditEntry) -> bool:
+    """Whether to offer ``user`` the redaction of ``entry`` (the service decides)."""
+    own = entry.organisation_id is not None and entry.organisation_id == getattr(
+        user.organisation, "pk", None
+    )
+    return own and not entry.is_redaction and not entry.is_redacted

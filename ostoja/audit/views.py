@@ -1,15 +1,21 @@
 """The data protection officer's view of the audit trail."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ostoja.accounts.access import users_visible_to
-from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.roles import Capability
-from ostoja.audit import selectors, trail
-from ostoja.audit.access import access_record_history, entries_visible_to
-from ostoja.audit.forms import EntryFilterForm
+from ostoja.audit import selectors, services, trail
+from ostoja.audit.access import access_entry, access_record_history, entries_visible_to
+from ostoja.audit.forms import EntryFilterForm, RedactForm
+from ostoja.audit.models import ENTRY_TARGET, AuditEntry
+from ostoja.lib.forms import add_errors
 from ostoja.lib.paging import lite_page
 
 _review = capability_required(Capability.REVIEW_AUDIT)
@@ -47,3 +53,54 @@ def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> H
     readers = selectors.seen_by(entries, target_type, code)
     context = {"readers": readers, "target_type": target_type, "code": code}
     return render(request, "audit/seen_by.html", context)
+
+
+@_review
+def entry_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """One entry: everything it records, who redacted it and why, and the redaction form."""
+    entry = access_entry(request.user, code)
+    return _entry_page(request, entry, RedactForm())
+
+
+@_review
+@require_POST
+@sudo_required
+def entry_redact(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Redact an entry's data, with a reason (sudo mode; ``services.entry_redact``)."""
+    entry = access_entry(request.user, code, write=True)
+    form = RedactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.entry_redact(
+                entry=entry,
+                reason=AuditEntry.RedactionReason(form.cleaned_data["reason"]),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The data of entry {seq} was redacted.").format(seq=entry.seq)
+            )
+            return redirect("audit:entry_detail", code=entry.seq)
+    return _entry_page(request, entry, form, status=400)
+
+
+def _entry_page(
+    request: AuthenticatedHttpRequest, entry: AuditEntry, form: RedactForm, status: int = 200
+) -> HttpResponse:
+    """The entry's page — also after a refused redaction: either way a reading of the trail."""
+    trail.record(
+        "audit.reviewed",
+        actor=request.user,
+        target_type=ENTRY_TARGET,
+        target_code=str(entry.seq),
+        purpose="entry",
+    )
+    context = {
+        "entry": entry,
+        "redaction": selectors.redaction_of(entry),
+        "form": form,
+        "may_redact": selectors.redactable(request.user, entry),
+    }
+    return render(request, "audit/entry_detail.html", context, status=status)

@@ -141,12 +141,17 @@ def test_the_database_refuses_to_change_the_trail(db: None, statement: str) -> N
     assert "verifies: 1 entries" in _verify()
 
 
-def test_data_can_be_redacted_without_breaking_the_chain(db: None) -> None:
+def test_data_redacted_in_the_database_is_caught(db: None) -> None:
+    """The guards let the database role redact ``data`` (the application needs that); done
+    with the role rather than the application, no entry says who or why, and verify says
+    so (the service's way: test_redaction.py)."""
     record("test.done", actor=None, data={"fields": ["name"]})
     record("test.done", actor=None)
     _sql("UPDATE audit_auditentry SET data = %s WHERE seq = 1", ['{"redacted": true}'])
     assert AuditEntry.objects.get(seq=1).data == {"redacted": True}
-    assert "verifies: 2 entries" in _verify()
+    result = _verify()
+    assert "FAILED The audit chain is broken at entry 1." in result
+    assert "Audit entry 1 is broken: its data was redacted, but no redaction entry" in result
 
 
 def _block_audit_writes() -> None:

@@ -31,6 +31,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "accounts:user_action": {Role.ADMINISTRATOR},
     "audit:entry_list": {Role.DPO},
     "audit:seen_by": {Role.DPO},
+    "audit:entry_detail": None,  # the DPO, entry by entry: audit/tests/test_redaction.py
+    "audit:entry_redact": None,  # the DPO, own organisation's entries: test_redaction.py
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
     # The helpline (helpline/tests/test_contacts.py runs assert_access on each record view).
     "helpline:contact_list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
