@@ -39,6 +39,13 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("OSTOJA_DEBUG cannot be on in production")
 
 
+if not PRODUCTION:
+    # The embedded default keeps everything it writes (the database, the task store, keys,
+    # sealed files, the demo's mail) readable by its owner only. (In production the
+    # service's own umask does this: deploy/.)
+    os.umask(0o077)
+
+
 def _development_secret(name: str, make: Callable[[], str]) -> str:
     """A random secret kept in ``var/`` so that a restarted demo keeps its sessions and can
     read what it encrypted. Created atomically: processes starting together agree."""
@@ -281,7 +288,9 @@ MFA_TOTP_TOLERANCE = 1  # one 30 s step of clock drift; each code still works on
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION  # http://127.0.0.1 for the demo
 MFA_RECOVERY_CODE_COUNT = 10
 
-USERSESSIONS_TRACK_ACTIVITY = True
+# "Last seen" on the Sessions page is kept by ``accounts.middleware`` at most every 15 s,
+# not by allauth on every request (a write per request held SQLite's lock for nothing).
+USERSESSIONS_TRACK_ACTIVITY = False
 # How long a break-the-glass opening of a record lasts (ostoja.accounts.policy).
 BREAK_GLASS_MINUTES = env_int("OSTOJA_BREAK_GLASS_MINUTES", 60, minimum=5, maximum=24 * 60)
 

@@ -4,6 +4,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.adapter import get_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -11,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.mfa import has_mfa
@@ -39,6 +42,17 @@ def _passive(request: HttpRequest) -> bool:
     return bool(getattr(match.func, "idle_passive", False))
 
 
+def _seen(request: HttpRequest) -> None:
+    """The Sessions page's "last seen" and where from (allauth's ``UserSession``)."""
+    UserSession.objects.filter(session_key=request.session.session_key).update(
+        last_seen_at=timezone.now(),
+        ip=get_adapter().get_client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[
+            : UserSession._meta.get_field("user_agent").max_length
+        ],
+    )
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after ``SESSION_IDLE_TIMEOUT`` idle seconds or ``SESSION_COOKIE_AGE``
     seconds in all (ASVS 7.3.1, 7.3.2), server-side, whatever the cookie says."""
@@ -58,6 +72,7 @@ class SessionTimeoutMiddleware:
                 now - last_seen >= _TOUCH_EVERY and not _passive(request)
             ):
                 request.session[LAST_SEEN] = now
+                _seen(request)
         return self.get_response(request)
 
     def _expire(self, request: HttpRequest, *, idle: bool) -> HttpResponse:

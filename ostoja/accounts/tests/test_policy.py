@@ -262,3 +262,95 @@ def test_require_view_tells_missing_from_out_of_reach(centre: dict[Role, Persona
     # May not break the glass (an administrator): as if it did not exist.
     with pytest.raises(Http404):
         require_view(centre[Role.ADMINISTRATOR].user, scope)
+
+
+def test_decide_gives_one_answer_with_what_may_be_read_and_written(
+    centre: dict[Role, Persona],
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from ostoja.accounts.policy import decide
+
+    scope = _scope(centre)
+    manager = decide(centre[Role.CASE_MANAGER].user, "record", scope, write=True)
+    assert manager.record == "record" and manager.writable and manager.manages
+    assert manager.health and manager.legal and manager.perpetrators
+    member = decide(centre[Role.COUNSELLOR].user, "record", scope)
+    assert member.writable and not member.manages
+    assert not member.health and member.may_read(FieldClass.IDENTITY)
+    coordinator = decide(centre[Role.COORDINATOR].user, "record", scope)
+    assert coordinator.manages and coordinator.legal
+    with pytest.raises(Http404):
+        decide(centre[Role.ANALYST].user, "record", scope)
+    # A break-the-glass grant: read, never write, never manage.
+    outsider = centre[Role.SHELTER_STAFF].user
+    AccessGrant.objects.create(
+        user=outsider,
+        organisation_id=scope.organisation_id,
+        target_type=scope.target_type,
+        target_code=scope.target_code,
+        reason=AccessGrant.Reason.EMERGENCY,
+        explanation="x",
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+    )
+    granted = decide(outsider, "record", scope)
+    assert not granted.writable and not granted.manages and not granted.health
+    with pytest.raises(PermissionDenied):
+        decide(outsider, "record", scope, write=True)
+
+
+def test_granted_codes_are_those_of_running_grants(centre: dict[Role, Persona]) -> None:
+    import uuid
+
+    from ostoja.accounts.policy import granted_codes
+
+    user = centre[Role.COUNSELLOR].user
+    assert user.organisation is not None
+    now = dt.datetime.now(dt.UTC)
+    codes = [uuid.uuid4(), uuid.uuid4()]
+    for code, expires in zip(codes, (now + dt.timedelta(hours=1), now), strict=True):
+        AccessGrant.objects.create(
+            user=user,
+            organisation=user.organisation,
+            target_type="cases.case",
+            target_code=str(code),
+            reason=AccessGrant.Reason.EMERGENCY,
+            explanation="x",
+            expires_at=expires,
+        )
+    assert granted_codes(user, "cases.case") == [codes[0]]
+    assert granted_codes(user, "people.person") == []
+
+
+def test_the_emergency_rule(centre: dict[Role, Persona], other_centre: dict[Role, Persona]) -> None:
+    from ostoja.accounts.policy import Emergency, can_view_in_emergency, works_with_people
+
+    scope = _scope(centre, team={centre[Role.CASE_MANAGER].user.pk: TeamRole.CASE_MANAGER})
+    counsellor, shelter = centre[Role.COUNSELLOR].user, centre[Role.SHELTER_STAFF].user
+    workers = frozenset({counsellor.pk, shelter.pk, centre[Role.ANALYST].user.pk})
+    working = Emergency(scope.organisation_id, True, workers)
+    # Whoever may open the record anyway.
+    assert can_view_in_emergency(centre[Role.CASE_MANAGER].user, scope, working)
+    # The people working the open emergency.
+    assert can_view_in_emergency(counsellor, scope, working)
+    assert can_view_in_emergency(shelter, scope, working)
+    # Not someone who is not working it …
+    assert not can_view_in_emergency(centre[Role.SPECIALIST].user, scope, working)
+    # … nor anyone once it is over …
+    assert not can_view_in_emergency(
+        counsellor, scope, Emergency(scope.organisation_id, False, workers)
+    )
+    # … nor a role that never sees identities, even if alerted …
+    assert not can_view_in_emergency(centre[Role.ANALYST].user, scope, working)
+    # … nor another organisation's staff, nor for another organisation's emergency …
+    outsider = other_centre[Role.COORDINATOR].user
+    assert not can_view_in_emergency(
+        outsider, scope, Emergency(scope.organisation_id, True, frozenset({outsider.pk}))
+    )
+    assert not can_view_in_emergency(counsellor, scope, Emergency(-1, True, workers))
+    # … nor anyone but the named for a restricted record.
+    restricted = _scope(centre, restricted=True, named=frozenset())
+    assert not can_view_in_emergency(counsellor, restricted, working)
+    # Who works with people at all (may be on duty).
+    on_duty = {role for role, persona in centre.items() if works_with_people(persona.user)}
+    assert on_duty == {Role.COUNSELLOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}

@@ -411,3 +411,45 @@ def test_a_contact_is_linked_to_records_the_counsellor_may_see(
     services.contact_unlink(link=link, acting_user=manager)
     assert not ContactLink.objects.exists()
     assert AuditEntry.objects.filter(action="contact.unlinked").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"started_at": "1402-05-01 10:00:00"}, "Give a date between 2000-01-01 and"),
+        ({"started_at": "8440-05-01 10:00:00"}, "Give a date between 2000-01-01 and"),
+        ({"ended_at": "8440-05-01 10:00:00"}, "Give a date between 2000-01-01 and"),
+        ({"caller_number": "\x1b[31m" + "9" * 30}, "This is not a phone number."),
+        ({"caller_number": "call me maybe"}, "This is not a phone number."),
+        ({"caller_number": "+48 22", "number_withheld": "on"}, "This is not a phone number."),
+        ({"caller_number": "+48 22 628 01 20", "number_withheld": "on"}, "leave it empty"),
+    ],
+)
+def test_impossible_times_and_numbers_are_refused_and_the_rest_kept(
+    client: Client, centre: dict[Role, Persona], changes: dict[str, str], error: str
+) -> None:
+    sign_in(client, centre[Role.COUNSELLOR])
+    contact = _start(client)
+    started = contact.started_at
+    response = client.post(
+        f"/helpline/{contact.code}/autosave/",
+        _form(contact, summary="Notatka zostaje", **changes),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert error in text(response)
+    contact.refresh_from_db()
+    assert contact.summary == "Notatka zostaje"  # the valid part is saved
+    assert abs(contact.started_at - started) < dt.timedelta(seconds=1)  # as shown: to the second
+    assert contact.ended_at is None and contact.caller_number == ""
+
+
+def test_a_withheld_number_is_said_explicitly(client: Client, centre: dict[Role, Persona]) -> None:
+    sign_in(client, centre[Role.COUNSELLOR])
+    contact = _start(client)
+    for number in ("+48 22 628 01 20", "0048226280120", "(22) 628-01-20"):
+        client.post(f"/helpline/{contact.code}/autosave/", _form(contact, caller_number=number))
+        contact.refresh_from_db()
+        assert contact.caller_number == number  # kept as typed, checked by phonenumbers
+    client.post(f"/helpline/{contact.code}/autosave/", _form(contact, number_withheld="on"))
+    contact.refresh_from_db()
+    assert contact.number_withheld and contact.caller_number == ""

@@ -335,3 +335,38 @@ def test_merge_and_relations_have_their_access_rules(
         allowed={Role.CASE_MANAGER},  # the first allowed role removes it; then it is gone
         method="post",
     )
+
+
+def test_the_person_page_panels_have_their_access_rules(
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    case: object,
+    client_person: Person,
+) -> None:
+    """The panels other apps give the person's page (their cases, their contacts), the
+    relation form, and the intervention's form adding someone involved."""
+    code = client_person.code
+    team = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
+    assert_access(f"/cases/of/{code}/", centre, other_centre, allowed=team)
+    assert_access(
+        f"/helpline/linked/people.person/{code}/",
+        centre,
+        other_centre,
+        allowed={Role.CASE_MANAGER, Role.COORDINATOR},  # the team's roles that see contacts
+    )
+    assert_access(f"/people/{code}/relations/form/", centre, other_centre, allowed=team)
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    intervention = intervention_open(
+        organisation=manager.organisation, data={"situation": "danger"}, acting_user=manager
+    )
+    on_call = {Role.COUNSELLOR, *team}
+    assert_access(
+        f"/interventions/{intervention.code}/people/form/", centre, other_centre, allowed=on_call
+    )
+    # Each panel also stands as a page of its own (no JavaScript).
+    client = Client()
+    force_sign_in(client, manager)
+    page = text(client.get(f"/cases/of/{code}/"))
+    assert "<html" in page and "KCIK/" in page
+    assert "<html" not in text(client.get(f"/cases/of/{code}/", HTTP_HX_REQUEST="true"))
