@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "ostoja.cases",
     "ostoja.identification",
     "ostoja.interventions",
+    "ostoja.privacy",
     "ostoja.home",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin

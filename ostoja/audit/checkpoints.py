@@ -9,9 +9,7 @@ so a signature can never pass for a link) — is written where the database cann
 * every hour, a line appended to ``OSTOJA_AUDIT_CHECKPOINT_DIR/checkpoints.jsonl`` (the
   directory 0700, the file 0600; put it on another volume or copy it off the server);
 * every day, when ``OSTOJA_AUDIT_CHECKPOINT_MAIL`` is on, an e-mail holding nothing but the
-  line to each data protection officer, one message each (DPOs of different organisations
-  do not see each other's addresses). Daily rather than hourly, so the messages are kept
-  rather than filtered away; the file narrows the window in between;
+  line to each data protection officer (``ostoja.privacy.checkpoints``);
 * on demand, ``manage.py audit_checkpoint``.
 
 ``manage.py audit_verify`` reads the file (and lines pasted from the e-mails), refuses a
@@ -29,12 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from ostoja.accounts.models import User
-from ostoja.accounts.roles import Capability, Role, capabilities_of
 from ostoja.audit.models import AuditHead
 from ostoja.lib.crypto.keys import derive, keyring
 
@@ -125,31 +119,8 @@ def append(checkpoint: Checkpoint, directory: Path | None = None) -> Path:
     return file
 
 
-def reviewers() -> list[User]:
-    """Everyone who reviews the audit trail (the DPOs of every organisation): the chain is
-    one for the whole instance, and so is its checkpoint."""
-    roles = [role for role in Role if Capability.REVIEW_AUDIT in capabilities_of(role)]
-    return list(User.objects.filter(is_active=True, membership__role__in=roles).order_by("pk"))
-
-
-def mail(checkpoint: Checkpoint) -> int:
-    """E-mail the checkpoint to each reviewer, one message each; how many were sent. The
-    message holds the checkpoint and instructions — no name, not even the recipient's."""
-    context = {"checkpoint": checkpoint, "line": checkpoint.line()}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("audit/email/checkpoint_subject.txt", context).strip()
-        body = render_to_string("audit/email/checkpoint_message.txt", context)
-    recipients = reviewers()
-    for recipient in recipients:
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])
-    return len(recipients)
-
-
-def checkpoint_write(*, mail_it: bool) -> tuple[Checkpoint, Path, int]:
-    """Take a checkpoint, append it to the file and, if ``mail_it`` and
-    ``OSTOJA_AUDIT_CHECKPOINT_MAIL`` is on, mail it: the checkpoint, the file, how many
-    e-mails went out. The file first: a failing mail server loses no checkpoint."""
+def checkpoint_write() -> tuple[Checkpoint, Path]:
+    """Take a checkpoint and append it to the file: the checkpoint and the file. (The
+    DPO's copy by e-mail is ``ostoja.privacy.checkpoints``.)"""
     checkpoint = take()
-    file = append(checkpoint)
-    sent = mail(checkpoint) if mail_it and settings.OSTOJA_AUDIT_CHECKPOINT_MAIL else 0
-    return checkpoint, file, sent
+    return checkpoint, append(checkpoint)

@@ -3,24 +3,27 @@
 These come from Django's and django-allauth's signals — the only hook those frameworks
 offer; the entries themselves are written by ``trail.record`` like any other."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from ostoja.accounts.models import User
 from ostoja.audit.trail import record
+
+if TYPE_CHECKING:  # the trail sits below the accounts (ARCHITECTURE.md §2)
+    from ostoja.accounts.models import User
 
 
 @receiver(user_logged_in)
-def signed_in(sender: Any, user: User, **kwargs: Any) -> None:
+def signed_in(sender: Any, user: "User", **kwargs: Any) -> None:
     record("auth.signed_in", actor=user, target=user)
 
 
 @receiver(user_logged_out)
-def signed_out(sender: Any, user: User | None, **kwargs: Any) -> None:
+def signed_out(sender: Any, user: "User | None", **kwargs: Any) -> None:
     if user is not None:
         record("auth.signed_out", actor=user, target=user)
 
@@ -29,7 +32,8 @@ def signed_out(sender: Any, user: User | None, **kwargs: Any) -> None:
 def sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
     """The typed address is not kept: only whether it belongs to a member of staff."""
     email = str(credentials.get("email") or credentials.get("username") or "")
-    user = User.objects.filter(email__iexact=email.strip()).first() if email else None
+    users = get_user_model().objects
+    user = users.filter(email__iexact=email.strip()).first() if email else None
     record(
         "auth.sign_in_failed",
         actor=None,
@@ -41,17 +45,19 @@ def sign_in_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> N
 
 @receiver(password_changed)
 @receiver(password_reset)
-def password_set(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+def password_set(sender: Any, request: Any, user: "User", **kwargs: Any) -> None:
     record("user.password_changed", actor=user, target=user)
 
 
 @receiver(authenticator_added)
-def factor_added(sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
+def factor_added(
+    sender: Any, request: Any, user: "User", authenticator: Any, **kwargs: Any
+) -> None:
     record("user.factor_added", actor=user, target=user, data={"type": authenticator.type})
 
 
 @receiver(authenticator_removed)
 def factor_removed(
-    sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any
+    sender: Any, request: Any, user: "User", authenticator: Any, **kwargs: Any
 ) -> None:
     record("user.factor_removed", actor=user, target=user, data={"type": authenticator.type})

@@ -11,13 +11,5 @@ from ostoja.audit.checkpoints import checkpoint_write
 @db_periodic_task(crontab(minute="41"))  # type: ignore[untyped-decorator]
 def checkpoint_hourly() -> int:
     """Every hour: the head, signed, appended to the checkpoint file. Its number."""
-    checkpoint, _file, _sent = checkpoint_write(mail_it=False)
+    checkpoint, _file = checkpoint_write()
     return checkpoint.seq
-
-
-@db_periodic_task(crontab(minute="53", hour="5"))  # type: ignore[untyped-decorator]
-def checkpoint_daily() -> int:
-    """Every day before work starts (05:53 UTC): a checkpoint to the file and, when
-    ``OSTOJA_AUDIT_CHECKPOINT_MAIL`` is on, to each DPO's mailbox. How many were mailed."""
-    _checkpoint, _file, sent = checkpoint_write(mail_it=True)
-    return sent

@@ -3,18 +3,22 @@ views before they return personal data. It fails closed: if the entry cannot be 
 ``AuditUnavailable`` is raised, the surrounding transaction rolls back, and the request
 ends with a 503 page that shows nothing (``ostoja.audit.middleware``)."""
 
+from __future__ import annotations
+
 import contextvars
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 
-from ostoja.accounts.models import Organisation, User
 from ostoja.audit.chain import data_hash, link_of
 from ostoja.audit.guards import HEAD
 from ostoja.audit.models import AuditEntry, AuditHead
+
+if TYPE_CHECKING:  # the trail sits below the accounts (ARCHITECTURE.md §2)
+    from ostoja.accounts.models import Organisation, User
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 

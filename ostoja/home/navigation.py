@@ -24,7 +24,7 @@ NAVIGATION = (
     NavItem(_("People"), "people:person_list", Capability.WORK_CASES),
     NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
-    NavItem(_("Audit trail"), "audit:entry_list", Capability.REVIEW_AUDIT),
+    NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
 )
 
 

@@ -207,7 +207,7 @@ def test_glass_break_service_refuses_what_the_view_refuses(
 
 def test_record_lists_are_empty_for_those_without_a_role(centre: dict[Role, Persona]) -> None:
     from ostoja.accounts.access import users_visible_to
-    from ostoja.audit.access import entries_visible_to
+    from ostoja.privacy.access import entries_visible_to
 
     roleless = make_user(None, None).user
     assert not users_visible_to(roleless).exists()
@@ -221,7 +221,7 @@ def test_the_case_manager_sees_who_has_seen_their_record(
 ) -> None:
     record("home.sample_viewed", actor=None)  # unrelated noise
     record("sample.viewed", actor=centre[Role.COUNSELLOR].user, target=sample)
-    url = f"/audit/seen/home.sample/{sample.code}/"
+    url = f"/privacy/audit/seen/home.sample/{sample.code}/"
     sign_in(client, centre[Role.CASE_MANAGER])
     page = client.get(url)
     assert page.status_code == 200
@@ -229,7 +229,7 @@ def test_the_case_manager_sees_who_has_seen_their_record(
     other = Client()
     sign_in(other, centre[Role.COUNSELLOR])  # on the team, but not its case manager
     assert other.get(url).status_code == 403
-    assert client.get("/audit/seen/home.sample/no-such-record/").status_code == 403
+    assert client.get("/privacy/audit/seen/home.sample/no-such-record/").status_code == 403
 
 
 def test_a_case_manager_out_of_reach_gets_nothing(
@@ -238,7 +238,7 @@ def test_a_case_manager_out_of_reach_gets_nothing(
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
-    from ostoja.audit.access import access_record_history
+    from ostoja.privacy.access import access_record_history
 
     manager = centre[Role.CASE_MANAGER].user
     restricted = {"restricted": True}

@@ -19,9 +19,10 @@ from ostoja.accounts.roles import Role
 from ostoja.audit import checkpoints, guards
 from ostoja.audit.checks import check_checkpoints
 from ostoja.audit.models import AuditEntry, AuditHead
-from ostoja.audit.tasks import checkpoint_daily, checkpoint_hourly
+from ostoja.audit.tasks import checkpoint_hourly
 from ostoja.audit.trail import record
 from ostoja.people.models import Person
+from ostoja.privacy.tasks import checkpoint_daily
 from ostoja.test import Persona, make_user
 
 pytestmark = pytest.mark.django_db

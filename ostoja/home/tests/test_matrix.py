@@ -29,10 +29,10 @@ MATRIX: dict[str, set[Role] | None] = {
     "accounts:user_invite": {Role.ADMINISTRATOR},
     "accounts:user_detail": {Role.ADMINISTRATOR},
     "accounts:user_action": {Role.ADMINISTRATOR},
-    "audit:entry_list": {Role.DPO},
-    "audit:seen_by": {Role.DPO},
-    "audit:entry_detail": None,  # the DPO, entry by entry: audit/tests/test_redaction.py
-    "audit:entry_redact": None,  # the DPO, own organisation's entries: test_redaction.py
+    "privacy:entry_list": {Role.DPO},
+    "privacy:seen_by": {Role.DPO},
+    "privacy:entry_detail": None,  # the DPO, entry by entry: audit/tests/test_redaction.py
+    "privacy:entry_redact": None,  # the DPO, own organisation's entries: test_redaction.py
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
     # The helpline (helpline/tests/test_contacts.py runs assert_access on each record view).
     "helpline:contact_list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
@@ -149,8 +149,8 @@ def test_every_role_gets_exactly_its_pages(
         "accounts:user_invite": ("get", "/users/invite/", None),
         "accounts:user_detail": ("get", f"/users/{target}/", 404),
         "accounts:user_action": ("post", f"/users/{target}/end-sessions/", 404),
-        "audit:entry_list": ("get", "/audit/", 403),  # the other centre here has no DPO
-        "audit:seen_by": ("get", f"/audit/seen/accounts.user/{target}/", 403),
+        "privacy:entry_list": ("get", "/privacy/audit/", 403),  # the other centre here has no DPO
+        "privacy:seen_by": ("get", f"/privacy/audit/seen/accounts.user/{target}/", 403),
     }
     counsellor = centre[Role.COUNSELLOR].user
     assert counsellor.organisation is not None

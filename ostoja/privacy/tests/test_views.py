@@ -19,9 +19,9 @@ def test_only_the_dpo_reads_the_trail(
     centre: dict[Role, Persona], other_centre: dict[Role, Persona]
 ) -> None:
     target = centre[Role.COUNSELLOR].user
-    assert_access("/audit/", centre, other_centre, allowed={Role.DPO}, outsider_status=403)
+    assert_access("/privacy/audit/", centre, other_centre, allowed={Role.DPO}, outsider_status=403)
     assert_access(
-        f"/audit/seen/accounts.user/{target.code}/",
+        f"/privacy/audit/seen/accounts.user/{target.code}/",
         centre,
         other_centre,
         allowed={Role.DPO},
@@ -43,24 +43,24 @@ def test_the_dpo_filters_the_trail_and_the_reading_is_recorded(
         target=other_centre[Role.COORDINATOR].user,
     )
     sign_in(client, dpo)
-    page = text(client.get("/audit/", {"action": "user.", "actor": str(admin.code)}))
+    page = text(client.get("/privacy/audit/", {"action": "user.", "actor": str(admin.code)}))
     assert "user.updated" in page and "user.viewed" in page
     assert str(other_centre[Role.COORDINATOR].user.code)[:8] not in page  # another centre
     assert "auth.signed_in" not in page  # filtered out
     entry = AuditEntry.objects.filter(action="audit.reviewed").latest("seq")
     assert entry.actor == dpo.user and entry.data == {"action": "user.", "actor": str(admin.code)}
-    only = text(client.get("/audit/", {"target": str(target.code)}))
+    only = text(client.get("/privacy/audit/", {"target": str(target.code)}))
     assert "user.updated" in only and "auth.signed_in" not in only
 
 
 def test_bad_filters_get_a_clear_message(client: Client, centre: dict[Role, Persona]) -> None:
     sign_in(client, centre[Role.DPO])
     response = client.get(
-        "/audit/", {"since": "2026-05-02", "until": "2026-05-01"}, HTTP_ACCEPT_LANGUAGE="en"
+        "/privacy/audit/", {"since": "2026-05-02", "until": "2026-05-01"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 200
     assert "The start date is after the end date." in text(response)
-    response = client.get("/audit/", {"since": "yesterday"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/privacy/audit/", {"since": "yesterday"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Enter a valid date." in text(response)
 
 
@@ -68,9 +68,9 @@ def test_the_list_costs_the_same_however_long_the_trail(
     client: Client, centre: dict[Role, Persona]
 ) -> None:
     sign_in(client, centre[Role.DPO])
-    client.get("/audit/")
+    client.get("/privacy/audit/")
     with CaptureQueriesContext(connection) as few:
-        client.get("/audit/")
+        client.get("/privacy/audit/")
     for _ in range(80):
         record(
             "user.viewed",
@@ -78,7 +78,7 @@ def test_the_list_costs_the_same_however_long_the_trail(
             target=centre[Role.COUNSELLOR].user,
         )
     with CaptureQueriesContext(connection) as many:
-        client.get("/audit/")
+        client.get("/privacy/audit/")
     assert len(few) == len(many)
 
 
@@ -89,10 +89,12 @@ def test_who_has_seen_a_record(client: Client, centre: dict[Role, Persona]) -> N
         record("user.viewed", actor=admin, target=target)
     record("user.updated", actor=centre[Role.COORDINATOR].user, target=target)
     sign_in(client, centre[Role.DPO])
-    page = text(client.get(f"/audit/seen/accounts.user/{target.code}/"))
+    page = text(client.get(f"/privacy/audit/seen/accounts.user/{target.code}/"))
     assert admin.full_name in page and ">3<" in page
     assert centre[Role.COORDINATOR].user.full_name not in page  # changed, did not read
-    empty = text(client.get("/audit/seen/accounts.user/nothing/", HTTP_ACCEPT_LANGUAGE="en"))
+    empty = text(
+        client.get("/privacy/audit/seen/accounts.user/nothing/", HTTP_ACCEPT_LANGUAGE="en")
+    )
     assert "Nobody has opened this record." in empty
 
 
@@ -101,5 +103,5 @@ def test_reading_the_trail_cannot_be_done_silently(
 ) -> None:
     sign_in(client, centre[Role.DPO])
     before = AuditEntry.objects.count()
-    client.get("/audit/")
+    client.get("/privacy/audit/")
     assert AuditEntry.objects.count() == before + 1

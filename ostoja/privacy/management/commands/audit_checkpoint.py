@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ostoja.audit.checkpoints import checkpoint_write
+from ostoja.privacy.checkpoints import checkpoint_share
 
 
 class Command(BaseCommand):
     help = "Write a signed checkpoint of the audit chain's head to the file (and the DPOs)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        checkpoint, file, sent = checkpoint_write(mail_it=True)
+        checkpoint, file, sent = checkpoint_share()
         self.stdout.write(checkpoint.line())
         self.stderr.write(f"Checkpoint of entry {checkpoint.seq} appended to {file}.")
         if sent:

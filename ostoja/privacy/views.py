@@ -11,12 +11,13 @@ from ostoja.accounts.access import users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.roles import Capability
-from ostoja.audit import selectors, services, trail
-from ostoja.audit.access import access_entry, access_record_history, entries_visible_to
-from ostoja.audit.forms import EntryFilterForm, RedactForm
+from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
 from ostoja.lib.forms import add_errors
 from ostoja.lib.paging import lite_page
+from ostoja.privacy import selectors
+from ostoja.privacy.access import access_entry, access_record_history, entries_visible_to
+from ostoja.privacy.forms import EntryFilterForm, RedactForm
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -36,7 +37,7 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
-    return render(request, "audit/entry_list.html", context)
+    return render(request, "privacy/entry_list.html", context)
 
 
 def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
@@ -52,7 +53,7 @@ def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> H
     )
     readers = selectors.seen_by(entries, target_type, code)
     context = {"readers": readers, "target_type": target_type, "code": code}
-    return render(request, "audit/seen_by.html", context)
+    return render(request, "privacy/seen_by.html", context)
 
 
 @_review
@@ -82,7 +83,7 @@ def entry_redact(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request, _("The data of entry {seq} was redacted.").format(seq=entry.seq)
             )
-            return redirect("audit:entry_detail", code=entry.seq)
+            return redirect("privacy:entry_detail", code=entry.seq)
     return _entry_page(request, entry, form, status=400)
 
 
@@ -103,4 +104,4 @@ def _entry_page(
         "form": form,
         "may_redact": selectors.redactable(request.user, entry),
     }
-    return render(request, "audit/entry_detail.html", context, status=status)
+    return render(request, "privacy/entry_detail.html", context, status=status)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """The data protection officer's tools: the audit trail's review (who did and saw
+    what, who has seen a record, redaction) and the checkpoints mailed to the DPO."""
+
+    name = "ostoja.privacy"
+    verbose_name = _("Data protection")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ostoja.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("audit/", views.entry_list, name="entry_list"),
+    # An entry's "code" is its number in the chain: it names an event, never a person.
+    path("audit/entries/<str:code>/", views.entry_detail, name="entry_detail"),
+    path("audit/entries/<str:code>/redact/", views.entry_redact, name="entry_redact"),
+    path("audit/seen/<str:target_type>/<str:code>/", views.seen_by, name="seen_by"),
+]
