@@ -6,7 +6,8 @@ number of queries each page runs.
 
 Run against PostgreSQL (it migrates the database it is given and makes the case once):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ostoja_bench make bench-cases
-Target: p95 < 100 ms for both pages.
+Targets (issue #13), as ratios to the minimal signed-in page measured in the same run
+(``bench/urls.py``): the case page ≤ 3×, at most 12 queries whatever the case's length.
 """
 
 import datetime as dt
@@ -24,8 +25,11 @@ import django
 
 django.setup()
 
-from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
+
+settings.ROOT_URLCONF = "bench.urls"  # Ostoja's URLs and the minimal page to compare with
+
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import connection
@@ -268,15 +272,21 @@ def main() -> None:
     handler = WSGIHandler()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"One case, {len(entries)} timeline entries, on {connection.vendor} (load {load}):")
+    baseline: tuple[float, float] | None = None
     for name, path in (
+        ("minimal", "/bench/minimal/"),
         ("case page", f"/cases/{case.code}/"),
+        *((f"  {s}", f"/cases/{case.code}/section/{s}/") for s in ("service", "note")),
         ("timeline", f"/cases/{case.code}/timeline/"),
+        ("health", "/health/"),
     ):
         times, cpu, queries = measure(handler, path, cookie)
+        p50, p95_ = statistics.median(times), p95(times)
+        baseline = baseline or (p50, p95_)
         print(
-            f"  {name:<10} {path}: p50 {statistics.median(times):.1f} ms, "
-            f"p95 {p95(times):.1f} ms (CPU p50 {statistics.median(cpu):.1f} ms, "
-            f"{queries} queries)"
+            f"  {name:<10} p50 {p50:.1f} ms, p95 {p95_:.1f} ms "
+            f"(×{p50 / baseline[0]:.2f} / ×{p95_ / baseline[1]:.2f} the minimal page; "
+            f"CPU p50 {statistics.median(cpu):.1f} ms, {queries} queries)  {path}"
         )
 
 

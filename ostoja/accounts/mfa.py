@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 
 # Factors that count as a second factor on their own; recovery codes only back them up.
 PRIMARY_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -25,6 +26,23 @@ def has_mfa(user: AbstractBaseUser | AnonymousUser) -> bool:
         cached = Authenticator.objects.filter(user_id=user.pk, type__in=PRIMARY_TYPES).exists()
         setattr(user, "_ostoja_has_mfa", cached)  # noqa: B010  # a per-request memo
     return cached
+
+
+# Set in the session once the user is known to have a second factor: a factor is not lost
+# mid-session but by removing it (``receivers.factor_removed`` clears this) or by an
+# administrator's reset (which ends every session of the user).
+MFA_CONFIRMED = "ostoja.mfa"
+
+
+def mfa_confirmed(request: HttpRequest) -> bool:
+    """Whether the signed-in user has a second factor; asked of the database once a
+    session, not on every request."""
+    if request.session.get(MFA_CONFIRMED) == request.user.pk:
+        return True
+    if has_mfa(request.user):
+        request.session[MFA_CONFIRMED] = request.user.pk
+        return True
+    return False
 
 
 def totp_enrol(user: AbstractBaseUser, secret: str) -> list[str]:

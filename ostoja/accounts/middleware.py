@@ -16,7 +16,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.mfa import has_mfa
+from ostoja.accounts.mfa import mfa_confirmed
 from ostoja.lib.http import hx_redirect
 
 # Session keys.
@@ -123,7 +123,7 @@ class MfaRequiredMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        if not request.user.is_authenticated or has_mfa(request.user):
+        if not request.user.is_authenticated or mfa_confirmed(request):
             return None
         match = request.resolver_match
         if match is not None and match.view_name in MFA_EXEMPT_VIEWS:

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection, Iterator
 from operator import attrgetter
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -14,7 +14,7 @@ from ostoja.accounts.access import colleagues
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import Access, Scope, decide, granted_codes, register_scope
 from ostoja.accounts.roles import Capability, Role
-from ostoja.cases.models import Case, CaseClient
+from ostoja.cases.models import Case, CaseClient, TeamMember
 from ostoja.people.access import Worker, register_reach
 
 TARGET = "cases.case"
@@ -55,7 +55,7 @@ def access_case(user: User, code: uuid.UUID, *, write: bool = False) -> Access[C
         raise Http404
     case = (
         Case.objects.filter(organisation=user.organisation, code=code)
-        .prefetch_related("team")
+        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("user")))
         .first()
     )
     # No such case in the organisation: missing.
@@ -91,12 +91,11 @@ class CaseReach:
     """Who works with a person through their cases (``people.access.Reach``)."""
 
     def workers(self, person_ids: Collection[int]) -> Iterator[Worker]:
-        rows = CaseClient.objects.filter(person_id__in=person_ids).values_list(
-            "person_id", "case__team__user_id", "case__team__role", "case__restricted"
-        )
+        rows = CaseClient.objects.filter(
+            person_id__in=person_ids, case__team__isnull=False
+        ).values_list("person_id", "case__team__user_id", "case__team__role", "case__restricted")
         for person_id, user_id, role, restricted in rows:
-            if user_id is not None:
-                yield Worker(person_id, user_id, role, restricted)
+            yield Worker(person_id, user_id, role, restricted)
 
     def attached(self) -> Exists:
         return Exists(CaseClient.objects.filter(person=OuterRef("pk")))

@@ -57,46 +57,79 @@ def _newest(queryset: QuerySet[Any], clients: dict[int, Person]) -> dict[str, An
 
 
 def case_page(access: Access[Case]) -> dict[str, Any]:
-    """Everything the case page shows, within what ``access`` lets the user read: the
-    clients, the team, and each section's newest entries."""
+    """What the case page shows at once, within what ``access`` lets the user read: the
+    clients (with their safe-contact protocols), the team, the current risk, the open plan
+    and the legal deadlines. The records that grow with the case's life (services,
+    decisions, consents, documents, notes, the route) are its sections, each loaded as a
+    panel (``case_section``): the page costs the same however long the case has run."""
     case = access.record
     clients = {p.pk: p for p in case_clients(case)}
-    services = _newest(case.services.select_related("provided_by"), clients)
-    readable = {FieldClass.HEALTH: access.health, FieldClass.LEGAL: access.legal}
-    services["rows"] = [(s, readable.get(s.field_class, True)) for s in services["rows"]]
     open_actions = Action.objects.filter(
         status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS]
     ).select_related("owner")
     goals = case.goals.filter(status=Goal.Status.OPEN).prefetch_related(
         Prefetch("actions", queryset=open_actions)
     )
-    consents = list(case.consents.all())
-    for consent in consents:
-        consent.client = clients[consent.client_id]
     return {
         "case": case,
         "scope": access.scope,
         "clients": list(clients.values()),
-        "team": case.team.select_related("user"),
+        "team": list(case.team.all()),  # prefetched with their users by ``access_case``
         # Open goals with their open actions; the rest are in the timeline.
         "goals": _newest(goals, clients),
-        "goals_done": case.goals.exclude(status=Goal.Status.OPEN).count(),
-        "services": services,
-        "decisions": _newest(case.decisions.all(), clients),
-        "consents": [c for c in consents if c.withdrawn_on is None][:SHOWN],
-        "consents_more": len(consents) > SHOWN or any(c.withdrawn_on for c in consents),
         "deadlines": _newest(case.deadlines.filter(met_at__isnull=True), clients),
-        "risks": case.risks.all()[:5],
-        "route": case.route.all(),
-        "documents": _newest(case.documents.all(), clients),
-        "notes": case.notes.select_related("created_by")[:5],
+        "risks": list(case.risks.all()[:5]),
         "perpetrators": access.perpetrators,
         "legal": access.legal,
         "writable": access.writable,
         "manages": access.manages,
         "today": timezone.localdate(),
-        "sharing_consents": sharing_consents(consents),
     }
+
+
+# The case page's sections that grow with the case: each a panel of its newest entries.
+SECTION_TITLES: dict[str, Promise] = {
+    "route": _("Route"),
+    "service": _("Services delivered"),
+    "decision": _("The client's decisions"),
+    "consent": _("Consents"),
+    "document": _("Documents"),
+    "note": _("Latest notes"),
+}
+SECTIONS = tuple(SECTION_TITLES)
+
+
+def case_section(access: Access[Case], section: str) -> dict[str, Any]:
+    """One section of the case page: its newest entries, and whether there are more (the
+    timeline has them all)."""
+    case = access.record
+    clients = {p.pk: p for p in case_clients(case)}
+    context: dict[str, Any] = {"case": case, "section": section, "writable": access.writable}
+    if section == "route":
+        context["rows"] = list(case.route.all())
+    elif section == "service":
+        services = _newest(case.services.select_related("provided_by"), clients)
+        readable = {FieldClass.HEALTH: access.health, FieldClass.LEGAL: access.legal}
+        rows = [(s, readable.get(s.field_class, True)) for s in services["rows"]]
+        context |= {"rows": rows, "more": services["more"]}
+    elif section == "decision":
+        context |= _newest(case.decisions.all(), clients)
+    elif section == "consent":
+        consents = list(case.consents.all())
+        for consent in consents:
+            consent.client = clients[consent.client_id]
+        context |= {
+            "rows": [c for c in consents if c.withdrawn_on is None][:SHOWN],
+            "more": len(consents) > SHOWN or any(c.withdrawn_on for c in consents),
+            "sharing_consents": sharing_consents(consents),
+            "today": timezone.localdate(),
+        }
+    elif section == "document":
+        context |= _newest(case.documents.all(), clients)
+    else:
+        notes = list(case.notes.select_related("created_by")[: SHOWN + 1])
+        context |= {"rows": notes[:SHOWN], "more": len(notes) > SHOWN}
+    return context
 
 
 KINDS: dict[str, Promise] = {

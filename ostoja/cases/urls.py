@@ -16,6 +16,7 @@ urlpatterns = [
     path("<uuid:code>/clients/", views.client_add, name="client_add"),
     path("<uuid:code>/add/<slug:section>/", views.record_add, name="record_add"),
     path("<uuid:code>/form/<slug:section>/", views.case_form, name="case_form"),
+    path("<uuid:code>/section/<slug:section>/", views.case_section, name="case_section"),
     path("<uuid:code>/documents/", views.document_add, name="document_add"),
     path("<uuid:code>/timeline/", views.case_timeline, name="case_timeline"),
     path("<uuid:code>/summary.pdf", views.case_summary, name="case_summary"),

@@ -162,6 +162,19 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
 
 
 @_cases
+def case_section(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) -> HttpResponse:
+    """One section of the case page that grows with the case (services, decisions,
+    consents, documents, notes, the route): its newest entries, as a panel (htmx)."""
+    if section not in selectors.SECTIONS:
+        raise Http404
+    access = access_case(request.user, code)
+    trail.record("case.viewed", actor=request.user, target=access.record, data={"for": section})
+    context = selectors.case_section(access, section)
+    title = f"{access.record.reference}: {selectors.SECTION_TITLES[section]}"
+    return render_panel(request, f"cases/partials/section_{section}.html", context, title=title)
+
+
+@_cases
 def case_form(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) -> HttpResponse:
     """One add form of the case page, loaded when its section is opened (htmx): the page
     itself stays light however many forms and choices there are."""

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from ostoja.accounts.mfa import has_mfa
+from ostoja.accounts.mfa import mfa_confirmed
 from ostoja.home.navigation import navigation_for
 
 
@@ -12,6 +12,6 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     and how often the helpline's pages ask whether an answered call waits for its screen."""
     user = request.user
     poll = {"incoming_poll_seconds": settings.OSTOJA_INCOMING_POLL_SECONDS}
-    if not user.is_authenticated or not has_mfa(user):
+    if not user.is_authenticated or not mfa_confirmed(request):
         return {"navigation": []} | poll
     return {"navigation": navigation_for(user)} | poll

@@ -46,3 +46,15 @@ def test_htmx_requests_get_a_client_redirect(client: Client) -> None:
     response = client.get("/", HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en")
     assert response["HX-Redirect"] == "/accounts/2fa/"
     assert "Set up two-factor" in text(client.get("/accounts/2fa/", HTTP_ACCEPT_LANGUAGE="en"))
+
+
+def test_removing_the_last_factor_is_noticed_at_once(client: Client) -> None:
+    """The second factor is asked of the database once a session; removing it asks again."""
+    from ostoja.test import force_sign_in
+
+    persona = make_user(Organisation.objects.create(short_code="X"), Role.COUNSELLOR)
+    force_sign_in(client, persona.user)
+    assert client.get("/").status_code == 200
+    response = client.post("/accounts/2fa/totp/deactivate/")
+    assert response.status_code == 302 and not has_mfa(persona.user)
+    assert client.get("/")["Location"] == "/accounts/2fa/"

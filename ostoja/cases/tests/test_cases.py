@@ -3,6 +3,7 @@ work, bad input, field-level rules, break-the-glass, reminders, timeline, docume
 referral summary — with the access and audit rules."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -54,6 +55,15 @@ def _client(persona: Persona) -> Client:
     client = Client()
     force_sign_in(client, persona.user)
     return client
+
+
+def _whole_page(client: Client, case: Case) -> str:
+    """The case page with the panels of its sections, as a browser shows it (htmx loads
+    each section's panel as it comes into view)."""
+    page = text(client.get(f"/cases/{case.code}/"))
+    panels = re.findall(r'hx-get="(/cases/[^"]+/section/[a-z]+/)"', page)
+    assert panels, "the case page has its sections"
+    return page + "".join(text(client.get(url, HTTP_HX_REQUEST="true")) for url in panels)
 
 
 def test_open_a_case_from_a_person_and_contact_numbers_per_year(
@@ -206,7 +216,8 @@ def test_bad_input_comes_back_with_the_error_and_what_was_typed(
     assert response.status_code == 400
     page = text(response)
     assert message in page
-    assert "Wcześniejsza notatka" in page  # nothing saved is lost
+    notes = text(client.get(f"/cases/{case.code}/section/note/", HTTP_HX_REQUEST="true"))
+    assert "Wcześniejsza notatka" in notes  # nothing saved is lost
     assert not AuditEntry.objects.filter(action=f"case.{section}_added").exists()
 
 
@@ -341,14 +352,14 @@ def test_field_level_rules_on_health_and_legal_details(
     # The inner team (case manager, specialist) and the coordinator read them…
     for role in (Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR):
         client = _client(centre[role])
-        page = text(client.get(f"/cases/{case.code}/"))
+        page = _whole_page(client, case)
         assert "Złamane żebro" in page and "Wniosek o pobyt" in page, role
         assert "Brygadzista Adam K." in page, role
         assert "Złamane żebro" in text(client.get(f"/cases/{case.code}/timeline/")), role
     # … a plain team member does not (here: a case manager's colleague added as member).
     colleague = centre[Role.SPECIALIST].user
     case.team.filter(user=colleague).update(role=TeamRole.MEMBER)
-    page = text(_client(centre[Role.SPECIALIST]).get(f"/cases/{case.code}/"))
+    page = _whole_page(_client(centre[Role.SPECIALIST]), case)
     assert "Złamane żebro" not in page and "Wniosek o pobyt" not in page
     assert "Brygadzista" not in page
     timeline = text(_client(centre[Role.SPECIALIST]).get(f"/cases/{case.code}/timeline/"))
@@ -541,7 +552,12 @@ def test_every_case_view_has_its_access_rule(
     )
     team = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
     code = case.code
-    for path in (f"/cases/{code}/", f"/cases/{code}/timeline/", f"/cases/{code}/edit/"):
+    for path in (
+        f"/cases/{code}/",
+        f"/cases/{code}/timeline/",
+        f"/cases/{code}/edit/",
+        f"/cases/{code}/section/service/",
+    ):
         assert_access(path, centre, other_centre, allowed=team)
     for path, data in (
         (f"/cases/{code}/add/note/", {"note-text": "n"}),
@@ -611,3 +627,55 @@ def test_add_forms_load_when_opened(
     assert "Jan Nowak" in text(client.get(f"/cases/{case.code}/form/client/"))
     client.post(f"/cases/{case.code}/clients/", {"person": str(other.code)})
     assert case.clients.filter(person=other).exists()
+
+
+def test_the_case_page_costs_the_same_however_long_the_case(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    """At most 12 queries for the case page (middleware, audit entry and all), and as many
+    with one entry per section as with fifty: sections that grow are panels of their own,
+    each a fixed number of queries too."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = centre[Role.CASE_MANAGER].user
+    client = _client(centre[Role.CASE_MANAGER])
+    client.get(f"/cases/{case.code}/")
+
+    def counts() -> list[int]:
+        found = []
+        for url in (
+            f"/cases/{case.code}/",
+            *(f"/cases/{case.code}/section/{name}/" for name in ("service", "note", "consent")),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
+            # The test runs in a transaction: the audit entry's savepoint (2) is not there
+            # when a request runs on its own.
+            found.append(len([q for q in queries if "SAVEPOINT" not in q["sql"]]))
+        return found
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            Note.objects.create(case=case, text=f"Notatka {i}", created_by=manager)
+            goal = Goal.objects.create(
+                case=case, domain="safety", text=f"Cel {i}", created_by=manager
+            )
+            Action.objects.create(goal=goal, text=f"Krok {i}", owner=manager)
+            Deadline.objects.create(
+                case=case, kind="hearing", due=dt.date(2027, 1, 5), created_by=manager
+            )
+            Consent.objects.create(
+                case=case,
+                client=client_person,
+                scope="processing",
+                method="oral",
+                given_on=dt.date(2026, 11, 1),
+                created_by=manager,
+            )
+
+    grow(1)
+    few = counts()
+    grow(50)
+    assert counts() == few
+    assert few[0] <= 12, few

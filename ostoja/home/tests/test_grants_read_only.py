@@ -26,6 +26,7 @@ READS = {
     "people:person_detail",
     "cases:case_detail",
     "cases:case_timeline",
+    "cases:case_section",
     "cases:person_cases",
     "identification:person",
     "identification:assessment",

@@ -74,6 +74,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "cases:client_add": None,
     "cases:record_add": None,
     "cases:case_form": None,
+    "cases:case_section": None,
     "cases:document_add": None,
     "cases:case_timeline": None,
     "cases:case_summary": None,

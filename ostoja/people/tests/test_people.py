@@ -2,6 +2,7 @@
 safe-contact protocol, relations, merging — with the access and audit rules."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -12,7 +13,7 @@ from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case, CaseClient, Service
 from ostoja.cases.services import case_record_add
 from ostoja.helpline.models import ContactLink
-from ostoja.helpline.services import contact_start
+from ostoja.helpline.services import contact_save, contact_start
 from ostoja.identification.models import Decision
 from ostoja.interventions.services import intervention_open
 from ostoja.people.models import Person, Relation
@@ -370,3 +371,24 @@ def test_the_person_page_panels_have_their_access_rules(
     page = text(client.get(f"/cases/of/{code}/"))
     assert "<html" in page and "KCIK/" in page
     assert "<html" not in text(client.get(f"/cases/of/{code}/", HTTP_HX_REQUEST="true"))
+
+
+def test_what_the_contact_knows_is_offered_when_the_caller_is_registered(
+    centre: dict[Role, Persona],
+) -> None:
+    counsellor = centre[Role.COUNSELLOR]
+    assert counsellor.user.organisation is not None
+    contact = contact_start(
+        organisation=counsellor.user.organisation,
+        acting_user=counsellor.user,
+        caller_number="+48 600 700 800",
+    )
+    contact_save(
+        contact=contact,
+        data={"languages": ["ukr", "rus"], "interpreter": True},
+        acting_user=counsellor.user,
+    )
+    page = text(_client(counsellor).get(f"/people/new/?contact={contact.code}"))
+    assert 'value="+48 600 700 800"' in page
+    assert 'value="ukr" selected' in page and 'value="rus" selected' in page
+    assert re.search(r'name="interpreter_needed"[^>]* checked', page)
