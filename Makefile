@@ -79,6 +79,8 @@ test: deps-dev system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	@# The layers of ARCHITECTURE.md §2, and no cycles between apps ([tool.importlinter]).
+	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -c pyproject.toml -r ostoja --severity-level high
