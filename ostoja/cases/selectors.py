@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -44,16 +44,22 @@ def case_clients(case: Case) -> QuerySet[Person]:
 
 # Each section of the case page shows its newest entries; the timeline has them all.
 SHOWN = 10
+# The case page itself shows the first open goals and deadlines, each goal with its next
+# open actions (by due date): what to do next, at a glance; the rest is a click away.
+SHOWN_ON_PAGE = 5
+NEXT_ACTIONS = 3
 
 
-def _newest(queryset: QuerySet[Any], clients: dict[int, Person]) -> dict[str, Any]:
-    """The newest ``SHOWN`` rows and whether there are more. Their clients are the page's
+def _newest(
+    queryset: QuerySet[Any], clients: dict[int, Person], shown: int = SHOWN
+) -> dict[str, Any]:
+    """The newest ``shown`` rows and whether there are more. Their clients are the page's
     own client objects, so each name is decrypted once per page, not once per row."""
-    rows = list(queryset[: SHOWN + 1])
+    rows = list(queryset[: shown + 1])
     for row in rows:
         if getattr(row, "client_id", None) in clients:
             row.client = clients[row.client_id]
-    return {"rows": rows[:SHOWN], "more": len(rows) > SHOWN}
+    return {"rows": rows[:shown], "more": len(rows) > shown}
 
 
 def case_page(access: Access[Case]) -> dict[str, Any]:
@@ -64,20 +70,32 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
     panel (``case_section``): the page costs the same however long the case has run."""
     case = access.record
     clients = {p.pk: p for p in case_clients(case)}
-    open_actions = Action.objects.filter(
-        status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS]
-    ).select_related("owner")
-    goals = case.goals.filter(status=Goal.Status.OPEN).prefetch_related(
-        Prefetch("actions", queryset=open_actions)
+    open_actions = (
+        Action.objects.filter(status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS])
+        .select_related("owner")
+        .order_by(F("due").asc(nulls_last=True), "created_at")
     )
+    goals = _newest(
+        case.goals.filter(status=Goal.Status.OPEN).prefetch_related(
+            Prefetch("actions", queryset=open_actions, to_attr="open_actions")
+        ),
+        clients,
+        shown=SHOWN_ON_PAGE,
+    )
+    # Each goal's next steps; the rest of its plan is a click away.
+    for goal in goals["rows"]:
+        goal.next_actions = goal.open_actions[:NEXT_ACTIONS]
+        goal.more_actions = len(goal.open_actions) - len(goal.next_actions)
     return {
         "case": case,
         "scope": access.scope,
         "clients": list(clients.values()),
         "team": list(case.team.all()),  # prefetched with their users by ``access_case``
-        # Open goals with their open actions; the rest are in the timeline.
-        "goals": _newest(goals, clients),
-        "deadlines": _newest(case.deadlines.filter(met_at__isnull=True), clients),
+        # Open goals with their next actions; the rest are in the timeline.
+        "goals": goals,
+        "deadlines": _newest(
+            case.deadlines.filter(met_at__isnull=True), clients, shown=SHOWN_ON_PAGE
+        ),
         "risks": list(case.risks.all()[:5]),
         "perpetrators": access.perpetrators,
         "legal": access.legal,

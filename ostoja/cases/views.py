@@ -147,7 +147,6 @@ def _page(
     context = selectors.case_page(access) | {
         "bound": bound or {},
         "action_goal": action_goal,
-        "status_form": f.StatusForm(initial={"status": access.record.status}, prefix="case"),
         "document_form": f.DocumentForm(),
         "coordinator": request.user.can(Capability.SEE_ALL_CASES),
     }
@@ -190,6 +189,9 @@ def case_form(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) 
             raise Http404
         context["form"] = f.ActionForm(prefix="action", **_form_kwargs(request, case))
         context["action"] = reverse("cases:action_add", args=[goal.code])
+    elif section == "status":
+        context["form"] = f.StatusForm(initial={"status": case.status}, prefix="case")
+        context["action"] = reverse("cases:case_status", args=[case.code])
     elif section == "team" and access.manages:
         context["form"] = f.TeamForm(staff=case_staff(request.user), prefix="team")
         context["action"] = reverse("cases:team_set", args=[case.code])

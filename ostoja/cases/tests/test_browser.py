@@ -137,6 +137,7 @@ def test_a_case_from_a_helpline_contact_to_closure(page: Page, live_server: obje
     expect(page.get_by_test_id("deadline")).to_contain_text("wysłano przypomnienie")
 
     # Closing, with a reason.
+    page.locator("#status summary").click()  # the form loads when opened
     page.locator("#id_case-status").select_option("closed")
     page.locator("#id_case-reason").select_option("goals_met")
     page.locator("#status form button[type=submit]").click()
