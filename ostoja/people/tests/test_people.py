@@ -392,3 +392,34 @@ def test_what_the_contact_knows_is_offered_when_the_caller_is_registered(
     assert 'value="+48 600 700 800"' in page
     assert 'value="ukr" selected' in page and 'value="rus" selected' in page
     assert re.search(r'name="interpreter_needed"[^>]* checked', page)
+
+
+def test_the_person_page_costs_the_same_with_more_relations(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    """No queries per relation (the page once did two for each related person)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    client = _client(centre[Role.CASE_MANAGER])
+    url = f"/people/{client_person.code}/"
+    client.get(url)
+
+    def relate(n: int) -> int:
+        for i in range(n):
+            other = person_create(
+                organisation=manager.organisation, data={"name": f"Krewny {i}"}, acting_user=manager
+            )
+            relation_add(
+                person=client_person, other=other, kind="family", note="", acting_user=manager
+            )
+            relation_add(
+                person=other, other=client_person, kind="family", note="", acting_user=manager
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert relate(1) == relate(6)
