@@ -86,7 +86,7 @@ test: deps-dev system-deps
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
 	@# The access rules are proven branch by branch (issue #3).
 	$(VENV)/bin/coverage report --fail-under=100 -m \
-	  --include=ostoja/accounts/policy.py,ostoja/accounts/access.py,ostoja/audit/access.py,ostoja/cases/access.py,ostoja/people/access.py
+	  --include=ostoja/accounts/policy.py,ostoja/accounts/access.py,ostoja/audit/access.py,ostoja/cases/access.py,ostoja/people/access.py,ostoja/duty/access.py
 
 # `check --deploy` with production-like settings (nothing is connected to).
 deploy-check: deps

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "ostoja.audit",
     "ostoja.helpline",
     "ostoja.people",
+    "ostoja.duty",
     "ostoja.cases",
     "ostoja.identification",
     "ostoja.interventions",

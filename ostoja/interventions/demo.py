@@ -7,8 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from ostoja.accounts.models import Organisation, User
-from ostoja.interventions import roster, services
-from ostoja.interventions.models import DutyPhone, Shift
+from ostoja.duty import roster
+from ostoja.duty.models import DutyPhone, Shift
+from ostoja.interventions import services
 
 DAYS = 31
 

@@ -22,11 +22,11 @@ from ostoja.accounts.models import Membership, Organisation, User
 from ostoja.accounts.roles import Capability, Role
 from ostoja.cases import demo as cases_demo
 from ostoja.cases.models import Case
+from ostoja.duty.models import Shift
 from ostoja.helpline import demo as helpline_demo
 from ostoja.helpline.models import Contact
 from ostoja.identification import demo as identification_demo
 from ostoja.interventions import demo as interventions_demo
-from ostoja.interventions.models import Shift
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
