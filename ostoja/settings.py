@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "ostoja.identification",
     "ostoja.interventions",
     "ostoja.home",
+    "ostoja.demo",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin
 # site over client data is exactly the surface the access policy exists to remove.
