@@ -32,7 +32,7 @@ from django.utils import timezone
 from ostoja.accounts.mfa import totp_enrol
 from ostoja.accounts.models import Membership, Organisation, User
 from ostoja.accounts.roles import Role
-from ostoja.helpline import demo
+from ostoja.demo import helpline as demo
 from ostoja.helpline.models import Contact
 from ostoja.helpline.services import contact_save, contact_start
 

@@ -133,11 +133,13 @@ INSTALLED_APPS = [
     "ostoja.audit",
     "ostoja.helpline",
     "ostoja.people",
+    "ostoja.duty",
     "ostoja.cases",
     "ostoja.identification",
     "ostoja.interventions",
     "ostoja.privacy",
     "ostoja.home",
+    "ostoja.demo",
 ]
 # No django.contrib.admin: users and roles are managed in Ostoja's own UI, and an admin
 # site over client data is exactly the surface the access policy exists to remove.

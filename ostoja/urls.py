@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("ostoja.people.urls")),
     path("cases/", include("ostoja.cases.urls")),
     path("identification/", include("ostoja.identification.urls")),
+    path("duty/", include("ostoja.duty.urls")),
     path("interventions/", include("ostoja.interventions.urls")),
     path(
         "access/<str:target_type>/<str:code>/",

@@ -4,7 +4,7 @@ The generic signed webhook and the Twilio adapter (``ostoja.helpline.webhooks``)
 what they receive into a ``CallEvent`` and hand it to ``handle`` — one code path:
 
 * **ringing** — the call is recorded and routed: in office hours to the counsellors' queue;
-  otherwise to the duty shift's primary worker, then the backup (``interventions.roster``);
+  otherwise to the duty shift's primary worker, then the backup (``duty.roster``);
   with nobody on duty, to voicemail (logged: an uncovered hour is a roster failure).
 * **answered** — a draft phone contact is started for the member of staff who answered,
   at the moment the call was answered and with the caller's number (so the live-call screen
@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Capability
+from ostoja.duty.models import DutyPhone
+from ostoja.duty.roster import on_duty
 from ostoja.helpline import services
 from ostoja.helpline.models import Call, Contact
-from ostoja.interventions.models import DutyPhone
-from ostoja.interventions.roster import on_duty
 from ostoja.lib.crypto.blind import normalise_phone
 
 logger = logging.getLogger(__name__)

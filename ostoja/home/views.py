@@ -14,9 +14,9 @@ from ostoja.accounts.policy import OutOfReach, works_with_people
 from ostoja.accounts.roles import Capability, Role
 from ostoja.cases.access import cases_visible_to
 from ostoja.cases.selectors import case_manager_panel, coordinator_panel
+from ostoja.duty.selectors import duty_now
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel
-from ostoja.interventions.views import duty_now
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -23,8 +23,8 @@ from ostoja.accounts.policy import (
     may_break_glass,
     works_with_people,
 )
+from ostoja.duty.roster import on_duty
 from ostoja.interventions.models import Intervention
-from ostoja.interventions.roster import on_duty
 from ostoja.people.access import person_scopes
 from ostoja.people.models import Person
 

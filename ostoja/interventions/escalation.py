@@ -40,15 +40,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from ostoja.accounts.models import User
+from ostoja.duty.models import DutyPhone, DutySettings
+from ostoja.duty.roster import on_duty
 from ostoja.interventions import notify
-from ostoja.interventions.models import (
-    DutyPhone,
-    DutySettings,
-    Intervention,
-    InterventionAction,
-    Notification,
-)
-from ostoja.interventions.roster import on_duty
+from ostoja.interventions.models import Intervention, InterventionAction, Notification
 
 # DutySettings' defaults, for an organisation that has not saved its own.
 DEFAULT_ACKNOWLEDGE_MINUTES = 10

@@ -1,13 +1,13 @@
-"""24/7 intervention: the duty roster, emergency interventions with their clock and action
-log, and the notifications that escalate them (the seed: "emergency interventions are taken
-24 hours a day"; Mon–Fri the team works, "at other times a mobile phone is on duty and only
-matters that cannot wait are handled").
+"""24/7 intervention: emergency interventions with their clock and action log, and the
+notifications that escalate them (the seed: "emergency interventions are taken 24 hours a
+day"; Mon–Fri the team works, "at other times a mobile phone is on duty and only matters
+that cannot wait are handled").
 
 Outside office hours (``Organisation.is_office_time``: weekdays' hours, Polish public
-holidays off) every hour belongs to a duty shift with a primary and a backup worker. An
-emergency opened then notifies the primary at once, the backup if the primary does not
-acknowledge within the organisation's N minutes, then the coordinators. Notifications
-carry no client identity: a reference and a link.
+holidays off) every hour belongs to a duty shift of the roster (``ostoja.duty``) with a
+primary and a backup worker. An emergency opened then notifies the primary at once, the
+backup if the primary does not acknowledge within the organisation's N minutes, then the
+coordinators. Notifications carry no client identity: a reference and a link.
 """
 
 import datetime as dt
@@ -19,110 +19,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.lib.crypto.fields import EncryptedCharField, EncryptedTextField
-
-
-class DutySettings(models.Model):
-    """An organisation's escalation timing (minutes), editable by its coordinators."""
-
-    organisation = models.OneToOneField(
-        "accounts.Organisation", on_delete=models.CASCADE, related_name="duty_settings"
-    )
-    acknowledge_minutes = models.PositiveSmallIntegerField(
-        _("minutes to acknowledge before the next person is called"), default=10
-    )
-    idle_minutes = models.PositiveSmallIntegerField(
-        _("minutes without an action before a reminder"), default=30
-    )
-
-    def __str__(self) -> str:
-        return str(self.organisation)
-
-
-class DutyPhone(models.Model):
-    """The phone a member of staff is reached on when on duty (sealed: it is personal)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duty_phone"
-    )
-    number = EncryptedCharField(_("duty phone"), max_length=40)
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-
-    def __str__(self) -> str:
-        return str(self.user)
-
-
-class Shift(models.Model):
-    """A duty shift: who answers the duty phone from ``start`` to ``end``."""
-
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    start = models.DateTimeField(_("from"))
-    end = models.DateTimeField(_("until"))
-    primary = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="primary_shifts",
-        verbose_name=_("on duty"),
-    )
-    backup = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="backup_shifts",
-        verbose_name=_("backup"),
-        null=True,
-        blank=True,
-    )
-    handover = EncryptedTextField(_("handover notes"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects: ClassVar[models.Manager["Shift"]] = models.Manager()
-
-    class Meta:
-        verbose_name = _("duty shift")
-        verbose_name_plural = _("duty shifts")
-        ordering = ["start"]
-        indexes = [models.Index(fields=["organisation", "start", "end"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="shift_ends_after_start"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d %H:%M}"
-
-
-class SwapRequest(models.Model):
-    """Asking a colleague to take over one's place on a shift."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Waiting")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="swaps")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    asked = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="swap_requests",
-        verbose_name=_("colleague"),
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.status
+from ostoja.lib.crypto.fields import EncryptedTextField
 
 
 class Intervention(models.Model):

@@ -36,7 +36,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from ostoja.interventions.models import DutyPhone, Notification
+from ostoja.duty.models import DutyPhone
+from ostoja.interventions.models import Notification
 
 TIMESTAMP_HEADER = "X-Ostoja-Timestamp"
 SIGNATURE_HEADER = "X-Ostoja-Signature"

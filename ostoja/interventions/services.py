@@ -1,5 +1,5 @@
-"""Every change to the roster and to interventions (STYLE.md: one transaction, one audit
-entry; the entries name records, never locations or people)."""
+"""Every change to interventions (STYLE.md: one transaction, one audit entry; the entries
+name records, never locations or people). The roster's changes are ``ostoja.duty``'s."""
 
 import datetime as dt
 from typing import Any
@@ -14,117 +14,10 @@ from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.records import register_mover
 from ostoja.audit.trail import record
 from ostoja.helpline.models import Contact
-from ostoja.interventions.models import (
-    DutyPhone,
-    DutySettings,
-    Intervention,
-    InterventionAction,
-    Shift,
-    SwapRequest,
-)
-from ostoja.lib.hours import is_holiday, validate_office_hours
+from ostoja.interventions.models import Intervention, InterventionAction
+from ostoja.lib.hours import is_holiday
 from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import Person
-
-
-def _check_span(start: dt.datetime, end: dt.datetime) -> None:
-    if end <= start:
-        raise ValidationError({"end": _("The end cannot be before the start.")})
-    if end - start > dt.timedelta(days=4):
-        raise ValidationError({"end": _("A shift lasts at most four days.")})
-
-
-@transaction.atomic
-def shift_add(*, organisation: Organisation, data: dict[str, Any], acting_user: User) -> Shift:
-    _check_span(data["start"], data["end"])
-    if data.get("backup") is not None and data["backup"] == data["primary"]:
-        raise ValidationError({"backup": _("The backup must be someone else.")})
-    shift = Shift.objects.create(
-        organisation=organisation,
-        start=data["start"],
-        end=data["end"],
-        primary=data["primary"],
-        backup=data.get("backup"),
-        handover="",
-        created_by=acting_user,
-    )
-    record(
-        "shift.added",
-        actor=acting_user,
-        target=shift,
-        data={"primary": str(shift.primary.code), "start": shift.start.isoformat()},
-    )
-    return shift
-
-
-@transaction.atomic
-def shift_remove(*, shift: Shift, acting_user: User) -> None:
-    record(
-        "shift.removed", actor=acting_user, target=shift, data={"start": shift.start.isoformat()}
-    )
-    shift.delete()
-
-
-@transaction.atomic
-def handover_note(*, shift: Shift, text: str, acting_user: User) -> None:
-    """What the next person on duty must know (sealed)."""
-    shift.handover = text
-    shift.save(update_fields=["handover"])
-    record("shift.handover_written", actor=acting_user, target=shift)
-
-
-@transaction.atomic
-def swap_ask(*, shift: Shift, asked: User, acting_user: User) -> SwapRequest:
-    if acting_user.pk not in (shift.primary_id, shift.backup_id):
-        raise ValidationError(_("Only the people on a shift can ask to swap it."))
-    if asked.pk in (shift.primary_id, shift.backup_id):
-        raise ValidationError(_("Ask someone who is not on this shift."))
-    swap = SwapRequest.objects.create(shift=shift, requested_by=acting_user, asked=asked)
-    record("shift.swap_asked", actor=acting_user, target=shift, data={"asked": str(asked.code)})
-    return swap
-
-
-@transaction.atomic
-def swap_answer(*, swap: SwapRequest, accept: bool, acting_user: User) -> None:
-    """The colleague accepts (and takes the requester's place) or declines."""
-    if swap.asked_id != acting_user.pk or swap.status != SwapRequest.Status.OPEN:
-        raise ValidationError(_("This request is not waiting for you."))
-    shift = swap.shift
-    if accept:
-        if shift.primary_id == swap.requested_by_id:
-            shift.primary = acting_user
-        else:
-            shift.backup = acting_user
-        shift.save(update_fields=["primary", "backup"])
-    swap.status = SwapRequest.Status.ACCEPTED if accept else SwapRequest.Status.DECLINED
-    swap.decided_at = timezone.now()
-    swap.save(update_fields=["status", "decided_at"])
-    record("shift.swap_answered", actor=acting_user, target=shift, data={"accepted": accept})
-
-
-@transaction.atomic
-def duty_phone_set(*, user: User, number: str, acting_user: User) -> None:
-    phone = DutyPhone.objects.filter(user=user).first() or DutyPhone(user=user)
-    phone.number = number
-    phone.save()
-    record("duty_phone.changed", actor=acting_user, target=user)
-
-
-@transaction.atomic
-def duty_settings_set(
-    *,
-    organisation: Organisation,
-    data: dict[str, Any],
-    hours: dict[str, list[str]],
-    acting_user: User,
-) -> None:
-    """The organisation's escalation timing and office hours (``ostoja.lib.hours``); every
-    hour outside office hours is duty."""
-    validate_office_hours(hours)
-    DutySettings.objects.update_or_create(organisation=organisation, defaults=data)
-    organisation.office_hours = hours
-    organisation.save(update_fields=["office_hours"])
-    record("duty_settings.changed", actor=acting_user, data={**data, "hours": hours})
 
 
 def _reference(organisation: Organisation, at: dt.datetime) -> str:

@@ -21,11 +21,11 @@ from twilio.request_validator import RequestValidator
 
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Role
+from ostoja.duty.models import DutyPhone, Shift
 from ostoja.helpline import selectors
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.models import Call, Contact
 from ostoja.home.navigation import navigation_for
-from ostoja.interventions.models import DutyPhone, Shift
 from ostoja.test import Persona, assert_access, force_sign_in, sign_in, text
 
 pytestmark = pytest.mark.django_db

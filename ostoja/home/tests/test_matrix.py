@@ -104,16 +104,17 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:person_form": None,
     "interventions:action_add": None,
     "interventions:close": None,
-    "interventions:roster": None,
-    "interventions:shift_add": None,
-    "interventions:shift_remove": None,
-    "interventions:handover": None,
-    "interventions:swap_ask": None,
-    "interventions:swap_answer": None,  # only the colleague asked: test_swaps_and_handover_notes
-    "interventions:duty_phone": None,
-    "interventions:settings": None,
-    "interventions:duty_api": None,
     "interventions:sms_status": None,  # public, signed: interventions/tests/test_notify.py
+    # The duty roster (duty/tests/test_roster.py runs assert_access).
+    "duty:roster": None,
+    "duty:shift_add": None,
+    "duty:shift_remove": None,
+    "duty:handover": None,
+    "duty:swap_ask": None,
+    "duty:swap_answer": None,  # only the colleague asked: test_swaps_and_handover_notes
+    "duty:duty_phone": None,
+    "duty:settings": None,
+    "duty:duty_api": None,
 }
 
 

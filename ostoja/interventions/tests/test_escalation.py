@@ -13,15 +13,9 @@ from huey.contrib.djhuey import HUEY
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Role
+from ostoja.duty.models import DutyPhone, DutySettings, Shift
 from ostoja.interventions.escalation import escalate
-from ostoja.interventions.models import (
-    DutyPhone,
-    DutySettings,
-    Intervention,
-    InterventionAction,
-    Notification,
-    Shift,
-)
+from ostoja.interventions.models import Intervention, InterventionAction, Notification
 from ostoja.interventions.services import intervention_open
 from ostoja.interventions.tasks import escalation_check
 from ostoja.test import Persona, make_user

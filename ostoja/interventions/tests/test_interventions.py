@@ -1,10 +1,8 @@
-"""The roster and interventions through their pages: planning shifts, uncovered hours,
-swaps and handover notes, who is on duty now (page and API), opening an intervention from a
-contact, the clock and the action log, closing with a hand-over on the next working day —
-with the access and audit rules."""
+"""Interventions through their pages: opening an intervention from a contact, the clock and
+the action log, closing with a hand-over on the next working day — with the access and
+audit rules. The roster's pages are ``ostoja/duty/tests/test_roster.py``."""
 
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,9 +11,9 @@ from django.test import Client
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
+from ostoja.duty.models import DutyPhone
 from ostoja.helpline.services import contact_start
-from ostoja.interventions import roster
-from ostoja.interventions.models import DutyPhone, Intervention, Shift, SwapRequest
+from ostoja.interventions.models import Intervention
 from ostoja.interventions.services import handover_day, intervention_open
 from ostoja.people.services import person_create
 from ostoja.test import Persona, assert_access, force_sign_in, text
@@ -33,144 +31,13 @@ def _client(persona: Persona) -> Client:
     return client
 
 
-def _weekend_shift(centre: dict[Role, Persona]) -> Shift:
-    """Friday 14:00 to Monday 09:00: the counsellor on duty, the case manager as backup."""
-    organisation = centre[Role.COORDINATOR].user.organisation
-    assert organisation is not None
-    return Shift.objects.create(
-        organisation=organisation,
-        start=dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW),
-        end=dt.datetime(2026, 12, 7, 9, 0, tzinfo=WARSAW),
-        primary=centre[Role.COUNSELLOR].user,
-        backup=centre[Role.CASE_MANAGER].user,
-        created_by=centre[Role.COORDINATOR].user,
-    )
-
-
-def test_a_coordinator_plans_shifts_and_bad_spans_are_refused(centre: dict[Role, Persona]) -> None:
-    client = _client(centre[Role.COORDINATOR])
-    data = {
-        "start": "2026-12-04T14:00",
-        "end": "2026-12-04T13:00",
-        "primary": centre[Role.COUNSELLOR].user.pk,
-    }
-    response = client.post("/interventions/roster/shifts/", data, follow=True)
-    assert "Koniec nie może być przed początkiem." in text(response)
-    assert not Shift.objects.exists()
-    data["end"] = "2026-12-07T09:00"
-    data["backup"] = centre[Role.CASE_MANAGER].user.pk
-    response = client.post("/interventions/roster/shifts/", data)
-    assert response.status_code == 302
-    shift = Shift.objects.get()
-    assert shift.start == dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
-    assert AuditEntry.objects.filter(action="shift.added").exists()
-    page = text(client.get("/interventions/roster/?month=2026-12"))
-    assert centre[Role.COUNSELLOR].user.full_name in page
-    # A counsellor sees the roster but may not plan it.
-    counsellor = _client(centre[Role.COUNSELLOR])
-    assert counsellor.post("/interventions/roster/shifts/", data).status_code == 403
-
-
-def test_an_uncovered_hour_is_flagged(centre: dict[Role, Persona]) -> None:
-    organisation = centre[Role.COORDINATOR].user.organisation
-    assert organisation is not None
-    with time_machine.travel(dt.datetime(2026, 12, 1, 8, 0, tzinfo=WARSAW), tick=False):
-        # Cover every hour outside office hours for 30 days, but one.
-        start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=WARSAW)
-        Shift.objects.create(
-            organisation=organisation,
-            start=start - dt.timedelta(hours=1),
-            end=dt.datetime(2026, 12, 10, 3, 0, tzinfo=WARSAW),
-            primary=centre[Role.COUNSELLOR].user,
-            created_by=centre[Role.COORDINATOR].user,
-        )
-        Shift.objects.create(
-            organisation=organisation,
-            start=dt.datetime(2026, 12, 10, 4, 0, tzinfo=WARSAW),
-            end=start + dt.timedelta(days=31),
-            primary=centre[Role.COUNSELLOR].user,
-            created_by=centre[Role.COORDINATOR].user,
-        )
-        gaps = roster.uncovered(organisation, start)
-        assert gaps == [
-            (
-                dt.datetime(2026, 12, 10, 3, 0, tzinfo=WARSAW),
-                dt.datetime(2026, 12, 10, 4, 0, tzinfo=WARSAW),
-            )
-        ]
-        page = text(_client(centre[Role.COORDINATOR]).get("/interventions/roster/"))
-        assert 'data-testid="uncovered"' in page and "2026-12-10 03:00" in page
-
-
-def test_who_is_on_duty_now_on_every_dashboard_and_the_api(centre: dict[Role, Persona]) -> None:
-    shift = _weekend_shift(centre)
-    shift.handover = "Pani z Grójca może zadzwonić w nocy."
-    shift.save()
-    with time_machine.travel(SATURDAY_2AM, tick=False):
-        for role in Role:
-            page = text(_client(centre[role]).get("/"))
-            assert 'data-testid="on-duty"' in page, role
-            assert centre[Role.COUNSELLOR].user.full_name in page, role
-        # Handover notes for those who may be on duty only.
-        assert "Grójca" in text(_client(centre[Role.CASE_MANAGER]).get("/"))
-        assert "Grójca" not in text(_client(centre[Role.ADMINISTRATOR]).get("/"))
-        answer = json.loads(
-            _client(centre[Role.ANALYST]).get("/interventions/api/on-duty/").content
-        )
-        assert answer["office"] is False
-        assert answer["primary"] == centre[Role.COUNSELLOR].user.full_name
-        assert answer["backup"] == centre[Role.CASE_MANAGER].user.full_name
-    with time_machine.travel(dt.datetime(2026, 12, 7, 10, 0, tzinfo=WARSAW), tick=False):
-        answer = json.loads(
-            _client(centre[Role.ANALYST]).get("/interventions/api/on-duty/").content
-        )
-        assert answer["office"] is True and answer["primary"] is None
-
-
-def test_a_public_holiday_on_a_weekday_is_a_duty_day(centre: dict[Role, Persona]) -> None:
+def test_after_a_public_holiday_the_hand_over_is_the_next_working_day(
+    centre: dict[Role, Persona],
+) -> None:
     organisation = centre[Role.COORDINATOR].user.organisation
     assert organisation is not None
     holiday = dt.datetime(2026, 11, 11, 10, 0, tzinfo=WARSAW)  # Wednesday, Independence Day
-    Shift.objects.create(
-        organisation=organisation,
-        start=holiday - dt.timedelta(hours=2),
-        end=holiday + dt.timedelta(hours=8),
-        primary=centre[Role.COUNSELLOR].user,
-        created_by=centre[Role.COORDINATOR].user,
-    )
-    duty = roster.on_duty(organisation, holiday)
-    assert duty.office is False and duty.primary == centre[Role.COUNSELLOR].user
-    assert roster.on_duty(organisation, holiday + dt.timedelta(days=1)).office is True
     assert handover_day(organisation, holiday) == dt.date(2026, 11, 12)
-
-
-def test_swaps_and_handover_notes(centre: dict[Role, Persona]) -> None:
-    shift = _weekend_shift(centre)
-    counsellor = _client(centre[Role.COUNSELLOR])
-    specialist = centre[Role.SPECIALIST].user
-    counsellor.post(f"/interventions/roster/shifts/{shift.code}/swap/", {"asked": specialist.pk})
-    swap = SwapRequest.objects.get()
-    # Only the asked colleague answers.
-    response = _client(centre[Role.COORDINATOR]).post(
-        f"/interventions/roster/swaps/{swap.code}/", {"accept": "yes"}
-    )
-    assert response.status_code == 404
-    _client(centre[Role.SPECIALIST]).post(
-        f"/interventions/roster/swaps/{swap.code}/", {"accept": "yes"}
-    )
-    shift.refresh_from_db()
-    assert shift.primary == specialist
-    specialist_client = _client(centre[Role.SPECIALIST])
-    specialist_client.post(
-        f"/interventions/roster/shifts/{shift.code}/handover/", {"text": "Klucze u ochrony."}
-    )
-    shift.refresh_from_db()
-    assert shift.handover == "Klucze u ochrony."
-    # Someone not on the shift may not write its notes.
-    response = counsellor.post(
-        f"/interventions/roster/shifts/{shift.code}/handover/", {"text": "x"}
-    )
-    assert response.status_code == 403
 
 
 def test_an_intervention_from_a_contact_with_its_clock_and_hand_over(
@@ -237,10 +104,9 @@ def test_an_intervention_from_a_contact_with_its_clock_and_hand_over(
     assert "Polna" not in str(list(AuditEntry.objects.values_list("data", flat=True)))
 
 
-def test_every_roster_and_intervention_view_has_its_access_rule(
+def test_every_intervention_view_has_its_access_rule(
     centre: dict[Role, Persona], other_centre: dict[Role, Persona]
 ) -> None:
-    shift = _weekend_shift(centre)
     organisation = centre[Role.COUNSELLOR].user.organisation
     assert organisation is not None
     intervention = intervention_open(
@@ -249,84 +115,15 @@ def test_every_roster_and_intervention_view_has_its_access_rule(
         acting_user=centre[Role.COUNSELLOR].user,
     )
     code = intervention.code
-    for path in (
-        "/interventions/",
-        "/interventions/new/",
-        "/interventions/roster/",
-        "/interventions/duty-phone/",
-    ):
+    for path in ("/interventions/", "/interventions/new/"):
         assert_access(path, centre, other_centre, allowed=ON_CALL, outsider_status=None)
     assert_access(f"/interventions/{code}/", centre, other_centre, allowed=ON_CALL)
     for path, data in (
         (f"/interventions/{code}/acknowledge/", {}),
         (f"/interventions/{code}/actions/", {"kind": "other"}),
         (f"/interventions/{code}/close/", {}),
-        (f"/interventions/roster/shifts/{shift.code}/swap/", {}),
     ):
         assert_access(path, centre, other_centre, allowed=ON_CALL, method="post", data=data)
-    assert_access(
-        f"/interventions/roster/shifts/{shift.code}/handover/",
-        centre,
-        other_centre,
-        allowed={Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
-        method="post",
-        data={},
-    )
-    assert_access(
-        "/interventions/settings/",
-        centre,
-        other_centre,
-        allowed={Role.COORDINATOR},
-        outsider_status=None,
-    )
-    assert_access(
-        "/interventions/roster/shifts/",
-        centre,
-        other_centre,
-        allowed={Role.COORDINATOR},
-        method="post",
-        data={},
-        outsider_status=None,
-    )
-    assert_access(
-        f"/interventions/roster/shifts/{shift.code}/remove/",
-        centre,
-        other_centre,
-        allowed={Role.COORDINATOR},
-        method="post",
-    )
-    assert_access(
-        "/interventions/api/on-duty/", centre, other_centre, allowed=set(Role), outsider_status=None
-    )
-
-
-def test_a_coordinator_sets_office_hours_and_the_escalation_timing(
-    centre: dict[Role, Persona],
-) -> None:
-    client = _client(centre[Role.COORDINATOR])
-    data = {"acknowledge_minutes": "5", "idle_minutes": "20"}
-    for day in range(5):
-        data[f"opens_{day}"], data[f"closes_{day}"] = "08:00", "16:00"
-    data["closes_4"] = "07:00"  # Friday closing before it opens
-    response = client.post("/interventions/settings/", data)
-    assert response.status_code == 400
-    assert "Biuro musi zamykać się później, niż się otwiera." in text(response)
-    data["closes_4"] = "13:00"
-    data["opens_5"] = "10:00"  # Saturday with only an opening time
-    assert client.post("/interventions/settings/", data).status_code == 400
-    data["opens_5"] = ""
-    assert client.post("/interventions/settings/", data).status_code == 302
-    organisation = centre[Role.COORDINATOR].user.organisation
-    assert organisation is not None
-    organisation.refresh_from_db()
-    assert (
-        organisation.office_hours["4"] == ["08:00", "13:00"]
-        and "5" not in organisation.office_hours
-    )
-    assert organisation.duty_settings.acknowledge_minutes == 5
-    friday_2pm = dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
-    assert roster.on_duty(organisation, friday_2pm).office is False  # now after closing
-    assert AuditEntry.objects.filter(action="duty_settings.changed").exists()
 
 
 def test_people_involved_are_added_from_those_one_may_open(

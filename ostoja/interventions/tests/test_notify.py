@@ -24,8 +24,9 @@ from huey.contrib.djhuey import HUEY
 
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Role
+from ostoja.duty.models import DutyPhone, Shift
 from ostoja.interventions.escalation import escalate
-from ostoja.interventions.models import DutyPhone, Intervention, Notification, Shift
+from ostoja.interventions.models import Intervention, Notification
 from ostoja.interventions.services import intervention_open
 from ostoja.interventions.tasks import RETRY_DELAY, deliver
 from ostoja.interventions.webhooks import sms_status

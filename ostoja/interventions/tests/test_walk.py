@@ -17,8 +17,9 @@ from django.test import Client
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
+from ostoja.duty.models import DutyPhone, DutySettings, Shift
 from ostoja.interventions import services
-from ostoja.interventions.models import DutyPhone, DutySettings, Intervention, Notification, Shift
+from ostoja.interventions.models import Intervention, Notification
 from ostoja.interventions.tasks import escalation_check
 from ostoja.test import Persona
 

@@ -45,8 +45,8 @@ from django.db.models import F
 from django.utils import timezone
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
-from ostoja.interventions.models import (
-    DutyPhone, DutySettings, Intervention, Notification, Shift)
+from ostoja.duty.models import DutyPhone, DutySettings, Shift
+from ostoja.interventions.models import Intervention, Notification
 from ostoja.interventions.tasks import escalate_intervention, escalation_check
 from ostoja.test import make_user
 args = json.loads(sys.argv[1])

@@ -402,7 +402,8 @@ def test_the_person_page_costs_the_same_with_more_relations(
     from django.test.utils import CaptureQueriesContext
 
     manager = centre[Role.CASE_MANAGER].user
-    assert manager.organisation is not None
+    organisation = manager.organisation
+    assert organisation is not None
     client = _client(centre[Role.CASE_MANAGER])
     url = f"/people/{client_person.code}/"
     client.get(url)
@@ -410,7 +411,7 @@ def test_the_person_page_costs_the_same_with_more_relations(
     def relate(n: int) -> int:
         for i in range(n):
             other = person_create(
-                organisation=manager.organisation, data={"name": f"Krewny {i}"}, acting_user=manager
+                organisation=organisation, data={"name": f"Krewny {i}"}, acting_user=manager
             )
             relation_add(
                 person=client_person, other=other, kind="family", note="", acting_user=manager

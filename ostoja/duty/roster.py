@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from ostoja.accounts.models import Organisation, User
-from ostoja.interventions.models import Shift
+from ostoja.duty.models import Shift
 
 # Uncovered hours are looked for this far ahead.
 HORIZON_DAYS = 30

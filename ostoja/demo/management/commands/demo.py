@@ -20,13 +20,14 @@ from django.utils import timezone
 from ostoja.accounts.mfa import totp_enrol, totp_now
 from ostoja.accounts.models import Membership, Organisation, User
 from ostoja.accounts.roles import Capability, Role
-from ostoja.cases import demo as cases_demo
 from ostoja.cases.models import Case
-from ostoja.helpline import demo as helpline_demo
+from ostoja.demo import cases as cases_demo
+from ostoja.demo import duty as duty_demo
+from ostoja.demo import helpline as helpline_demo
+from ostoja.demo import identification as identification_demo
+from ostoja.demo import interventions as interventions_demo
+from ostoja.duty.models import Shift
 from ostoja.helpline.models import Contact
-from ostoja.identification import demo as identification_demo
-from ostoja.interventions import demo as interventions_demo
-from ostoja.interventions.models import Shift
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
@@ -84,7 +85,8 @@ class Command(BaseCommand):
             if not Shift.objects.filter(organisation=organisation).exists():
                 on_call = [u for u in users if u.can(Capability.LOG_CONTACTS)]
                 coordinator = next(u for u in users if u.role == Role.COORDINATOR)
-                shifts = interventions_demo.build(organisation, on_call, coordinator)
+                shifts = duty_demo.build(organisation, on_call, coordinator)
+                interventions_demo.build(organisation, on_call)
                 self.stdout.write(f"Demo duty shifts: {shifts} in the next 30 days.")
         self._print(users)
 

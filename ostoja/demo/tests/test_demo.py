@@ -22,8 +22,8 @@ from ostoja.cases.models import (
     RouteEvent,
     Service,
 )
+from ostoja.duty import roster
 from ostoja.identification import models as identification
-from ostoja.interventions import roster
 from ostoja.interventions.models import Intervention
 from ostoja.people.models import Person, PersonKey
 
