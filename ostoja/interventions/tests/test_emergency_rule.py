@@ -92,3 +92,31 @@ def test_a_restricted_record_stays_with_its_team_in_an_emergency(
     assert NAME not in page and WARNING not in page
     coordinator = text(_client(centre[Role.COORDINATOR]).get(f"/interventions/{emergency.code}/"))
     assert NAME not in coordinator  # not on the restricted case's team either
+
+
+def test_whoever_is_on_duty_now_works_the_emergency(
+    centre: dict[Role, Persona], emergency: Intervention
+) -> None:
+    """Outside office hours the shift's people are on duty for every open emergency."""
+    import datetime as dt
+
+    import time_machine
+
+    from ostoja.duty.models import Shift
+
+    organisation = centre[Role.COORDINATOR].user.organisation
+    assert organisation is not None
+    on_duty = make_user(organisation, Role.COUNSELLOR, email="on.duty@staff.test")
+    other = make_user(organisation, Role.COUNSELLOR, email="not.on.duty@staff.test")
+    saturday = dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC)
+    Shift.objects.create(
+        organisation=organisation,
+        start=saturday - dt.timedelta(hours=12),
+        end=saturday + dt.timedelta(hours=12),
+        primary=centre[Role.CASE_MANAGER].user,
+        backup=on_duty.user,
+        created_by=centre[Role.COORDINATOR].user,
+    )
+    with time_machine.travel(saturday, tick=False):
+        assert NAME in text(_client(on_duty).get(f"/interventions/{emergency.code}/"))
+        assert NAME not in text(_client(other).get(f"/interventions/{emergency.code}/"))
