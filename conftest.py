@@ -15,7 +15,7 @@ from django.db.models import Model
 from django.db.models.signals import pre_delete, pre_save
 from django.test import Client
 from huey.contrib.djhuey import HUEY
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.fixtures import Settings
 
 from ostoja.accounts.policy import SCOPE_FINDERS, Scope, TeamRole, register_scope
@@ -249,6 +249,8 @@ def page(
     settings.OSTOJA_INCOMING_POLL_SECONDS = 0
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
     page = context.new_page()
+    # Our machines are shared: a page can take seconds when another job holds the cores.
+    expect.set_options(timeout=15_000)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.on(

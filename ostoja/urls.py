@@ -11,6 +11,7 @@ from ostoja.home.views import error_view, not_found
 urlpatterns = [
     path("", include("ostoja.home.urls")),
     path("users/", include("ostoja.accounts.urls")),
+    path("notices/", include("ostoja.accounts.notice_urls")),
     path("privacy/", include("ostoja.privacy.urls")),
     path("helpline/", include("ostoja.helpline.urls")),
     path("people/", include("ostoja.people.urls")),

@@ -5,7 +5,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from ostoja.accounts.models import User
+from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import CAPABILITIES, Capability
 
 
@@ -34,3 +34,11 @@ def colleagues(user: User, *capabilities: Capability) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, membership__organisation=user.organisation, membership__role__in=roles
     ).order_by("full_name")
+
+
+def coordinators(organisation: Organisation) -> QuerySet[User]:
+    """The organisation's active coordinators (who assign cases and hand-overs)."""
+    roles = [role for role, held in CAPABILITIES.items() if Capability.SEE_ALL_CASES in held]
+    return User.objects.filter(
+        is_active=True, membership__organisation=organisation, membership__role__in=roles
+    )

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.accounts.models import AccessGrant
+from ostoja.accounts.models import AccessGrant, Notice
 from ostoja.accounts.roles import Role
 
 
@@ -30,4 +30,13 @@ class BreakGlassForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Seen by the case manager and the data protection officer."),
+    )
+
+
+class PreferencesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Also by e-mail"),
+        choices=Notice.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )

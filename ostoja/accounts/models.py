@@ -54,6 +54,11 @@ class Organisation(models.Model):
         return is_office_time(at, hours=self.office_hours, time_zone=self.time_zone)
 
 
+def notice_kinds_default() -> list[str]:
+    """Every kind of notice goes by e-mail too, until the user says otherwise."""
+    return [str(kind) for kind in Notice.Kind]
+
+
 class UserManager(BaseUserManager["User"]):
     def get_queryset(self) -> "models.QuerySet[User]":
         # Every request asks the signed-in user's role and organisation: one query, not three.
@@ -80,6 +85,12 @@ class User(AbstractBaseUser):
     full_name = models.CharField(_("full name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now, editable=False)
+    notices_by_email = models.JSONField(
+        _("notices also by e-mail"),
+        default=notice_kinds_default,
+        blank=True,
+        help_text=_("Kinds of notice sent to the e-mail address as well (never a client's name)."),
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -167,3 +178,50 @@ class AccessGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.target_type} {self.target_code}"
+
+
+class Notice(models.Model):
+    """What a member of staff must know or do — a hand-over, a follow-up due, a deadline, a
+    swap request, emergency access to their record, a mention — in their notification
+    centre (the bell), and by e-mail if they wish. It says what happened, a reference and
+    where to look; never who a client is."""
+
+    class Kind(models.TextChoices):
+        HANDOVER = "handover", _("Hand-over to you")
+        HANDOVER_LATE = "handover_late", _("Hand-over not acknowledged")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        DEADLINE = "deadline", _("Legal deadline")
+        SWAP = "swap", _("Duty swap")
+        BREAK_GLASS = "break_glass", _("Emergency access to your record")
+        MENTION = "mention", _("Mentioned in a note")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notices", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    text = models.CharField(_("notice"), max_length=300)
+    url = models.CharField(_("link"), max_length=300)
+    # What it is about, as the policy names records, and what makes it new (a date): the
+    # same notice is not sent twice.
+    target_type = models.CharField(max_length=64, blank=True)
+    target_code = models.CharField(max_length=64, blank=True)
+    key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    mailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "target_type", "target_code", "key"],
+                name="one_notice",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

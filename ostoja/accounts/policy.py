@@ -75,6 +75,12 @@ class Scope:
     restricted: bool = False
     named: frozenset[int] = frozenset()  # who may open a restricted record
     url: str = ""  # where the record is shown (for break-the-glass to return to)
+    # How a page names the record (a person's name, a case number) — to be shown only to
+    # those who may open it (``can_view``), never on the break-the-glass offer.
+    label: str = ""
+    # How to name it where who the client is must not show (a notice, an e-mail): a case
+    # number, an intervention's reference; empty for a person.
+    reference: str = ""
 
     def case_managers(self) -> list[int]:
         return [uid for uid, role in self.team.items() if role == TeamRole.CASE_MANAGER]

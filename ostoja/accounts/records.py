@@ -8,14 +8,19 @@ came from, and what follows when two records become one.
 * **Merges.** When a duplicate person is merged into the record that is kept, every app
   that refers to people moves its references (cases, identification, interventions,
   helpline contacts).
+* **Histories.** What happened to a record in the other apps, and what came of it: a
+  person's contacts, cases, assessments and interventions as one timeline; the
+  intervention a contact opened; the case an intervention led to. Each app says what it
+  knows of a record, as far as the user may see it.
 
 The apps involved sit beside or above each other in the layers (people may not import the
 helpline or cases), so they register here — as records register their scopes with the
 policy — and are found by kind.
 """
 
+import datetime as dt
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,3 +86,32 @@ def references_move(
         if count:
             moved[name] = moved.get(name, 0) + count
     return moved
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something another app knows of a record: a contact about a person, the intervention
+    a contact opened, a case. ``kind`` and ``title`` are for people to read (translated,
+    names only where the user may see them)."""
+
+    at: dt.datetime
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+    record_type: str = ""  # as the access policy names records, e.g. "cases.case"
+
+
+# target type -> providers: (user, record) -> the events the user may see.
+History = Callable[[User, Any], Iterable[Event]]
+HISTORIES: dict[str, list[History]] = {}
+
+
+def register_history(target_type: str, provider: History) -> None:
+    HISTORIES.setdefault(target_type, []).append(provider)
+
+
+def history(target_type: str, user: User, record: Any) -> list[Event]:
+    """Every app's events of ``record`` that ``user`` may see, newest first."""
+    events = [e for provider in HISTORIES.get(target_type, []) for e in provider(user, record)]
+    return sorted(events, key=lambda event: event.at, reverse=True)

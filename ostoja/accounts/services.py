@@ -2,6 +2,7 @@
 acting user, run in one transaction, and defer mail to ``on_commit``)."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
@@ -9,15 +10,17 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import AccessGrant, Membership, Organisation, User
+from ostoja.accounts.models import AccessGrant, Membership, Notice, Organisation, User
 from ostoja.accounts.policy import may_break_glass
 from ostoja.accounts.roles import Role
-from ostoja.accounts.tasks import send_break_glass_notice, send_invitation
+from ostoja.accounts.tasks import send_invitation, send_notices
 from ostoja.audit.trail import record
 
 if TYPE_CHECKING:
@@ -153,11 +156,98 @@ def glass_break(
         purpose=reason,
         data={"grant": str(grant.code), "minutes": settings.BREAK_GLASS_MINUTES},
     )
-    recipients = set(scope.case_managers()) | set(
-        Membership.objects.filter(
-            organisation_id=scope.organisation_id, role=Role.DPO, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
-    recipients.discard(acting_user.pk)
-    transaction.on_commit(lambda: send_break_glass_notice(grant.pk, sorted(recipients)))
+    text = _(
+        "%(name)s opened %(record)s, outside their usual access (%(reason)s), until %(until)s."
+    ) % {
+        "name": str(acting_user),
+        "record": scope.reference or _("a person's record"),
+        "reason": reason.label,
+        "until": f"{timezone.localtime(grant.expires_at):%Y-%m-%d %H:%M}",
+    }
+    # The record's case managers, who can look at the record, and the DPOs, who can see who
+    # opened what.
+    managers = User.objects.filter(pk__in=scope.case_managers()).exclude(pk=acting_user.pk)
+    dpos = User.objects.filter(
+        membership__organisation_id=scope.organisation_id, membership__role=Role.DPO
+    ).exclude(pk=acting_user.pk)
+    seen = reverse("privacy:seen_by", args=[scope.target_type, scope.target_code])
+    for recipients, url in ((managers, scope.url), (dpos, seen)):
+        notice_send(
+            recipients=recipients,
+            kind=Notice.Kind.BREAK_GLASS,
+            text=text,
+            url=url,
+            target_type=scope.target_type,
+            target_code=scope.target_code,
+            key=str(grant.code),
+        )
     return grant
+
+
+# The unread count in the top bar, kept in the cache (a query per page saved): dropped when
+# a notice is sent or read, and short-lived anyway (the task worker's process has its own
+# cache in the embedded default).
+UNREAD_KEY = "ostoja:notices:unread:{user}"
+UNREAD_SECONDS = 60
+
+
+def unread_count(user: User) -> int:
+    """How many of the user's notices are unread (cached, see ``UNREAD_KEY``)."""
+    key = UNREAD_KEY.format(user=user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return int(count)
+
+
+@transaction.atomic
+def notice_send(
+    *,
+    recipients: Iterable[User],
+    kind: Notice.Kind,
+    text: str,
+    url: str,
+    target_type: str = "",
+    target_code: str = "",
+    key: str = "",
+) -> list[Notice]:
+    """Tell ``recipients`` something they must know or do (the notification centre), and
+    e-mail it to those who want this kind by e-mail — after commit, and never with a
+    client's identity: ``text`` names records by their references. The same notice
+    (recipient, kind, record, key) is sent once."""
+    sent = []
+    for recipient in {r.pk: r for r in recipients if r.is_active}.values():
+        notice, created = Notice.objects.get_or_create(
+            recipient=recipient,
+            kind=kind,
+            target_type=target_type,
+            target_code=target_code,
+            key=key,
+            defaults={"text": text[:300], "url": url},
+        )
+        if created:
+            sent.append(notice)
+            cache.delete(UNREAD_KEY.format(user=recipient.pk))
+    if sent:  # the worker mails those the recipient wants by e-mail (as they wish then)
+        transaction.on_commit(lambda: send_notices([n.pk for n in sent]))
+    return sent
+
+
+@transaction.atomic
+def notices_read(*, user: User, notices: Iterable[Notice] | None = None) -> int:
+    """Mark the user's notices read (all of them, or ``notices``); how many were unread."""
+    unread = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    if notices is not None:
+        unread = unread.filter(pk__in=[n.pk for n in notices])
+    count = unread.update(read_at=timezone.now())
+    cache.delete(UNREAD_KEY.format(user=user.pk))
+    return count
+
+
+@transaction.atomic
+def notice_preferences_set(*, user: User, kinds: list[str], acting_user: User) -> None:
+    """Which kinds of notice the user also wants by e-mail."""
+    user.notices_by_email = sorted(set(kinds) & set(Notice.Kind.values))
+    user.save(update_fields=["notices_by_email"])
+    record("user.notice_preferences_changed", actor=acting_user, target=user)

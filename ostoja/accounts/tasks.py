@@ -48,15 +48,25 @@ def clear_expired_sessions() -> int:
 
 
 @db_task(retries=3, retry_delay=60)  # type: ignore[untyped-decorator]
-def send_break_glass_notice(grant_id: int, recipient_ids: list[int]) -> None:
-    """Tell the case managers and DPOs that someone broke the glass. The message names the
-    record by its code only: no client identity ever leaves in an e-mail."""
-    from ostoja.accounts.models import AccessGrant, User
+def send_notices(notice_ids: list[int]) -> int:
+    """E-mail notices to those of their recipients who want that kind by e-mail, each once
+    (``mailed_at``): what happened, a reference and a link — the notice's own text, which
+    never names a client."""
+    from ostoja.accounts.models import Notice
 
-    grant = AccessGrant.objects.select_related("user").get(pk=grant_id)
-    for recipient in User.objects.filter(pk__in=recipient_ids, is_active=True):
-        context = {"grant": grant, "recipient": recipient, "base_url": settings.BASE_URL}
+    sent = 0
+    for notice in Notice.objects.filter(pk__in=notice_ids, mailed_at__isnull=True).select_related(
+        "recipient"
+    ):
+        if notice.kind not in (notice.recipient.notices_by_email or []):
+            continue
+        context = {"notice": notice, "link": settings.BASE_URL.rstrip("/") + notice.url}
         with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string("accounts/email/break_glass_subject.txt", context).strip()
-            body = render_to_string("accounts/email/break_glass_message.txt", context)
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])
+            subject = render_to_string("accounts/email/notice_subject.txt", context).strip()
+            body = render_to_string("accounts/email/notice_message.txt", context)
+        send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [notice.recipient.email]
+        )
+        Notice.objects.filter(pk=notice.pk).update(mailed_at=timezone.now())
+        sent += 1
+    return sent

@@ -1,4 +1,5 @@
-"""User administration: the administrator's own pages (no Django admin)."""
+"""User administration (the administrator's own pages: no Django admin), opening a record
+by breaking the glass, and each member of staff's notification centre."""
 
 import uuid
 
@@ -14,14 +15,16 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts import services
 from ostoja.accounts.access import access_user, users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
-from ostoja.accounts.forms import BreakGlassForm, InviteForm, UserForm
+from ostoja.accounts.forms import BreakGlassForm, InviteForm, PreferencesForm, UserForm
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.mfa import has_mfa
-from ostoja.accounts.models import AccessGrant
+from ostoja.accounts.models import AccessGrant, Notice
 from ostoja.accounts.policy import Scope, find_scope, has_grant, may_break_glass, within_reach
 from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.lib.forms import add_errors
+from ostoja.lib.http import uuid_or_404
+from ostoja.lib.paging import lite_page
 
 _manage = capability_required(Capability.MANAGE_USERS)
 
@@ -138,3 +141,46 @@ def _break_glass(request: AuthenticatedHttpRequest, scope: Scope) -> HttpRespons
             return redirect(scope.url)
     context = {"form": form, "minutes": settings.BREAK_GLASS_MINUTES}
     return render(request, "accounts/break_glass.html", context)
+
+
+# --- The notification centre: one's own notices (the bell), read, and by e-mail ----------
+
+
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """My notices, newest first; which kinds also come by e-mail."""
+    notices = Notice.objects.filter(recipient=request.user)
+    if request.GET.get("unread"):
+        notices = notices.filter(read_at__isnull=True)
+    form = PreferencesForm(initial={"kinds": request.user.notices_by_email})
+    context = {"page": lite_page(notices, request.GET.get("page")), "form": form}
+    return render(request, "accounts/notices.html", context)
+
+
+@require_POST
+def notice_open(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Open one notice: it is read, and its record shown."""
+    notice = Notice.objects.filter(
+        recipient=request.user, code=uuid_or_404(request.POST.get("notice"))
+    ).first()
+    if notice is None:
+        return redirect("notices:list")
+    services.notices_read(user=request.user, notices=[notice])
+    return redirect(notice.url)
+
+
+@require_POST
+def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
+    count = services.notices_read(user=request.user)
+    messages.success(request, _("Marked as read: {count}.").format(count=count))
+    return redirect("notices:list")
+
+
+@require_POST
+def notice_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST)
+    if form.is_valid():
+        services.notice_preferences_set(
+            user=request.user, kinds=form.cleaned_data["kinds"], acting_user=request.user
+        )
+        messages.success(request, _("Saved."))
+    return redirect("notices:list")

@@ -30,6 +30,8 @@ def case_scope(case: Case) -> Scope:
         restricted=case.restricted,
         named=frozenset(team),
         url=reverse("cases:case_detail", args=[case.code]),
+        label=case.reference,
+        reference=case.reference,
     )
 
 

@@ -7,5 +7,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        # Registers what this app tells the others: scopes, sources, merge movers.
-        from ostoja.cases import access, services  # noqa: F401
+        # Registers what this app tells the others: scopes, sources, movers, histories.
+        from ostoja.cases import access, selectors, services  # noqa: F401

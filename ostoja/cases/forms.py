@@ -54,6 +54,14 @@ class CaseOpenForm(forms.Form):
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    exploitation = _multi(_("Forms of exploitation (if known)"), v.FORMS)
+    countries = forms.MultipleChoiceField(
+        label=_("Countries of exploitation (if known)"),
+        choices=country_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_("More of the route (recruitment, transit) is added on the case's page."),
+    )
     restricted = forms.BooleanField(
         label=_("Restricted"),
         required=False,
@@ -129,16 +137,20 @@ class _CaseRecordForm(ModelForm):
         *args: Any,
         clients: QuerySet[Person] | None = None,
         staff: QuerySet[User] | None = None,
+        team: QuerySet[User] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if "client" in self.fields:
+            people = list(clients) if clients is not None else []
             field = PersonChoiceField(
                 queryset=clients if clients is not None else Person.objects.none(),
                 label=self.fields["client"].label,
                 required=self.fields["client"].required,
             )
             self.fields["client"] = field
+            if len(people) == 1 and not self.is_bound:  # a case of one: that client
+                self.initial.setdefault("client", people[0].pk)
         for name in ("owner", "provided_by"):
             if name in self.fields:
                 self.fields[name] = UserChoiceField(
@@ -303,10 +315,24 @@ class RiskForm(_CaseRecordForm):
 
 
 class NoteForm(_CaseRecordForm):
+    tell = forms.ModelMultipleChoiceField(
+        label=_("Tell"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_("Colleagues on the case's team who should read this note now."),
+    )
+
     class Meta:
         model = Note
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, team: QuerySet[User] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tell"]
+        field.queryset = team if team is not None else User.objects.none()  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.full_name or user.email  # type: ignore[attr-defined]
 
 
 class DocumentForm(forms.Form):

@@ -2,23 +2,44 @@
 coordinator's panels, and the consents that allow sharing a client's data."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
-from ostoja.accounts.policy import Access, FieldClass, TeamRole
+from ostoja.accounts.policy import Access, FieldClass, TeamRole, can_view
+from ostoja.accounts.records import Event, register_history
 from ostoja.audit.models import AuditEntry
-from ostoja.cases.access import TARGET
-from ostoja.cases.models import Action, Case, Consent, Deadline, Decision, Goal, RiskAssessment
-from ostoja.cases.vocabulary import DeadlineKind, Domain, ServiceKind
+from ostoja.cases.access import TARGET, cases_visible_to
+from ostoja.cases.models import (
+    Action,
+    Case,
+    CaseClient,
+    Consent,
+    Deadline,
+    Decision,
+    Goal,
+    RiskAssessment,
+)
+from ostoja.cases.vocabulary import (
+    CONTROL_METHODS,
+    FORMS,
+    HARMS,
+    INDUSTRIES,
+    RECRUITMENT,
+    DeadlineKind,
+    Domain,
+    ServiceKind,
+)
 from ostoja.helpline.models import Contact, ContactLink
 from ostoja.people.access import TARGET as PERSON
+from ostoja.people.access import person_scopes
 from ostoja.people.models import Person
 
 # Consents that allow a client's data to leave the centre (a referral summary, an
@@ -40,6 +61,20 @@ def client_sharing_consents(client: Person) -> list[Consent]:
 def case_clients(case: Case) -> QuerySet[Person]:
     """The people the case is for."""
     return Person.objects.filter(case_links__case=case)
+
+
+def clients_of(cases: Iterable[Case], user: User) -> dict[int, list[tuple[Person, bool]]]:
+    """The clients of each case of a list, each with whether ``user`` may see who they are
+    (a client of another, restricted case may be out of reach): two queries in all."""
+    by_case: dict[int, list[Person]] = {}
+    links = CaseClient.objects.filter(case__in=list(cases)).select_related("person")
+    for link in links:
+        by_case.setdefault(link.case_id, []).append(link.person)
+    scopes = person_scopes([p for people in by_case.values() for p in people])
+    return {
+        case_id: [(person, can_view(user, scopes[person.pk])) for person in people]
+        for case_id, people in by_case.items()
+    }
 
 
 # Each section of the case page shows its newest entries; the timeline has them all.
@@ -97,12 +132,30 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
             case.deadlines.filter(met_at__isnull=True), clients, shown=SHOWN_ON_PAGE
         ),
         "risks": list(case.risks.all()[:5]),
+        "context_labels": context_labels(case),
         "perpetrators": access.perpetrators,
         "legal": access.legal,
         "writable": access.writable,
         "manages": access.manages,
         "today": timezone.localdate(),
     }
+
+
+def context_labels(case: Case) -> list[tuple[Promise, list[str]]]:
+    """The trafficking context the case records, each vocabulary by its name with the
+    labels of what was chosen (forms of exploitation first): for the case page."""
+    vocabularies: list[tuple[Promise, list[str], dict[str, Any]]] = [
+        (_("Forms of exploitation"), case.forms, {k: f.label for k, f in FORMS.items()}),
+        (_("Other harm"), case.harms, HARMS),
+        (_("Industry"), case.industries, INDUSTRIES),
+        (_("Means of control"), case.control_methods, CONTROL_METHODS),
+        (_("Recruitment"), case.recruitment, RECRUITMENT),
+    ]
+    return [
+        (name, [str(labels.get(value, value)) for value in chosen])
+        for name, chosen, labels in vocabularies
+        if chosen
+    ]
 
 
 # The case page's sections that grow with the case: each a panel of its newest entries.
@@ -370,3 +423,19 @@ def coordinator_panel(cases: QuerySet[Case]) -> dict[str, Any]:
         "managers": list(managers),
         "missed": list(missed[:10]),
     }
+
+
+def _cases_of(user: User, person: Person) -> Iterator[Event]:
+    """A person's cases (``accounts.records`` history), as far as the user may open them."""
+    statuses = dict(Case.Status.choices)
+    for case in cases_visible_to(user).filter(clients__person=person).defer("summary"):
+        yield Event(
+            timezone.make_aware(dt.datetime.combine(case.opened_on, dt.time(12))),
+            str(_("Case")),
+            f"{case.reference} · {statuses[case.status]}",
+            reverse("cases:case_detail", args=[case.code]),
+            record_type=TARGET,
+        )
+
+
+register_history(PERSON, _cases_of)

@@ -3,20 +3,22 @@ and fields, never their content). Audit entries of a case's records target the c
 case's timeline and "who has seen this" read one target."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import TeamRole
 from ostoja.accounts.records import Source, register_mover
 from ostoja.accounts.roles import Capability
+from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
 from ostoja.cases.access import TARGET
 from ostoja.cases.models import (
@@ -64,6 +66,7 @@ def case_open(
     data: dict[str, Any],
     acting_user: User,
     source: Source | None = None,
+    countries: list[str] | None = None,
 ) -> Case:
     """Open a case with its clients and case manager; number ``KCIK/2026/0042``: the next
     of the organisation's year (the organisation row is locked while it is taken). From a
@@ -93,6 +96,10 @@ def case_open(
     TeamMember.objects.create(case=case, user=manager, role=TeamRole.CASE_MANAGER)
     for person in clients:
         CaseClient.objects.create(case=case, person=person)
+    for country in countries or []:  # where the person was exploited, as far as known
+        RouteEvent.objects.create(
+            case=case, kind=RouteEvent.Kind.EXPLOITATION, country=country, created_by=acting_user
+        )
     # Whoever opens a case for a team they are not on stays on it (or they would lock
     # themselves out of it); coordinators see every case anyway.
     if acting_user != manager and not acting_user.can(Capability.SEE_ALL_CASES):
@@ -202,10 +209,17 @@ RECORDS: dict[type[models.Model], str] = {
 
 
 @transaction.atomic
-def case_record_add(*, case: Case, instance: models.Model, acting_user: User) -> models.Model:
+def case_record_add(
+    *,
+    case: Case,
+    instance: models.Model,
+    acting_user: User,
+    tell: Iterable[User] = (),
+) -> models.Model:
     """Save a new record of the case (a route stop, goal, service, decision, consent,
     deadline, risk assessment, note, document) and audit it against the case
-    (``case.<record>_added``)."""
+    (``case.<record>_added``); colleagues of the team named in ``tell`` (a note's
+    mentions) find it in their notification centre."""
     if isinstance(instance, Deadline):
         _deadline_due(instance)
     name = RECORDS[type(instance)]
@@ -218,6 +232,17 @@ def case_record_add(*, case: Case, instance: models.Model, acting_user: User) ->
     if isinstance(instance, Deadline):
         data["kind"] = instance.kind
     record(f"case.{name}_added", actor=acting_user, target=case, data=data)
+    team = case.team.values_list("user_id", flat=True)
+    notice_send(
+        recipients=[u for u in tell if u.pk in team and u != acting_user],
+        kind=Notice.Kind.MENTION,
+        text=_("%(name)s mentioned you in a note on case %(ref)s.")
+        % {"name": str(acting_user), "ref": case.reference},
+        url=reverse("cases:case_detail", args=[case.code]) + f"#{name}",
+        target_type=TARGET,
+        target_code=str(case.code),
+        key=data["record"],
+    )
     return instance
 
 

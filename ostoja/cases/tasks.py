@@ -3,46 +3,50 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from ostoja.accounts.models import User
+from ostoja.accounts.access import coordinators
+from ostoja.accounts.models import Notice, User
 from ostoja.accounts.policy import TeamRole
-from ostoja.accounts.roles import Role
+from ostoja.accounts.services import notice_send
+from ostoja.cases.access import TARGET
 from ostoja.cases.models import Case, Deadline
+from ostoja.cases.vocabulary import DeadlineKind
 
 
-def _send(deadline: Deadline, template: str, recipients: list[str], today: dt.date) -> None:
-    context = {
-        "deadline": deadline,
-        "days": (deadline.due - today).days,
-        "url": settings.BASE_URL + reverse("cases:case_detail", args=[deadline.case.code]),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"cases/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"cases/email/{template}_message.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, recipients)
-
-
-def _managers(deadline: Deadline) -> list[str]:
+def _managers(deadline: Deadline) -> list[User]:
     return list(
         User.objects.filter(
             is_active=True, case_teams__case=deadline.case, case_teams__role=TeamRole.CASE_MANAGER
-        ).values_list("email", flat=True)
+        )
+    )
+
+
+def _tell(deadline: Deadline, recipients: list[User], text: str, key: str) -> None:
+    notice_send(
+        recipients=recipients,
+        kind=Notice.Kind.DEADLINE,
+        text=text,
+        url=reverse("cases:case_detail", args=[deadline.case.code]) + "#deadline",
+        target_type=TARGET,
+        target_code=str(deadline.case.code),
+        key=f"{key}:{deadline.code}",
     )
 
 
 def remind_deadlines() -> dict[str, int]:
     """Remind the case manager of each deadline entering its reminder window, once; tell
-    the coordinators (and the case manager) of each deadline missed, once. A deadline is
-    marked only after its e-mails went out, so a restart repeats none that were marked and
-    loses none that were not. The e-mails name the case number only, never the client."""
+    the coordinators (and the case manager) of each deadline missed, once — in their
+    notification centre, and by e-mail as each wishes. A deadline is marked in the same
+    transaction as its notices, so a restart repeats none and loses none. The notices name
+    the case number only, never the client."""
     today = timezone.localdate()
+    kinds = dict(DeadlineKind.choices)
     pending = (
         Deadline.objects.filter(met_at__isnull=True)
         .exclude(case__status=Case.Status.CLOSED)
@@ -52,17 +56,26 @@ def remind_deadlines() -> dict[str, int]:
     for deadline in pending.filter(reminded_at__isnull=True, due__gte=today):
         if deadline.due - dt.timedelta(days=deadline.remind_days) > today:
             continue
-        _send(deadline, "deadline_reminder", _managers(deadline), today)
-        Deadline.objects.filter(pk=deadline.pk).update(reminded_at=timezone.now())
+        text = _("%(kind)s of case %(ref)s: %(due)s, in %(days)s days.") % {
+            "kind": kinds.get(deadline.kind, deadline.kind),
+            "ref": deadline.case.reference,
+            "due": deadline.due.isoformat(),
+            "days": (deadline.due - today).days,
+        }
+        with transaction.atomic():
+            _tell(deadline, _managers(deadline), text, "remind")
+            Deadline.objects.filter(pk=deadline.pk).update(reminded_at=timezone.now())
         counts["reminded"] += 1
     for deadline in pending.filter(escalated_at__isnull=True, due__lt=today):
-        coordinators = User.objects.filter(
-            is_active=True,
-            membership__organisation=deadline.case.organisation,
-            membership__role=Role.COORDINATOR,
-        ).values_list("email", flat=True)
-        _send(deadline, "deadline_missed", sorted({*coordinators, *_managers(deadline)}), today)
-        Deadline.objects.filter(pk=deadline.pk).update(escalated_at=timezone.now())
+        text = _("%(kind)s of case %(ref)s was missed (%(due)s).") % {
+            "kind": kinds.get(deadline.kind, deadline.kind),
+            "ref": deadline.case.reference,
+            "due": deadline.due.isoformat(),
+        }
+        recipients = [*coordinators(deadline.case.organisation), *_managers(deadline)]
+        with transaction.atomic():
+            _tell(deadline, recipients, text, "missed")
+            Deadline.objects.filter(pk=deadline.pk).update(escalated_at=timezone.now())
         counts["escalated"] += 1
     return counts
 

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_new, name="case_new"),
     path("tasks/", views.my_tasks, name="my_tasks"),
-    path("of/<uuid:code>/", views.person_cases, name="person_cases"),
     path("<uuid:code>/", views.case_detail, name="case_detail"),
     path("<uuid:code>/edit/", views.case_edit, name="case_edit"),
     path("<uuid:code>/status/", views.case_status, name="case_status"),

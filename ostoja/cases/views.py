@@ -61,6 +61,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         cases = cases.filter(team__user=filters["manager"], team__role="case_manager")
     cases = cases.order_by("-opened_on", "-number").prefetch_related("team__user")
     page = lite_page(cases, request.GET.get("page"))
+    clients = selectors.clients_of(page.object_list, request.user)
+    for case in page.object_list:
+        case.client_list = clients.get(case.pk, [])
     trail.record("case.listed", actor=request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -79,11 +82,13 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a case for a person (and from the contact that brought them, if given)."""
     raw = request.GET.get("person") or request.POST.get("person")
     person = access_person(request.user, uuid_or_404(raw), write=True).record
-    source = source_of_request(request, "contact")
+    source = source_of_request(request, "contact", "intervention")
+    # What the contact or intervention knows is offered; nothing is assumed.
+    known = {"manager": request.user.pk}
     form = f.CaseOpenForm(
         request.POST or None,
         managers=case_managers(request.user),
-        initial={"manager": request.user.pk},
+        initial=known | {k: v for k, v in (source.known if source else {}).items() if v},
     )
     if request.method == "POST" and form.is_valid():
         assert request.user.organisation is not None  # noqa: S101  # WORK_CASES implies one
@@ -93,7 +98,9 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 organisation=request.user.organisation,
                 clients=[person],
                 manager=data["manager"],
-                data={k: data[k] for k in ("summary", "referred_by", "restricted")},
+                data={k: data[k] for k in ("summary", "referred_by", "restricted")}
+                | {"forms": data["exploitation"]},
+                countries=data["countries"],
                 source=source,
                 acting_user=request.user,
             )
@@ -106,16 +113,6 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "person": person, "source": source}
     return render(request, "cases/case_new.html", context, status=status)
-
-
-@_cases
-def person_cases(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    """The cases of one person that the user may open, as a panel of the person's page."""
-    person = access_person(request.user, code).record
-    cases = cases_visible_to(request.user).filter(clients__person=person).order_by("-opened_on")
-    trail.record("case.listed", actor=request.user, target=person)
-    context = {"cases": cases}
-    return render_panel(request, "cases/partials/person_cases.html", context, title=_("Cases"))
 
 
 # Sections of the case page that add a record: their form.
@@ -132,7 +129,12 @@ SECTIONS: dict[str, type[BaseForm]] = {
 
 
 def _form_kwargs(request: AuthenticatedHttpRequest, case: Case) -> dict[str, Any]:
-    return {"clients": selectors.case_clients(case), "staff": case_staff(request.user)}
+    team = case_staff(request.user).filter(case_teams__case=case).exclude(pk=request.user.pk)
+    return {
+        "clients": selectors.case_clients(case),
+        "staff": case_staff(request.user),
+        "team": team,
+    }
 
 
 def _page(
@@ -228,7 +230,12 @@ def record_add(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str)
         if section == "deadline":
             instance.due = form.cleaned_data["due"]
         try:
-            services.case_record_add(case=case, instance=instance, acting_user=request.user)
+            services.case_record_add(
+                case=case,
+                instance=instance,
+                acting_user=request.user,
+                tell=form.cleaned_data.get("tell") or [],
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -498,6 +505,8 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
         "later": [a for a in actions if not a.due or a.due > week],
         "deadlines": selectors.upcoming_deadlines(selectors.my_cases(request.user), days=60),
         "today": today,
+        # Hand-overs to take, mentions, deadline notices: what the notices ask of me.
+        "notices": request.user.notices.filter(read_at__isnull=True)[:20],
     }
     return render(request, "cases/my_tasks.html", context)
 

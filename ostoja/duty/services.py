@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.models import Notice, Organisation, User
+from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
 from ostoja.duty.models import DutyPhone, DutySettings, Shift, SwapRequest
 from ostoja.lib.hours import validate_office_hours
@@ -70,7 +72,21 @@ def swap_ask(*, shift: Shift, asked: User, acting_user: User) -> SwapRequest:
         raise ValidationError(_("Ask someone who is not on this shift."))
     swap = SwapRequest.objects.create(shift=shift, requested_by=acting_user, asked=asked)
     record("shift.swap_asked", actor=acting_user, target=shift, data={"asked": str(asked.code)})
+    notice_send(
+        recipients=[asked],
+        kind=Notice.Kind.SWAP,
+        text=_("%(name)s asks you to take their place on the duty shift of %(start)s.")
+        % {"name": str(acting_user), "start": _when(shift.start)},
+        url=reverse("duty:roster"),
+        target_type="duty.shift",
+        target_code=str(shift.code),
+        key=f"ask:{swap.code}",
+    )
     return swap
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
 
 
 @transaction.atomic
@@ -89,6 +105,19 @@ def swap_answer(*, swap: SwapRequest, accept: bool, acting_user: User) -> None:
     swap.decided_at = timezone.now()
     swap.save(update_fields=["status", "decided_at"])
     record("shift.swap_answered", actor=acting_user, target=shift, data={"accepted": accept})
+    if accept:
+        text = _("%(name)s takes your place on the duty shift of %(start)s.")
+    else:
+        text = _("%(name)s cannot take your place on the duty shift of %(start)s.")
+    notice_send(
+        recipients=[swap.requested_by],
+        kind=Notice.Kind.SWAP,
+        text=text % {"name": str(acting_user), "start": _when(shift.start)},
+        url=reverse("duty:roster"),
+        target_type="duty.shift",
+        target_code=str(shift.code),
+        key=f"answer:{swap.code}",
+    )
 
 
 @transaction.atomic

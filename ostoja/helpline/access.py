@@ -36,6 +36,7 @@ def contact_scope(contact: Contact) -> Scope:
         target_type=TARGET,
         target_code=str(contact.code),
         url=reverse("helpline:contact_edit", args=[contact.code]),
+        label=str(contact),
     )
 
 

@@ -7,5 +7,5 @@ class HelplineConfig(AppConfig):
     verbose_name = _("Helpline")
 
     def ready(self) -> None:
-        # Registers what this app tells the others: scopes, sources, merge movers.
-        from ostoja.helpline import access, services  # noqa: F401
+        # Registers what this app tells the others: scopes, sources, movers, histories.
+        from ostoja.helpline import access, selectors, services  # noqa: F401

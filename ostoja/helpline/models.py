@@ -168,7 +168,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_channel_display()} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
     @property
     def duration(self) -> dt.timedelta | None:

@@ -1,13 +1,27 @@
 """Read-only questions about contacts: lists, repeat callers and statistics."""
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Count, F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, purpose_bit
+from ostoja.accounts.models import User
+from ostoja.accounts.records import Event, register_history
+from ostoja.helpline.access import contacts_visible_to
+from ostoja.helpline.models import (
+    Contact,
+    ContactLanguage,
+    ContactPurpose,
+    FollowUp,
+    purpose_bit,
+)
 from ostoja.lib.crypto.fields import blind_lookup
+
+PERSON = "people.person"  # as the access policy names people (the helpline knows no more)
 
 
 def filter_contacts(
@@ -91,8 +105,28 @@ def helpline_panel(contacts: QuerySet[Contact]) -> dict[str, dict[str, dict[str,
     }
 
 
+def open_follow_ups(user: User) -> QuerySet[FollowUp]:
+    """The follow-ups given to ``user`` and not done, the soonest due first."""
+    return user.follow_ups.filter(done_at__isnull=True).select_related("contact").order_by("due")
+
+
 def contacts_linked_to(
     contacts: QuerySet[Contact], target_type: str, target_code: str
 ) -> QuerySet[Contact]:
     """The contacts about one person or case (for its timeline), newest first."""
     return contacts.filter(links__target_type=target_type, links__target_code=target_code)
+
+
+def _contacts_about(user: User, person: Any) -> Iterator[Event]:
+    """A person's contacts (``accounts.records`` history), as far as the user sees them."""
+    found = contacts_linked_to(contacts_visible_to(user), PERSON, str(person.code))
+    for contact in found.defer("summary", "caller_number", "correspondent", "subject")[:100]:
+        yield Event(
+            contact.started_at,
+            str(_("Helpline contact")),
+            str(contact),
+            reverse("helpline:contact_edit", args=[contact.code]),
+        )
+
+
+register_history(PERSON, _contacts_about)

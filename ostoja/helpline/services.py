@@ -8,12 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import can_view, find_scope
 from ostoja.accounts.records import register_mover
+from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
 from ostoja.helpline.mail import new_message_id, parse_email, reply_subject
 from ostoja.helpline.models import (
@@ -131,7 +133,42 @@ def follow_up_add(
         target=contact,
         data={"follow_up": str(follow_up.code), "due": due.isoformat()},
     )
+    if assignee != acting_user:  # given to a colleague: they hear of it
+        _follow_up_notice(
+            follow_up,
+            _("%(name)s gives you a follow-up of the contact of %(contact)s, due %(due)s.")
+            % {"name": str(acting_user), "contact": str(contact), "due": due.isoformat()},
+            "given",
+        )
     return follow_up
+
+
+def _follow_up_notice(follow_up: FollowUp, text: str, key: str) -> None:
+    notice_send(
+        recipients=[follow_up.assignee],
+        kind=Notice.Kind.FOLLOW_UP,
+        text=text,
+        url=reverse("helpline:contact_edit", args=[follow_up.contact.code]) + "#follow-ups",
+        target_type="helpline.followup",
+        target_code=str(follow_up.code),
+        key=key,
+    )
+
+
+@transaction.atomic
+def follow_ups_due(*, today: dt.date) -> int:
+    """Tell each assignee of the open follow-ups due today or overdue (once a day each)."""
+    due = FollowUp.objects.filter(done_at__isnull=True, due__lte=today).select_related(
+        "contact", "assignee"
+    )
+    for follow_up in due:
+        if follow_up.due == today:
+            text = _("A follow-up of the contact of %(contact)s is due today.")
+        else:
+            text = _("A follow-up of the contact of %(contact)s is overdue (since %(due)s).")
+        params = {"contact": str(follow_up.contact), "due": follow_up.due.isoformat()}
+        _follow_up_notice(follow_up, text % params, today.isoformat())
+    return len(due)
 
 
 @transaction.atomic

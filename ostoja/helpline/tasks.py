@@ -1,9 +1,10 @@
-"""Background work of the helpline: the mailbox and replies."""
+"""Background work of the helpline: the mailbox, replies, and follow-ups falling due."""
 
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
@@ -48,3 +49,12 @@ def send_reply(contact_id: int) -> None:
     EmailMessage(
         subject=reply.subject, body=reply.summary, to=[reply.correspondent], headers=headers
     ).send()
+
+
+@db_periodic_task(crontab(minute="0", hour="6"))  # type: ignore[untyped-decorator]
+def follow_ups_reminder() -> int:
+    """Every morning (06:00 UTC, before work): the follow-ups due today or overdue, to
+    their assignees' notification centres."""
+    from ostoja.helpline.services import follow_ups_due
+
+    return follow_ups_due(today=timezone.localdate())

@@ -11,7 +11,6 @@ urlpatterns = [
     path("<uuid:code>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<uuid:code>/done/", views.follow_up_done, name="follow_up_done"),
     path("<uuid:code>/reply/", views.contact_reply, name="contact_reply"),
-    path("linked/<str:target_type>/<str:code>/", views.linked_contacts, name="linked"),
     path("attachments/<uuid:code>/", views.attachment_download, name="attachment_download"),
     # Telephony (helpline/webhooks.py): public, signed doors, and the counsellor's pop-up.
     path("telephony/events/", webhooks.events, name="telephony_events"),

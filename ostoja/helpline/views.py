@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import Scope, can_view, find_scope
+from ostoja.accounts.records import history
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.helpline import selectors, services
 from ostoja.helpline.access import (
+    TARGET,
     access_attachment,
     access_contact,
     access_follow_up,
@@ -34,10 +36,10 @@ from ostoja.helpline.forms import (
 from ostoja.helpline.models import Contact, ContactLink
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors
-from ostoja.lib.http import render_panel
 from ostoja.lib.paging import lite_page
 
 _helpline = capability_required(Capability.LOG_CONTACTS)
+INTERVENTION = "interventions.intervention"  # as the access policy names them
 
 
 @_helpline
@@ -53,7 +55,7 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    follow_ups = request.user.follow_ups.filter(done_at__isnull=True).select_related("contact")
+    follow_ups = selectors.open_follow_ups(request.user)
     context = {
         "form": form,
         "page": page,
@@ -140,6 +142,9 @@ def _screen(
         "form": form,
         **_repeat_caller(request, contact),
         "links": _visible_links(request, contact),
+        # What came of the contact in the other apps (an emergency intervention).
+        "outcomes": (outcomes := history(TARGET, request.user, contact)),
+        "intervention_opened": any(e.record_type == INTERVENTION for e in outcomes),
         "follow_up_form": FollowUpForm(staff=helpline_staff(request.user)),
         "reply_form": reply_form or ReplyForm(),
         "editable": contact.status == Contact.Status.DRAFT,
@@ -265,24 +270,3 @@ def attachment_download(request: AuthenticatedHttpRequest, code: uuid.UUID) -> H
         content_type=attachment.content_type,
         filename=attachment.filename,
     )
-
-
-@_helpline
-def linked_contacts(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:
-    """The contacts about one record (a person, a case) as a panel of its page (htmx): only
-    for a record the user may open."""
-    scope = find_scope(request.user, target_type, code)
-    if scope is None or not can_view(request.user, scope):
-        raise Http404
-    contacts = selectors.contacts_linked_to(
-        contacts_visible_to(request.user), scope.target_type, scope.target_code
-    ).select_related("counsellor")[:20]
-    trail.record(
-        "contact.listed",
-        actor=request.user,
-        target_type=scope.target_type,
-        target_code=scope.target_code,
-    )
-    context = {"contacts": contacts, "labels": _choice_labels()}
-    title = _("Helpline contacts")
-    return render_panel(request, "helpline/partials/linked.html", context, title=title)

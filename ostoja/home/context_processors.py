@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from ostoja.accounts.mfa import mfa_confirmed
+from ostoja.accounts.services import unread_count
 from ostoja.home.navigation import navigation_for
 
 
@@ -14,4 +15,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     poll = {"incoming_poll_seconds": settings.OSTOJA_INCOMING_POLL_SECONDS}
     if not user.is_authenticated or not mfa_confirmed(request):
         return {"navigation": []} | poll
-    return {"navigation": navigation_for(user)} | poll
+    return {
+        "navigation": navigation_for(user),
+        "unread_notices": unread_count(user),
+    } | poll

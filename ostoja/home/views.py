@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import OutOfReach, works_with_people
 from ostoja.accounts.roles import Capability, Role
+from ostoja.audit import trail
 from ostoja.cases.access import cases_visible_to
 from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.duty.selectors import duty_now
 from ostoja.helpline.access import contacts_visible_to
-from ostoja.helpline.selectors import helpline_panel
+from ostoja.helpline.selectors import helpline_panel, open_follow_ups
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -24,7 +25,13 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     role = request.user.role or ""
     template = f"home/dashboard/{role}.html" if role in Role.values else "home/dashboard/none.html"
     context: dict[str, object] = {"role_label": Role(role).label if role else ""}
+    # What is mine to do: unread notices (hand-overs, deadlines, mentions…) and my open
+    # follow-ups, whatever the role.
+    context["todo_notices"] = request.user.notices.filter(read_at__isnull=True)[:10]
     if request.user.can(Capability.LOG_CONTACTS):
+        context["follow_ups"] = follow_ups = list(open_follow_ups(request.user)[:10])
+        if follow_ups:  # what to do is written about people: a read
+            trail.record("follow_up.listed", actor=request.user, data={"for": "dashboard"})
         panel = helpline_panel(contacts_visible_to(request.user))
         context["helpline_pairs"] = [(_("Today"), panel["today"]), (_("This week"), panel["week"])]
     if request.user.organisation is not None:  # every dashboard: who answers now

@@ -7,5 +7,5 @@ class IdentificationConfig(AppConfig):
     verbose_name = _("Identification")
 
     def ready(self) -> None:
-        # Registers what this app tells the others: scopes, sources, merge movers.
-        from ostoja.identification import services  # noqa: F401
+        # Registers what this app tells the others: scopes, sources, movers, histories.
+        from ostoja.identification import selectors, services  # noqa: F401

@@ -19,10 +19,13 @@ from ostoja.accounts.policy import (
     Emergency,
     FieldClass,
     Scope,
+    can_view,
     can_view_in_emergency,
+    find_scope,
     may_break_glass,
     works_with_people,
 )
+from ostoja.accounts.records import Source, register_source
 from ostoja.duty.roster import on_duty
 from ostoja.interventions.models import Intervention
 from ostoja.people.access import person_scopes
@@ -46,6 +49,8 @@ def intervention_scope(intervention: Intervention) -> Scope:
         target_type=TARGET,
         target_code=str(intervention.code),
         url=reverse("interventions:detail", args=[intervention.code]),
+        label=intervention.reference,
+        reference=intervention.reference,
     )
 
 
@@ -95,3 +100,30 @@ def people_involved(user: User, intervention: Intervention) -> list[Involved]:
         offer = not visible and may_break_glass(user, scopes[person.pk])
         found.append(Involved(person, visible, offer))
     return found
+
+
+def opened_case(user: User, intervention: Intervention) -> Scope | None:
+    """The case opened from the intervention, if there is one the user may open."""
+    if intervention.case is None:
+        return None
+    scope = find_scope(user, "cases.case", str(intervention.case.code))
+    return scope if scope is not None and can_view(user, scope) else None
+
+
+def _intervention_source(user: User, code: uuid.UUID) -> Source:
+    """An intervention as the source of a case (``?intervention=``): the case is linked to
+    it (``services.intervention_case_link``), and each shows the other."""
+    from ostoja.interventions.services import intervention_case_link
+
+    intervention = access_intervention(user, code).record
+
+    def link(target_type: str, target_code: str, acting_user: User) -> None:
+        if target_type == "cases.case":
+            intervention_case_link(
+                intervention=intervention, case_code=target_code, acting_user=acting_user
+            )
+
+    return Source("intervention", intervention.code, intervention, {}, link)
+
+
+register_source("intervention", _intervention_source)

@@ -7,5 +7,5 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self) -> None:
-        # Registers what this app tells the others: scopes, sources, merge movers.
-        from ostoja.interventions import services  # noqa: F401
+        # Registers what this app tells the others: scopes, sources, movers, histories.
+        from ostoja.interventions import selectors, services  # noqa: F401

@@ -53,3 +53,11 @@ class CloseForm(forms.Form):
     def __init__(self, *args: Any, managers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["handover_to"].queryset = managers  # type: ignore[attr-defined]
+
+
+class HandoverAssignForm(forms.Form):
+    handover_to = StaffField(label=_("Hand over to (case manager)"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, managers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handover_to"].queryset = managers  # type: ignore[attr-defined]

@@ -84,6 +84,12 @@ class Intervention(models.Model):
         verbose_name=_("handed over to"),
     )
     handover_on = models.DateField(_("handover on"), null=True, blank=True)
+    # The hand-over is a real assignment: the case manager acknowledges it; unacknowledged
+    # by noon of its day, the coordinators are told (once).
+    handover_acknowledged_at = models.DateTimeField(
+        _("hand-over acknowledged"), null=True, blank=True
+    )
+    handover_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -7,13 +7,19 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.access import coordinators
+from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.records import register_mover
+from ostoja.accounts.roles import Capability
+from ostoja.accounts.services import notice_send, notices_read
 from ostoja.audit.trail import record
+from ostoja.cases.models import Case
 from ostoja.helpline.models import Contact
+from ostoja.interventions.access import TARGET
 from ostoja.interventions.models import Intervention, InterventionAction
 from ostoja.lib.hours import is_holiday
 from ostoja.people.access import TARGET as PERSON
@@ -175,19 +181,149 @@ def intervention_close(
         intervention.safe_at
     ):
         intervention.safe_at = now
-    intervention.handover_to = handover_to
-    if handover_to is not None:
-        intervention.handover_on = handover_day(intervention.organisation, now)
     intervention.save()
     record(
         "intervention.closed",
         actor=acting_user,
         target=intervention,
-        data={
-            "outcome": outcome,
-            "handover_to": str(handover_to.code) if handover_to else None,
-        },
+        data={"outcome": outcome},
     )
+    if outcome == Intervention.Outcome.FALSE_ALARM:
+        return
+    if handover_to is not None:
+        intervention_handover(
+            intervention=intervention, handover_to=handover_to, acting_user=acting_user
+        )
+    else:  # nobody named: the coordinators choose the case manager
+        notice_send(
+            recipients=coordinators(intervention.organisation),
+            kind=Notice.Kind.HANDOVER,
+            text=_("Choose a case manager to take over intervention %(ref)s.")
+            % {"ref": intervention.reference},
+            url=reverse("interventions:detail", args=[intervention.code]),
+            target_type=TARGET,
+            target_code=str(intervention.code),
+            key="choose",
+        )
+
+
+@transaction.atomic
+def intervention_case_link(
+    *, intervention: Intervention, case_code: str, acting_user: User
+) -> None:
+    """The case opened from the intervention (the first one: an intervention leads to one
+    case; a later case of the same person is the person's, not the intervention's)."""
+    if intervention.case_id is not None:
+        return
+    case = Case.objects.get(code=case_code, organisation=intervention.organisation)
+    intervention.case = case
+    intervention.save(update_fields=["case"])
+    record(
+        "intervention.case_opened", actor=acting_user, target=intervention, data={"case": case_code}
+    )
+
+
+@transaction.atomic
+def intervention_handover(
+    *, intervention: Intervention, handover_to: User, acting_user: User
+) -> None:
+    """Hand the closed intervention over to a case manager: an assignment they are told of
+    (notification centre, e-mail by preference), due today if the office is open or still
+    opens today, else on the next working day, and acknowledged by them."""
+    if handover_to.organisation != intervention.organisation or not handover_to.can(
+        Capability.WORK_CASES
+    ):
+        raise ValidationError({"handover_to": _("Choose a case manager of the centre.")})
+    intervention.handover_to = handover_to
+    intervention.handover_on = handover_day(intervention.organisation, timezone.now())
+    intervention.handover_acknowledged_at = None
+    intervention.handover_escalated_at = None
+    intervention.save(
+        update_fields=[
+            "handover_to",
+            "handover_on",
+            "handover_acknowledged_at",
+            "handover_escalated_at",
+        ]
+    )
+    record(
+        "intervention.handed_over",
+        actor=acting_user,
+        target=intervention,
+        data={"to": str(handover_to.code), "on": intervention.handover_on.isoformat()},
+    )
+    notice_send(
+        recipients=[handover_to],
+        kind=Notice.Kind.HANDOVER,
+        text=_("Intervention %(ref)s is handed over to you (%(day)s): acknowledge it.")
+        % {"ref": intervention.reference, "day": intervention.handover_on.isoformat()},
+        url=reverse("interventions:detail", args=[intervention.code]),
+        target_type=TARGET,
+        target_code=str(intervention.code),
+        key=f"to:{handover_to.code}",
+    )
+
+
+@transaction.atomic
+def intervention_handover_acknowledge(*, intervention: Intervention, acting_user: User) -> None:
+    """The case manager has taken the hand-over: it leaves their to-do list."""
+    if intervention.handover_to_id != acting_user.pk:
+        raise ValidationError(_("This hand-over is not yours."))
+    if intervention.handover_acknowledged_at is None:
+        intervention.handover_acknowledged_at = timezone.now()
+        intervention.save(update_fields=["handover_acknowledged_at"])
+        record("intervention.handover_acknowledged", actor=acting_user, target=intervention)
+    notices_read(
+        user=acting_user,
+        notices=acting_user.notices.filter(
+            kind=Notice.Kind.HANDOVER, target_code=str(intervention.code)
+        ),
+    )
+
+
+# A hand-over not acknowledged by noon of its day goes to the coordinators.
+HANDOVER_NOON = dt.time(12, 0)
+
+
+@transaction.atomic
+def handovers_escalate(*, now: dt.datetime) -> int:
+    """Tell the coordinators of every hand-over not acknowledged by noon of its day (once
+    each); how many were escalated."""
+    late = Intervention.objects.filter(
+        handover_to__isnull=False,
+        handover_acknowledged_at__isnull=True,
+        handover_escalated_at__isnull=True,
+        handover_on__lte=now.date() + dt.timedelta(days=1),
+    ).select_related("organisation", "handover_to")
+    escalated = 0
+    for intervention in late.select_for_update(of=("self",)):
+        zone = ZoneInfo(intervention.organisation.time_zone)
+        assert intervention.handover_on is not None  # noqa: S101  # filtered above
+        noon = dt.datetime.combine(intervention.handover_on, HANDOVER_NOON, zone)
+        if now < noon:
+            continue
+        intervention.handover_escalated_at = now
+        intervention.save(update_fields=["handover_escalated_at"])
+        record(
+            "intervention.handover_escalated",
+            actor=None,
+            target=intervention,
+            organisation=intervention.organisation,
+        )
+        notice_send(
+            recipients=coordinators(intervention.organisation),
+            kind=Notice.Kind.HANDOVER_LATE,
+            text=_(
+                "The hand-over of intervention %(ref)s to %(name)s was not acknowledged by noon."
+            )
+            % {"ref": intervention.reference, "name": str(intervention.handover_to)},
+            url=reverse("interventions:detail", args=[intervention.code]),
+            target_type=TARGET,
+            target_code=str(intervention.code),
+            key=intervention.handover_on.isoformat(),
+        )
+        escalated += 1
+    return escalated
 
 
 def _move_people(duplicate: Person, keep: Person) -> int:

@@ -134,3 +134,13 @@ def escalation_check() -> int:
             deliver(row.pk, retries=0)
             enqueued += 1
     return enqueued
+
+
+@db_periodic_task(crontab(minute="*/15"))  # type: ignore[untyped-decorator]
+@lock_task("handovers-escalate")  # type: ignore[untyped-decorator]
+def handover_check() -> int:
+    """Every quarter of an hour: hand-overs not acknowledged by noon of their day go to
+    the coordinators (once each)."""
+    from ostoja.interventions.services import handovers_escalate
+
+    return handovers_escalate(now=timezone.now())

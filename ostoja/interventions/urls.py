@@ -12,6 +12,12 @@ urlpatterns = [
     path("<uuid:code>/people/form/", views.person_form, name="person_form"),
     path("<uuid:code>/actions/", views.action_add, name="action_add"),
     path("<uuid:code>/close/", views.intervention_close, name="close"),
+    path("<uuid:code>/handover/", views.handover_assign, name="handover_assign"),
+    path(
+        "<uuid:code>/handover/acknowledge/",
+        views.handover_acknowledge,
+        name="handover_acknowledge",
+    ),
     # Public, signed: the SMS gateway's delivery reports.
     path("hooks/sms-status/", webhooks.sms_status, name="sms_status"),
 ]

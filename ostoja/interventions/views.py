@@ -7,7 +7,7 @@ emergency at 2 a.m. belongs to whoever is on duty, not to a case team."""
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ostoja.accounts.decorators import permission_required_by
+from ostoja.accounts.decorators import capability_required, permission_required_by
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import works_with_people
 from ostoja.accounts.records import source_of_request
-from ostoja.accounts.roles import Role
+from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.duty.access import staff_on_call
 from ostoja.duty.selectors import duty_now
@@ -28,9 +28,10 @@ from ostoja.interventions import services
 from ostoja.interventions.access import (
     access_intervention,
     interventions_visible_to,
+    opened_case,
     people_involved,
 )
-from ostoja.interventions.forms import ActionForm, CloseForm, InterventionForm
+from ostoja.interventions.forms import ActionForm, CloseForm, HandoverAssignForm, InterventionForm
 from ostoja.interventions.models import Intervention
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import render_panel, uuid_or_404
@@ -117,6 +118,17 @@ def _detail(
         "close_form": close_form or CloseForm(managers=_case_managers(request.user)),
         "notifications": intervention.notifications.select_related("recipient"),
         "now": timezone.now(),
+        "case": opened_case(request.user, intervention),
+        "opens_cases": request.user.can(Capability.WORK_CASES),
+        "handover_form": (
+            HandoverAssignForm(
+                managers=_case_managers(request.user),
+                initial={"handover_to": intervention.handover_to_id},
+            )
+            if request.user.can(Capability.SEE_ALL_CASES)
+            and intervention.status == Intervention.Status.CLOSED
+            else None
+        ),
     }
     return render(request, "interventions/detail.html", context, status=status)
 
@@ -210,3 +222,37 @@ def intervention_close(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Ht
             messages.success(request, _("Intervention closed."))
             return redirect("interventions:board")
     return _detail(request, intervention, close_form=form, status=400)
+
+
+@require_POST
+@_duty_staff
+def handover_acknowledge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The case manager takes the hand-over."""
+    intervention = access_intervention(request.user, code, write=True).record
+    if intervention.handover_to_id != request.user.pk:
+        raise PermissionDenied
+    services.intervention_handover_acknowledge(intervention=intervention, acting_user=request.user)
+    messages.success(request, _("Hand-over acknowledged."))
+    return redirect("interventions:detail", code=intervention.code)
+
+
+@require_POST
+@capability_required(Capability.SEE_ALL_CASES)
+def handover_assign(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A coordinator names (or changes) the case manager who takes a closed intervention."""
+    intervention = access_intervention(request.user, code, write=True).record
+    form = HandoverAssignForm(request.POST, managers=_case_managers(request.user))
+    if form.is_valid():
+        try:
+            services.intervention_handover(
+                intervention=intervention,
+                handover_to=form.cleaned_data["handover_to"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            report(request, error)
+        else:
+            messages.success(request, _("Handed over."))
+    else:
+        messages.error(request, _("Choose a case manager."))
+    return redirect("interventions:detail", code=intervention.code)

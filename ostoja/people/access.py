@@ -100,6 +100,7 @@ def person_scopes(people: Collection[Person]) -> dict[int, Scope]:
             restricted=restricted[person.pk],
             named=frozenset(team),
             url=reverse("people:person_detail", args=[person.code]),
+            label=person.display_name(),
         )
     return scopes
 

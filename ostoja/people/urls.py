@@ -12,5 +12,6 @@ urlpatterns = [
     path("<uuid:code>/merge/", views.person_merge, name="person_merge"),
     path("<uuid:code>/relations/", views.relation_add, name="relation_add"),
     path("<uuid:code>/relations/form/", views.relation_form, name="relation_form"),
+    path("<uuid:code>/history/", views.person_history, name="person_history"),
     path("relations/<uuid:code>/remove/", views.relation_remove, name="relation_remove"),
 ]

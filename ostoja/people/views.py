@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts.decorators import permission_required_by, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import can_view, may_break_glass, works_with_people
-from ostoja.accounts.records import source_of_request
+from ostoja.accounts.records import history, source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import render_panel, uuid_or_404
 from ostoja.lib.paging import lite_page
 from ostoja.people import services
-from ostoja.people.access import access_person, people_visible_to, person_scopes
+from ostoja.people.access import TARGET, access_person, people_visible_to, person_scopes
 from ostoja.people.forms import MatchForm, MergeForm, PersonForm, RelationForm, SearchForm
 from ostoja.people.matching import Match, find_matches
 from ostoja.people.models import Person, Relation
@@ -129,8 +129,8 @@ def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @_people_staff
 def person_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    """The person, their safe-contact protocol and relations; their cases and contacts
-    come from those apps (htmx panels, ``cases:person_cases``, ``helpline:linked``)."""
+    """The person, their safe-contact protocol and relations; their history (contacts,
+    cases, assessments, interventions) is a panel (htmx: ``person_history``)."""
     access = access_person(request.user, code)
     person = access.record
     if person.merged_into_id is not None:
@@ -152,9 +152,18 @@ def person_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
         "minor": person.is_minor(),
         "age": person.age(),
         "can_work_cases": request.user.can(Capability.WORK_CASES),
-        "can_log_contacts": request.user.can(Capability.LOG_CONTACTS),
     }
     return render(request, "people/person_detail.html", context)
+
+
+@_people_staff
+def person_history(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The person's contacts, cases, assessments and interventions as one timeline, each
+    as far as the user may see it (every app says what it knows: ``accounts.records``)."""
+    person = access_person(request.user, code).record
+    trail.record("person.viewed", actor=request.user, target=person, data={"for": "history"})
+    context = {"events": history(TARGET, request.user, person)}
+    return render_panel(request, "people/partials/history.html", context, title=_("History"))
 
 
 @_people_staff

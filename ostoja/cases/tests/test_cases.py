@@ -4,6 +4,7 @@ referral summary — with the access and audit rules."""
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 import time_machine
@@ -286,7 +287,10 @@ def test_reflection_period_is_computed_from_reference_data(
 
 
 def test_deadline_reminder_then_escalation_once_each_without_identity(
-    centre: dict[Role, Persona], case: Case, client_person: Person
+    centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     manager = centre[Role.CASE_MANAGER]
     with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)):
@@ -302,21 +306,30 @@ def test_deadline_reminder_then_escalation_once_each_without_identity(
         )
     with time_machine.travel(dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)):  # 19 days before
         assert remind_deadlines() == {"reminded": 0, "escalated": 0}
-    with time_machine.travel(dt.datetime(2027, 2, 8, 9, tzinfo=dt.UTC)):  # 12 days before
+    with (
+        time_machine.travel(dt.datetime(2027, 2, 8, 9, tzinfo=dt.UTC)),  # 12 days before
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert remind_deadlines() == {"reminded": 1, "escalated": 0}
         assert remind_deadlines() == {"reminded": 0, "escalated": 0}  # once
     assert len(mail.outbox) == 1
     reminder = mail.outbox[0]
     assert reminder.to == [manager.user.email]
     assert case.reference in reminder.subject and str(case.code) in reminder.body
-    with time_machine.travel(dt.datetime(2027, 2, 21, 9, tzinfo=dt.UTC)):  # missed
+    # The notice is in the case manager's notification centre too.
+    notices = text(_client(manager).get("/notices/"))
+    assert case.reference in notices
+    with (
+        time_machine.travel(dt.datetime(2027, 2, 21, 9, tzinfo=dt.UTC)),  # missed
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert remind_deadlines() == {"reminded": 0, "escalated": 1}
         assert remind_deadlines() == {"reminded": 0, "escalated": 0}
         # Until it is dealt with, the case manager's tasks show it as missed.
         tasks = text(_client(manager).get("/cases/tasks/"))
         assert case.reference in tasks and "list-group-item-danger" in tasks
-    escalation = mail.outbox[1]
-    assert set(escalation.to) == {centre[Role.COORDINATOR].user.email, manager.user.email}
+    told = {message.to[0] for message in mail.outbox[1:]}
+    assert told == {centre[Role.COORDINATOR].user.email, manager.user.email}
     for message in mail.outbox:
         for secret in ("Олена", "Olena", "Shevchenko", "600 100 200"):
             assert secret not in f"{message.subject} {message.body}"

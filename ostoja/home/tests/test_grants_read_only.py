@@ -24,10 +24,10 @@ pytestmark = pytest.mark.django_db
 # Views that only show records: a grant holder gets in.
 READS = {
     "people:person_detail",
+    "people:person_history",
     "cases:case_detail",
     "cases:case_timeline",
     "cases:case_section",
-    "cases:person_cases",
     "identification:person",
     "identification:assessment",
 }

@@ -70,7 +70,7 @@ def test_counsellor_registers_the_caller_from_a_contact(centre: dict[Role, Perso
     # who registered them may open it.
     detail = client.get(response["Location"])
     assert detail.status_code == 200
-    panel = f"/helpline/linked/people.person/{person.code}/"
+    panel = f"/people/{person.code}/history/"
     assert f'hx-get="{panel}"' in text(detail)
     contacts = client.get(panel, HTTP_HX_REQUEST="true")
     assert contact.started_at.astimezone().strftime("%Y-%m-%d") in text(contacts)
@@ -348,12 +348,11 @@ def test_the_person_page_panels_have_their_access_rules(
     relation form, and the intervention's form adding someone involved."""
     code = client_person.code
     team = {Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR}
-    assert_access(f"/cases/of/{code}/", centre, other_centre, allowed=team)
     assert_access(
-        f"/helpline/linked/people.person/{code}/",
+        f"/people/{code}/history/",
         centre,
         other_centre,
-        allowed={Role.CASE_MANAGER, Role.COORDINATOR},  # the team's roles that see contacts
+        allowed={Role.CASE_MANAGER, Role.SPECIALIST, Role.COORDINATOR},
     )
     assert_access(f"/people/{code}/relations/form/", centre, other_centre, allowed=team)
     manager = centre[Role.CASE_MANAGER].user
@@ -368,9 +367,9 @@ def test_the_person_page_panels_have_their_access_rules(
     # Each panel also stands as a page of its own (no JavaScript).
     client = Client()
     force_sign_in(client, manager)
-    page = text(client.get(f"/cases/of/{code}/"))
+    page = text(client.get(f"/people/{code}/history/"))
     assert "<html" in page and "KCIK/" in page
-    assert "<html" not in text(client.get(f"/cases/of/{code}/", HTTP_HX_REQUEST="true"))
+    assert "<html" not in text(client.get(f"/people/{code}/history/", HTTP_HX_REQUEST="true"))
 
 
 def test_what_the_contact_knows_is_offered_when_the_caller_is_registered(
@@ -424,3 +423,50 @@ def test_the_person_page_costs_the_same_with_more_relations(
         return len(queries)
 
     assert relate(1) == relate(6)
+
+
+def test_a_person_s_history_is_one_timeline_of_what_the_user_may_see(
+    centre: dict[Role, Persona], case: object, client_person: Person
+) -> None:
+    """Contacts, cases, assessments and interventions, newest first, each app saying what
+    it knows — and only what this user may see."""
+    from ostoja.helpline.services import contact_link
+    from ostoja.identification.services import assessment_start
+
+    manager = centre[Role.CASE_MANAGER].user
+    counsellor = centre[Role.COUNSELLOR].user
+    assert manager.organisation is not None
+    contact = contact_start(organisation=manager.organisation, acting_user=counsellor)
+    contact_link(
+        contact=contact,
+        target_type="people.person",
+        target_code=str(client_person.code),
+        acting_user=manager,
+    )
+    assessment_start(
+        person=client_person,
+        mode="screening",
+        exploitation=["labour"],
+        age_at_exploitation=30,
+        acting_user=manager,
+    )
+    intervention = intervention_open(
+        organisation=manager.organisation,
+        data={"situation": "danger"},
+        people=[client_person],
+        acting_user=counsellor,
+    )
+    page = text(_client(centre[Role.CASE_MANAGER]).get(f"/people/{client_person.code}/history/"))
+    for what in (
+        "Kontakt z infolinią",
+        "Sprawa",
+        "Ocena wskaźników",
+        intervention.reference,
+    ):
+        assert what in page, what
+    assert f"/helpline/{contact.code}/" in page and "KCIK/" in page
+    # A specialist of the case: no helpline contacts, but the case and the rest.
+    specialist = text(
+        _client(centre[Role.SPECIALIST]).get(f"/people/{client_person.code}/history/")
+    )
+    assert f"/helpline/{contact.code}/" not in specialist and "KCIK/" in specialist
