@@ -15,13 +15,15 @@ class NavItem:
     label: str | Promise
     url_name: str
     capability: Capability | None  # None: every signed-in member of staff
+    also: Capability | None = None  # … or this one
 
 
 NAVIGATION = (
     NavItem(_("Dashboard"), "home:dashboard", None),
     NavItem(_("Helpline"), "helpline:contact_list", Capability.LOG_CONTACTS),
     NavItem(_("Cases"), "cases:case_list", Capability.WORK_CASES),
-    NavItem(_("People"), "people:person_list", Capability.WORK_CASES),
+    # The helpline registers people too (a caller from a contact): counsellors have it.
+    NavItem(_("People"), "people:person_list", Capability.WORK_CASES, Capability.LOG_CONTACTS),
     NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
@@ -29,4 +31,10 @@ NAVIGATION = (
 
 
 def navigation_for(user: User) -> list[NavItem]:
-    return [item for item in NAVIGATION if item.capability is None or user.can(item.capability)]
+    return [
+        item
+        for item in NAVIGATION
+        if item.capability is None
+        or user.can(item.capability)
+        or (item.also is not None and user.can(item.also))
+    ]

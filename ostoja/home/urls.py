@@ -6,4 +6,5 @@ app_name = "home"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
+    path("search/", views.search, name="search"),
 ]

@@ -18,6 +18,8 @@ from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.duty.selectors import duty_now
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel, open_follow_ups
+from ostoja.home.forms import SearchForm
+from ostoja.home.search import search as run_search
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -42,6 +44,23 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.can(Capability.SEE_ALL_CASES):
         context["all_cases"] = coordinator_panel(cases_visible_to(request.user))
     return render(request, template, context)
+
+
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The top bar's search (``home.search``): the query comes in a POST (a name must not
+    land in a URL or a log), results are grouped by kind, only what the user may see; the
+    audit entry says how much was found, never what was asked."""
+    form = SearchForm(request.POST or None)
+    results = None
+    if request.method == "POST" and form.is_valid():
+        results = run_search(request.user, form.cleaned_data["q"])
+        trail.record(
+            "search.performed",
+            actor=request.user,
+            data={"found": {str(kind): len(hits) for kind, hits in results.groups}},
+        )
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return render(request, "home/search.html", {"form": form, "results": results}, status=status)
 
 
 @login_not_required

@@ -26,7 +26,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "notices:open": None,  # POST with a notice of one's own
     "notices:read": None,  # POST
     "notices:preferences": None,  # POST
-    "home:health": None,  # public: says only whether the database answers
+    "home:health": None,
+    "home:search": EVERY_ROLE,  # each finds what they may see: home/tests/test_search.py  # public: says only whether the database answers
     "set_language": None,  # public: the language switch of the sign-in page
     "accounts/email/": None,  # 404 for everyone: not used
     "accounts/signup/": None,  # 404 for everyone: not used
@@ -154,6 +155,7 @@ def test_every_role_gets_exactly_its_pages(
     paths: dict[str, tuple[str, str, int | None]] = {
         "home:dashboard": ("get", "/", None),
         "notices:list": ("get", "/notices/", None),  # each their own
+        "home:search": ("get", "/search/", None),
         "accounts:user_list": ("get", "/users/", None),  # each centre lists its own
         "accounts:user_invite": ("get", "/users/invite/", None),
         "accounts:user_detail": ("get", f"/users/{target}/", 404),
