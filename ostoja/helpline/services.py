@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,6 +120,33 @@ def _replace(contact: Contact, model: Any, field: str, values: list[str]) -> boo
         [model(contact=contact, **{field: v}) for v in sorted(set(values) - current)]
     )
     return True
+
+
+@transaction.atomic
+def contact_discard(*, contact: Contact, acting_user: User) -> None:
+    """Throw away a draft contact started by mistake (a call that never came through, the
+    wrong channel): only a draft staff started, with nothing linked to it yet — received
+    correspondence is never thrown away, and a contact that led anywhere is a record. The
+    audit trail keeps that it existed and who discarded it."""
+    if contact.status != Contact.Status.DRAFT or contact.message_hash:
+        raise ValidationError(_("Only a draft started here can be discarded."))
+    linked = (
+        contact.links.exists()
+        or contact.follow_ups.exists()
+        or contact.attachments.exists()
+        or contact.replies.exists()
+    )
+    if linked:
+        raise ValidationError(_("This contact is linked to other records: complete it instead."))
+    record("contact.discarded", actor=acting_user, target=contact)
+    Call.objects.filter(contact=contact).update(contact=None)
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("This contact is linked to other records: complete it instead.")
+        ) from None
 
 
 @transaction.atomic

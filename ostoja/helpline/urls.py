@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.contact_new, name="contact_new"),
     path("<uuid:code>/", views.contact_edit, name="contact_edit"),
     path("<uuid:code>/autosave/", views.contact_autosave, name="contact_autosave"),
+    path("<uuid:code>/discard/", views.contact_discard, name="contact_discard"),
     path("<uuid:code>/follow-ups/", views.follow_up_add, name="follow_up_add"),
     path("follow-ups/<uuid:code>/done/", views.follow_up_done, name="follow_up_done"),
     path("<uuid:code>/reply/", views.contact_reply, name="contact_reply"),

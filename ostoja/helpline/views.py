@@ -35,7 +35,7 @@ from ostoja.helpline.forms import (
 )
 from ostoja.helpline.models import Contact, ContactLink
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
-from ostoja.lib.forms import add_errors
+from ostoja.lib.forms import add_errors, report
 from ostoja.lib.paging import lite_page
 
 _helpline = capability_required(Capability.LOG_CONTACTS)
@@ -199,6 +199,20 @@ def contact_autosave(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
         "saved_at": timezone.localtime(),
     }
     return render(request, "helpline/partials/autosave.html", context)
+
+
+@require_POST
+@_helpline
+def contact_discard(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Throw away a draft started by mistake (the button of the live-call screen)."""
+    contact = access_contact(request.user, code, write=True).record
+    try:
+        services.contact_discard(contact=contact, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+        return redirect("helpline:contact_edit", code=contact.code)
+    messages.success(request, _("Draft discarded."))
+    return redirect("helpline:contact_list")
 
 
 @require_POST

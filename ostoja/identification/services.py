@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -260,6 +261,25 @@ def _reflection_deadlines(person: Person, issued: dt.date, acting_user: User) ->
                 instance=Deadline(kind=DeadlineKind.REFLECTION, client=person, starts_on=issued),
                 acting_user=acting_user,
             )
+
+
+@transaction.atomic
+def assessment_discard(*, assessment: Assessment, acting_user: User) -> None:
+    """Throw away an assessment started by mistake (the wrong person, the wrong lists):
+    not one a decision relies on. The audit trail keeps that it existed."""
+    record(
+        "assessment.discarded",
+        actor=acting_user,
+        target=assessment.person,
+        data={"assessment": str(assessment.code)},
+    )
+    try:
+        with transaction.atomic():
+            assessment.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("A decision relies on this assessment: it stays in the record.")
+        ) from None
 
 
 def status_of(person: Person) -> Decision | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/<uuid:code>/", views.assessment_detail, name="assessment"),
     path("assessments/<uuid:code>/answer/", views.answer, name="answer"),
     path("assessments/<uuid:code>/continue/", views.assessment_continue, name="continue"),
+    path("assessments/<uuid:code>/discard/", views.assessment_discard, name="discard"),
     path("assessments/<uuid:code>/summary.pdf", views.assessment_summary, name="summary"),
     path("catalogues/", views.catalogues, name="catalogues"),
     path("catalogues/<int:version>.json", views.catalogue_download, name="catalogue_download"),

@@ -194,6 +194,19 @@ def answer(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 @require_POST
+def assessment_discard(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Throw away an assessment started by mistake."""
+    assessment = _assessment(request, code, write=True)
+    try:
+        services.assessment_discard(assessment=assessment, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+        return redirect("identification:assessment", code=assessment.code)
+    messages.success(request, _("Assessment discarded."))
+    return redirect("identification:person", code=assessment.person.code)
+
+
+@require_POST
 def assessment_continue(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     assessment = _assessment(request, code, write=True)
     services.assessment_continue(assessment=assessment, acting_user=request.user)

@@ -17,7 +17,7 @@ from ostoja.audit.models import AuditEntry
 from ostoja.helpline import selectors, services
 from ostoja.helpline.models import Contact, ContactLink, FollowUp
 from ostoja.lib.crypto.tests.sample import Sample
-from ostoja.test import Persona, assert_access, sign_in, text
+from ostoja.test import Persona, assert_access, force_sign_in, sign_in, text
 
 pytestmark = pytest.mark.django_db
 WARSAW = dt.timezone(dt.timedelta(hours=1))  # November: CET
@@ -453,3 +453,35 @@ def test_a_withheld_number_is_said_explicitly(client: Client, centre: dict[Role,
     client.post(f"/helpline/{contact.code}/autosave/", _form(contact, number_withheld="on"))
     contact.refresh_from_db()
     assert contact.number_withheld and contact.caller_number == ""
+
+
+def test_a_draft_started_by_mistake_is_discarded_and_a_linked_one_is_not(
+    client: Client,
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    client_person: object,
+) -> None:
+    from ostoja.helpline.services import contact_link
+
+    sign_in(client, centre[Role.COUNSELLOR])
+    contact = _start(client)
+    url = f"/helpline/{contact.code}/discard/"
+    # Nobody but the counsellor who took it (and a coordinator) may throw it away.
+    others = [p for r, p in centre.items() if r not in (Role.COUNSELLOR, Role.COORDINATOR)]
+    for persona in [*others, *other_centre.values()]:
+        stranger = Client()
+        force_sign_in(stranger, persona.user)
+        assert stranger.post(url).status_code in (403, 404), persona.user
+    assert Contact.objects.filter(code=contact.code).exists()
+    assert client.post(url).status_code == 302
+    assert not Contact.objects.filter(code=contact.code).exists()
+    assert AuditEntry.objects.filter(action="contact.discarded", target_code=str(contact.code))
+    linked = _start(client)
+    contact_link(
+        contact=linked,
+        target_type="people.person",
+        target_code=str(client_person.code),  # type: ignore[attr-defined]
+        acting_user=centre[Role.CASE_MANAGER].user,
+    )
+    response = client.post(f"/helpline/{linked.code}/discard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and Contact.objects.filter(code=linked.code).exists()

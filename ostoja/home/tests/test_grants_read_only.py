@@ -130,6 +130,7 @@ def _writes(centre: dict[Role, Persona], case: Case, person: Person) -> dict[str
         "identification:decision_add": [f"/identification/people/{p}/decisions/", "post"],
         "identification:answer": [f"/identification/assessments/{a}/answer/", "post"],
         "identification:continue": [f"/identification/assessments/{a}/continue/", "post"],
+        "identification:discard": [f"/identification/assessments/{a}/discard/", "post"],
     }
 
 

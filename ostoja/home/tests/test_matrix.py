@@ -26,8 +26,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "notices:open": None,  # POST with a notice of one's own
     "notices:read": None,  # POST
     "notices:preferences": None,  # POST
-    "home:health": None,
-    "home:search": EVERY_ROLE,  # each finds what they may see: home/tests/test_search.py  # public: says only whether the database answers
+    "home:health": None,  # public: says only whether the database answers
+    "home:search": EVERY_ROLE,  # each finds what they may see: home/tests/test_search.py
     "set_language": None,  # public: the language switch of the sign-in page
     "accounts/email/": None,  # 404 for everyone: not used
     "accounts/signup/": None,  # 404 for everyone: not used
@@ -45,6 +45,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "helpline:contact_new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "helpline:contact_edit": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "helpline:contact_autosave": {Role.COUNSELLOR, Role.COORDINATOR},
+    "helpline:contact_discard": None,  # a draft of one's own: helpline/tests/test_contacts.py
     "helpline:follow_up_add": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:follow_up_done": {Role.COUNSELLOR, Role.COORDINATOR},
     "helpline:contact_reply": {Role.COUNSELLOR, Role.COORDINATOR},
@@ -97,6 +98,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "identification:assessment": None,
     "identification:answer": None,
     "identification:continue": None,
+    "identification:discard": None,
     "identification:summary": None,
     "identification:catalogues": None,
     "identification:catalogue_download": None,

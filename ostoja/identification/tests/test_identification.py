@@ -416,3 +416,43 @@ def test_a_counsellor_screens_the_person_they_registered(
         f"/identification/people/{caller.code}/decisions/", {}
     )
     assert response.status_code == 403
+
+
+def test_an_assessment_started_by_mistake_is_discarded_unless_a_decision_relies_on_it(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    from ostoja.identification.models import Assessment, Decision
+
+    manager = centre[Role.CASE_MANAGER].user
+    assessment = services.assessment_start(
+        person=client_person,
+        mode="full",
+        exploitation=["labour"],
+        age_at_exploitation=30,
+        acting_user=manager,
+    )
+    url = f"/identification/assessments/{assessment.code}/discard/"
+    assert _client(centre[Role.ANALYST]).post(url).status_code in (403, 404)
+    client = _client(centre[Role.CASE_MANAGER])
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not Assessment.objects.filter(pk=assessment.pk).exists()
+    assert AuditEntry.objects.filter(action="assessment.discarded").exists()
+    kept = services.assessment_start(
+        person=client_person,
+        mode="full",
+        exploitation=["labour"],
+        age_at_exploitation=30,
+        acting_user=manager,
+    )
+    Decision.objects.create(
+        person=client_person,
+        status="PossibleVictimOfTrafficking",
+        decided_by="centre",
+        decided_on=timezone.localdate(),
+        assessment=kept,
+        recorded_by=manager,
+    )
+    response = client.post(f"/identification/assessments/{kept.code}/discard/", follow=True)
+    assert Assessment.objects.filter(pk=kept.pk).exists()
+    assert "Na tej ocenie opiera się decyzja" in text(response)
