@@ -100,13 +100,24 @@ def answer_set(
         indicator.list_code not in assessment.lists
     ):
         raise ValidationError(_("This indicator is not part of the assessment."))
-    answer = Answer.objects.filter(assessment=assessment, indicator=indicator).first()
-    if answer is None:
-        answer = Answer(assessment=assessment, indicator=indicator)
-    answer.value, answer.source, answer.note = value, source, note or ""
-    answer.answered_at, answer.answered_by = timezone.now(), acting_user
-    answer.full_clean(exclude=["assessment", "indicator", "answered_by"])
-    answer.save()
+    # An indicator several of the assessment's lists share (the same code in the same
+    # dimension) is asked once: its answer is the answer in each of them.
+    shared = Indicator.objects.filter(
+        catalogue_id=assessment.catalogue_id,
+        code=indicator.code,
+        dimension=indicator.dimension,
+        list_code__in=assessment.lists,
+    )
+    for each in shared:
+        answer = Answer.objects.filter(assessment=assessment, indicator=each).first()
+        if answer is None:
+            answer = Answer(assessment=assessment, indicator=each)
+        answer.value, answer.source, answer.note = value, source, note or ""
+        answer.answered_at, answer.answered_by = timezone.now(), acting_user
+        answer.full_clean(exclude=["assessment", "indicator", "answered_by"])
+        answer.save()
+        if each.pk == indicator.pk:
+            given = answer
     assessment.save(update_fields=["updated_at"])
     record(
         "assessment.answered",
@@ -114,7 +125,7 @@ def answer_set(
         target=assessment.person,
         data={"assessment": str(assessment.code), "indicator": indicator.pk, "value": value},
     )
-    return answer
+    return given
 
 
 @transaction.atomic

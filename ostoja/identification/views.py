@@ -113,21 +113,32 @@ def _questionnaire(assessment: Assessment) -> list[dict[str, object]]:
     language = translation.get_language() or "pl"
     answers = {a.indicator_id: a for a in assessment.answers.all()}
     indicators = services.indicators_of(assessment)
+    # An indicator the lists share is asked once, where it first comes; the others say so.
+    lists_of: dict[tuple[str, str], list[str]] = {}
+    for i in indicators:
+        lists_of.setdefault((i.dimension, i.code), []).append(i.list_code)
+    asked: set[tuple[str, str]] = set()
     out = []
     for list_code in assessment.lists:
         dimensions = []
         for dimension in Dimension:
-            rows = [
-                {
-                    "indicator": i,
-                    "text": i.question(language)
-                    if assessment.mode == Assessment.Mode.SCREENING
-                    else i.text(language),
-                    "answer": answers.get(i.pk),
-                }
-                for i in indicators
-                if i.list_code == list_code and i.dimension == dimension
-            ]
+            rows = []
+            for i in indicators:
+                key = (i.dimension, i.code)
+                if i.list_code != list_code or i.dimension != dimension or key in asked:
+                    continue
+                asked.add(key)
+                also = [ListCode(c).label for c in lists_of[key] if c != list_code]
+                rows.append(
+                    {
+                        "indicator": i,
+                        "text": i.question(language)
+                        if assessment.mode == Assessment.Mode.SCREENING
+                        else i.text(language),
+                        "answer": answers.get(i.pk),
+                        "also": also,
+                    }
+                )
             if rows:
                 dimensions.append({"dimension": dimension, "rows": rows})
         label = ListCode(list_code).label
@@ -136,10 +147,14 @@ def _questionnaire(assessment: Assessment) -> list[dict[str, object]]:
 
 
 def _progress(assessment: Assessment) -> dict[str, int]:
-    """How many of the asked indicators are answered."""
-    asked = [i.pk for i in services.indicators_of(assessment)]
-    answered = assessment.answers.filter(indicator__in=asked).count()
-    return {"answered": answered, "total": len(asked)}
+    """How many of the asked indicators are answered (one the lists share counts once)."""
+    indicators = services.indicators_of(assessment)
+    answered = set(
+        assessment.answers.filter(indicator__in=[i.pk for i in indicators]).values_list(
+            "indicator__dimension", "indicator__code"
+        )
+    )
+    return {"answered": len(answered), "total": len({(i.dimension, i.code) for i in indicators})}
 
 
 def assessment_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
@@ -188,8 +203,8 @@ def answer(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
         "results": services.labelled_results(assessment),
         **_progress(assessment),
     }
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "identification/partials/results.html", context)
+    if request.htmx:  # type: ignore[attr-defined]  # the panel, and the phone's summary bar
+        return render(request, "identification/partials/answer.html", context)
     return redirect("identification:assessment", code=assessment.code)
 
 

@@ -456,3 +456,52 @@ def test_an_assessment_started_by_mistake_is_discarded_unless_a_decision_relies_
     response = client.post(f"/identification/assessments/{kept.code}/discard/", follow=True)
     assert Assessment.objects.filter(pk=kept.pk).exists()
     assert "Na tej ocenie opiera się decyzja" in text(response)
+
+
+def test_an_indicator_both_lists_share_is_asked_once_and_counts_for_both(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    from ostoja.identification.models import Answer, Indicator
+
+    manager = centre[Role.CASE_MANAGER].user
+    assessment = services.assessment_start(
+        person=client_person,
+        mode="full",
+        exploitation=["labour", "sexual"],
+        age_at_exploitation=30,
+        acting_user=manager,
+    )
+    assert len(assessment.lists) == 2
+    indicators = services.indicators_of(assessment)
+    keys = [(i.dimension, i.code) for i in indicators]
+    shared = {k for k in keys if keys.count(k) > 1}
+    assert shared, "the two adult lists share indicators"
+    client = _client(centre[Role.CASE_MANAGER])
+    page = text(client.get(f"/identification/assessments/{assessment.code}/"))
+    for dimension, code in shared:  # asked once
+        assert (
+            len(
+                re.findall(
+                    rf'data-dimension="{dimension}"(?:(?!</fieldset>).)*data-indicator="{code}"',
+                    page,
+                    re.S,
+                )
+            )
+            == 1
+        )
+    dimension, code = sorted(shared)[0]
+    first = Indicator.objects.filter(
+        catalogue=assessment.catalogue, code=code, dimension=dimension
+    ).first()
+    assert first is not None
+    client.post(
+        f"/identification/assessments/{assessment.code}/answer/",
+        {"indicator": first.pk, "value": "yes", "source": "self_report", "note": ""},
+    )
+    answered = Answer.objects.filter(
+        assessment=assessment, indicator__code=code, indicator__dimension=dimension
+    )
+    assert {a.indicator.list_code for a in answered} == set(assessment.lists)
+    assert {a.value for a in answered} == {"yes"}
+    progress = text(client.get(f"/identification/assessments/{assessment.code}/"))
+    assert f"Odpowiedzi: 1 z {len(set(keys))}" in progress
