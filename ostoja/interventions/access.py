@@ -5,9 +5,10 @@ team). Who the people involved are is the policy's emergency rule
 open — the people working the intervention."""
 
 import uuid
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from ostoja.accounts.policy import (
     Emergency,
     FieldClass,
     Scope,
+    TeamRole,
     can_view,
     can_view_in_emergency,
     find_scope,
@@ -28,7 +30,7 @@ from ostoja.accounts.policy import (
 from ostoja.accounts.records import Source, register_source
 from ostoja.duty.roster import on_duty
 from ostoja.interventions.models import Intervention
-from ostoja.people.access import person_scopes
+from ostoja.people.access import Worker, person_scopes, register_reach
 from ostoja.people.models import Person
 
 TARGET = "interventions.intervention"
@@ -108,6 +110,30 @@ def opened_case(user: User, intervention: Intervention) -> Scope | None:
         return None
     scope = find_scope(user, "cases.case", str(intervention.case.code))
     return scope if scope is not None and can_view(user, scope) else None
+
+
+class HandoverReach:
+    """The case manager an intervention is handed over to works with its people from then
+    on (``people.access.Reach``): they can see them and open their case."""
+
+    def workers(self, person_ids: Collection[int]) -> Iterator[Worker]:
+        rows = Intervention.people.through.objects.filter(
+            person_id__in=person_ids, intervention__handover_to__isnull=False
+        ).values_list("person_id", "intervention__handover_to_id")
+        for person_id, user_id in rows:
+            yield Worker(person_id, user_id, TeamRole.MEMBER, False)
+
+    def attached(self) -> Exists:
+        return Exists(Intervention.objects.filter(people=OuterRef("pk"), handover_to__isnull=False))
+
+    def on_team(self, user: User) -> Exists:
+        return Exists(Intervention.objects.filter(people=OuterRef("pk"), handover_to=user))
+
+    def restricted(self) -> Exists:
+        return Exists(Intervention.objects.none())
+
+
+register_reach(HandoverReach())
 
 
 def _intervention_source(user: User, code: uuid.UUID) -> Source:

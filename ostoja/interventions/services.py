@@ -114,7 +114,9 @@ def intervention_action_add(
         raise ValidationError(_("The intervention is closed."))
     if at > timezone.now() + dt.timedelta(minutes=1):
         raise ValidationError({"at": _("This time cannot be in the future.")})
-    if at < intervention.first_contact_at:
+    # Times are typed to the minute: an action in the first contact's own minute is not
+    # before it.
+    if at < intervention.first_contact_at.replace(second=0, microsecond=0):
         raise ValidationError({"at": _("This is before the first contact.")})
     action = InterventionAction.objects.create(
         intervention=intervention, kind=kind, at=at, note=note or "", by=acting_user
