@@ -16,32 +16,45 @@ and typos. Names are sealed at rest, so the table is never decrypted wholesale:
    one of them a letter short) and asks one aggregate query
    which people share the most (weighted) keys; at most ``CANDIDATES`` of them are loaded
    (a second query) and decrypted.
-3. **Scoring.** ``score`` compares two ``Profile``\\ s in memory: the best alignment of the
-   words of any two names, in any order and any romanisation (rapidfuzz Jaro-Winkler or the
-   Indel ratio on the folded spelling, Jaro-Winkler on the canonical one, a bonus when
-   the skeletons agree), and the dates of birth. ``score_all`` does it for a whole batch
-   of candidates: dates first, then every spelling of the query against all the
-   candidates' spellings in a few rapidfuzz calls that return only the pairs above
-   ``WORD_FLOOR``, so the Python work grows with the similar word pairs, not with all of
-   them. It is pure, so ``bench/matching.py`` runs the very same code on FEBRL's records
-   (PERFORMANCE.md §1.2-1.3, benchmarks B1 and B3) and ``bench/people.py`` times the
-   lookup among 100,000 people (B6).
-4. **Other fields** (the benchmarks' records only: address, postcode, …). With an
+3. **Evidence.** ``score`` compares two ``Profile``\\ s in memory and says how likely they
+   are one person, as a probability (Fellegi-Sunter, in bits: log2 odds). The names give
+   the best alignment of the words of any two names, in any order and any romanisation
+   (rapidfuzz Jaro-Winkler or the Indel ratio on the folded spelling, Jaro-Winkler on the
+   canonical one, a bonus when the skeletons agree), graded into ``name_bits`` by
+   ``NAME_LEVELS``. The dates of birth are a comparison of their own (``date_level``): the
+   same date, a typo, the same year and month, the same day and month in another year
+   (evidence *against*), the same year only, nothing in common; an estimated age gives a
+   year, weaker evidence (±1, ±2..3, further); a date missing on either side gives none.
+   Each level adds log2(m / u) bits (``DATE_LEVELS``) to the prior (``PRIOR_BITS``); the
+   values, and what was declared before measuring, are documented where they are set.
+4. **Bands.** ``find_matches`` returns two kinds of suggestion (``Match.band``):
+   "probably the same person" (a probability of at least ``PROBABLE``) — which a full date
+   of birth is needed for —, and "the same or a similar name, different or missing
+   details" (``SIMILAR_NAME``, ``THRESHOLD``, ``PARTLY_NAME``), so that a namesake is shown
+   without being flagged.
+5. **Batches.** ``score_all`` scores a whole batch of candidates: dates (and other fields)
+   first, then every spelling of the query against all the candidates' spellings in a few
+   rapidfuzz calls that return only the pairs above ``WORD_FLOOR``, so the Python work grows
+   with the similar word pairs, not with all of them. It is pure, so ``bench/matching.py``
+   runs the very same code on FEBRL's records (PERFORMANCE.md §1.2-1.3, benchmarks B1 and
+   B3) and ``bench/people.py`` times the lookup among 100,000 people (B6).
+6. **Other fields** (the benchmarks' records only: address, postcode, …). With an
    ``Evidence`` (``estimate_evidence``: unsupervised Fellegi-Sunter weights, u from the
    register's value frequencies, m fixed at ``EVIDENCE_M``), every field — the names and the
    date included — adds its weight in bits and the score is the probability of a match.
-   Without it (the application), names and dates are weighed as ``NAME_WEIGHT`` and
-   ``DATE_WEIGHT``.
+   The application has no other fields and uses the fixed model above.
 """
 
+import calendar
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Case, IntegerField, Sum, Value, When
 from django.utils.functional import Promise
@@ -64,9 +77,6 @@ KEY_DOMAIN = "people.match"
 KEY_BITS = 19
 # The people loaded and decrypted per lookup, at most: those sharing the most keys.
 CANDIDATES = 150
-# Suggestions at or above this score are shown (the duplicate warning). Low on purpose: a
-# counsellor glancing at a namesake costs seconds, a missed duplicate splits a case history.
-THRESHOLD = 0.6
 
 # Words below this Jaro-Winkler similarity count as unrelated (scaled to 0..1 above it).
 WORD_FLOOR = 0.7
@@ -80,12 +90,94 @@ SPELLING_SCORERS = (JaroWinkler.similarity, Indel.normalized_similarity)
 SKELETON_BONUS = 0.88
 # Words one name has beyond the other's (a middle name, a second surname) weigh this much.
 EXTRA_WORD_WEIGHT = 0.5
-NAME_WEIGHT, DATE_WEIGHT = 0.7, 0.3
-# Other identifying fields (only the benchmarks have them: address, postcode, …) take this
-# much of the weight per field both records have, at most ``EXTRA_WEIGHT_MAX``; names and
-# dates share the rest as above — when no ``Evidence`` is given (the benchmarks give one, see
-# ``estimate_evidence``; this simple share was set on FEBRL3 and is kept as the fallback).
-EXTRA_WEIGHT_PER_FIELD, EXTRA_WEIGHT_MAX = 0.08, 0.55
+
+# --- The application's model: Fellegi-Sunter evidence in bits ----------------------------
+# Every comparison has levels; a level observed adds log2(m / u) bits, where m is how often
+# a true duplicate shows that level and u how often two different people do. The levels of
+# one comparison are exhaustive, so each column of m (and of u) sums to 1: a date that
+# disagrees weighs *against* a match as its agreement weighs for it, each by its own m and u.
+# All values below were declared on 2026-11-30 from the reasoning in the comments, before
+# the matcher was run on any generated set or hold-out; bench/README.md reports what they
+# gave and anything changed afterwards.
+#
+# The prior: 2^-12 (1 : 4,096) that a given registered person is the one being typed — one
+# returning person per lookup in a register of about 4,000, the scale of one centre (KCIK
+# assists 170-250 people a year, DOMAIN.md §6: some fifteen years of them). The score is
+# calibrated to that size: in a register ten times larger the same evidence is worth ten
+# times lower odds (3.3 bits), which moves a pair across PROBABLE only at its edge.
+PRIOR_BITS = -12.0
+# Names: the similarity of the best-aligned names (0..1, ``_names``) graded at these points
+# (similarity, m, u); between two points the weight is interpolated (Winkler's
+# string-comparator weights, 1990). u is for two different people of the centre's mixed
+# register (PERFORMANCE.md §4.2: 70 % Latin, 20 % Cyrillic, 10 % Vietnamese); Vietnamese
+# names, with few surnames, share more than that (Nguyễn is 3 in 10 of them).
+NAME_LEVELS: tuple[tuple[float, float, float], ...] = (
+    # unrelated: no word of one resembles a word of the other
+    (0.0, 0.04, 0.9466),
+    # partly: one of two words the same (Anna Kowalska / Anna Nowak), or every word far off
+    (0.5, 0.06, 0.05),
+    # similar: a typo in two words, a word left out, two words far off
+    (0.75, 0.15, 0.003),
+    # nearly the same: another romanisation or script, a typo in one word
+    (0.9, 0.45, 0.0003),
+    # the same, in any order: one pair in 10,000 of a mixed register (common names far more)
+    (1.0, 0.30, 0.0001),
+)
+# Dates of birth (both full): ``date_level``. u: dates spread over ~45 years (16,436 days:
+# the teenagers and adults a centre supports). A typo (``_typo_dates``) is day and month
+# swapped, a digit of the day or the month changed, or its two digits transposed, the year
+# the same: 17.9 such dates per date on average (counted over 1966-2010).
+DAYS = 16436
+# Levels of a pair's dates or years of birth (indexes of DATE_BITS).
+(NO_DATE, SAME_DATE, DATE_TYPO, YEAR_MONTH, DAY_MONTH, YEAR_ONLY, OTHER_DATE) = range(7)
+(YEAR_NEAR, YEAR_CLOSE, YEAR_FAR) = range(7, 10)
+DATE_LEVELS: dict[int, tuple[float, float]] = {  # level: (m, u)
+    SAME_DATE: (0.85, 1 / DAYS),
+    DATE_TYPO: (0.10, 18 / DAYS),
+    # The same year and month, another day (not a typo): a day not known or misremembered
+    # (an unknown day is often written as the 1st). Added on 2026-11-30 after the first
+    # measurement (bench/README.md); splink's date-of-birth comparison has the same level
+    # ("within a month"). u: 18.8 such days per date.
+    YEAR_MONTH: (0.03, 19 / DAYS),
+    # The same day and month in another year: against. A date of birth written twice for one
+    # person rarely keeps day and month and changes the year alone, while two people with
+    # one name and a birthday in common happen (the reviewers' costliest false matches).
+    DAY_MONTH: (0.001, 44 / DAYS),
+    # The same year, another month: a little against.
+    YEAR_ONLY: (0.012, 328 / DAYS),
+    # Nothing in common: a true duplicate almost always has its date or a typo of it.
+    OTHER_DATE: (0.007, 1 - 410 / DAYS),
+    # An estimated age on either side gives a year only, a weaker piece of evidence: an
+    # estimate is rarely right to the year, so ±1 is one level, ±2..3 another (u: 3, 4 and
+    # 38 of 45 years). Identical names with a year ±1 stay below PROBABLE (11.55 + 3.17 - 12
+    # = 2.72 bits, 0.87): only a full date of birth makes names "probably the same person".
+    YEAR_NEAR: (0.60, 3 / 45),
+    YEAR_CLOSE: (0.25, 4 / 45),
+    YEAR_FAR: (0.15, 38 / 45),
+}
+# A missing date (or year) on either side is no evidence either way: 0 bits.
+DATE_BITS: tuple[float, ...] = (0.0,) + tuple(
+    math.log2(m / u) for m, u in (DATE_LEVELS[level] for level in range(1, 10))
+)
+_NAME_SIMILARITIES = tuple(s for s, _m, _u in NAME_LEVELS)
+_NAME_BITS = tuple(math.log2(m / u) for _s, m, u in NAME_LEVELS)
+
+# The two bands of suggestions (``Match.band``), declared on 2026-11-30 before measuring:
+# "probable" — probably the same person, shown as a warning: a probability of at least 0.9;
+PROBABLE = 0.9
+# "similar" — the same or a similar name with different or missing details, shown muted:
+# the names at least this similar whatever the dates say (where the previous matcher showed
+# a name with no date: 0.7 x 0.64 + 0.3 x 0.5 = 0.6), so a mistyped date never hides anyone;
+SIMILAR_NAME = 0.64
+# or a probability of at least THRESHOLD whatever the names (a surname changed by marriage
+# and the same date);
+THRESHOLD = 0.5
+# or — added on 2026-11-30 after the first measurement, where three duplicates the previous
+# matcher showed were left out — names at least partly alike (one word of two the same:
+# ``NAME_LEVELS``) and a date or year of birth that speaks for the match (same, a typo, the
+# same month, an estimated year ±3), as the previous matcher showed them.
+PARTLY_NAME = 0.5
+PROBABLE_BAND, SIMILAR_BAND = "probable", "similar"
 
 REASONS: dict[str, Promise] = {
     "same_name": _("same name"),
@@ -93,19 +185,53 @@ REASONS: dict[str, Promise] = {
     "other_script": _("similar name in another script"),
     "order": _("names in a different order"),
     "same_date": _("same date of birth"),
-    "near_date": _("nearly the same date of birth"),
+    "date_typo": _("date of birth with day and month swapped or one digit different"),
+    "year_month": _("same year and month of birth, another day"),
+    "day_month": _("same day and month of birth, different year"),
+    "year_only": _("same year of birth, different day and month"),
     "other_date": _("different date of birth"),
-    "same_year": _("same year of birth"),
-    "near_year": _("similar year of birth"),
+    "no_date": _("no date of birth to compare"),
+    "near_year": _("about the same year of birth"),
+    "close_year": _("year of birth 2–3 years apart"),
     "other_year": _("different year of birth"),
 }
+# The reasons that count against a match (or, "no_date", leave it open).
+AGAINST = frozenset({"day_month", "year_only", "other_date", "no_date", "other_year"})
+DATE_REASONS = (
+    "no_date",
+    "same_date",
+    "date_typo",
+    "year_month",
+    "day_month",
+    "year_only",
+    "other_date",
+    "near_year",
+    "close_year",
+    "other_year",
+)
 
 
 @dataclass(frozen=True)
 class Match:
     person: Person
-    score: float  # 0..1
-    reasons: tuple[str, ...]  # short translated phrases
+    score: float  # the probability that this is the person typed
+    band: str  # PROBABLE_BAND or SIMILAR_BAND
+    reasons: tuple[str, ...]  # short translated phrases: evidence for
+    against: tuple[str, ...] = ()  # … and against (or missing)
+
+    @property
+    def percent(self) -> int:
+        """The probability in whole per cent, for display."""
+        return round(self.score * 100)
+
+
+class Scored(NamedTuple):
+    """What ``score`` says of a pair: the probability, the band ("" when not suggested) and
+    the reasons (keys of ``REASONS``, those in ``AGAINST`` counting against)."""
+
+    score: float
+    band: str
+    reasons: tuple[str, ...]
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -134,6 +260,8 @@ class Profile:
     present: frozenset[str] = field(init=False, repr=False, compare=False)  # extras set
     extra_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
     extra_values: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    born: int = field(init=False, repr=False, compare=False)  # yyyymmdd, 0 if unknown
+    year: int = field(init=False, repr=False, compare=False)  # 0 if unknown
 
     def __post_init__(self) -> None:
         words = [w for name in self.names for w in name]
@@ -157,6 +285,8 @@ class Profile:
             ("present", frozenset(k for k, v in extras.items() if v) if extras else _NOTHING),
             ("extra_keys", tuple(extras)),
             ("extra_values", tuple(extras.values())),
+            ("born", _date_number(self.birth_date)),
+            ("year", self.birth_year or (self.birth_date.year if self.birth_date else 0)),
         )
         for name, value in derived:
             object.__setattr__(self, name, value)
@@ -180,6 +310,10 @@ class Profile:
             birth_year=birth_date.year if birth_date else birth_year,
             extras=extras or {},
         )
+
+
+def _date_number(date: dt.date | None) -> int:
+    return date.year * 10000 + date.month * 100 + date.day if date is not None else 0
 
 
 # --- Keys --------------------------------------------------------------------------------
@@ -452,59 +586,101 @@ def _names(
     return best, reordered, scripts
 
 
-def _dates(query: Profile, other: Profile) -> tuple[float, str | None, bool]:
-    """Agreement of the dates (0..1), its reason, and whether both profiles had one."""
-    a, b = query.birth_date, other.birth_date
-    if a is not None and b is not None:
-        if a == b:
-            return 1.0, "same_date", True
-        same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
-        swapped = a.year == b.year and (a.month, a.day) == (b.day, b.month)
-        if same == 2 or swapped:  # a typo in one part, or day and month swapped
-            return 0.7, "near_date", True
-        return 0.0, "other_date", True
-    if query.birth_year is not None and other.birth_year is not None:
-        apart = abs(query.birth_year - other.birth_year)
-        if apart == 0:
-            return 0.75, "same_year", True
-        if apart <= 2:
-            return 0.65 - 0.05 * apart, "near_year", True
-        if apart <= 5:
-            return 0.35, None, True
-        return 0.1, "other_year", True
-    return 0.5, None, False
+def name_bits(similarity: float) -> float:
+    """The weight in bits of names this similar (0..1): ``NAME_LEVELS``, interpolated."""
+    points, bits = _NAME_SIMILARITIES, _NAME_BITS
+    if similarity >= points[-1]:
+        return bits[-1]
+    if similarity <= points[0]:
+        return bits[0]
+    i = bisect_right(points, similarity)  # points[i - 1] <= similarity < points[i]
+    share = (similarity - points[i - 1]) / (points[i] - points[i - 1])
+    return bits[i - 1] + share * (bits[i] - bits[i - 1])
 
 
-_NO_DATE = (0.5, None, False)
-_OTHER_DATE = (0.0, "other_date", True)
+@lru_cache(maxsize=4096)
+def _typo_dates(born: int) -> frozenset[int]:
+    """The dates (yyyymmdd) one typo away from ``born`` in its year: day and month swapped,
+    one digit of the day or of the month changed, or its two digits transposed (Damerau's
+    single errors, on the fixed-width day and month)."""
+    year, rest = divmod(born, 10000)
+    month, day = divmod(rest, 100)
+    options = [
+        (day, month),
+        (month, day % 10 * 10 + day // 10),
+        (month % 10 * 10 + month // 10, day),
+    ]
+    for digit in range(10):
+        options += [
+            (month, day // 10 * 10 + digit),
+            (month, digit * 10 + day % 10),
+            (month // 10 * 10 + digit, day),
+            (digit * 10 + month % 10, day),
+        ]
+    found = {
+        year * 10000 + m * 100 + d
+        for m, d in options
+        if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(year, m)[1]
+    }
+    found.discard(born)
+    return frozenset(found)
 
 
-_SAME_DATE = (1.0, "same_date", True)
-_NEAR_DATE = (0.7, "near_date", True)
+def _year_level(a: int, b: int) -> int:
+    apart = abs(a - b)
+    return YEAR_NEAR if apart <= 1 else YEAR_CLOSE if apart <= 3 else YEAR_FAR
 
 
-def _all_dates(query: Profile, others: Sequence[Profile]) -> list[tuple[float, str | None, bool]]:
-    """``_dates`` of ``query`` with each of ``others``, the common cases inline."""
-    born = query.birth_date
-    if born is None:
-        if query.birth_year is None:
-            return [_NO_DATE] * len(others)
-        return [_dates(query, other) for other in others]
-    year, month, day = born.year, born.month, born.day
-    out: list[tuple[float, str | None, bool]] = []
+def date_level(a: Profile, b: Profile) -> int:
+    """What two profiles' dates of birth say (a level of ``DATE_LEVELS``, or ``NO_DATE``):
+    two full dates are compared as dates — the year is part of the evidence, so the same day
+    and month in another year is ``DAY_MONTH``, not a near date —; otherwise two years (an
+    estimated age gives one) as years; a date or year missing on either side, ``NO_DATE``."""
+    if a.born and b.born:
+        if a.born == b.born:
+            return SAME_DATE
+        year_a, day_month_a = divmod(a.born, 10000)
+        year_b, day_month_b = divmod(b.born, 10000)
+        if year_a == year_b:
+            if b.born in _typo_dates(a.born):
+                return DATE_TYPO
+            return YEAR_MONTH if day_month_a // 100 == day_month_b // 100 else YEAR_ONLY
+        return DAY_MONTH if day_month_a == day_month_b else OTHER_DATE
+    if a.year and b.year:
+        return _year_level(a.year, b.year)
+    return NO_DATE
+
+
+def _date_levels(query: Profile, others: Sequence[Profile]) -> list[int]:
+    """``date_level`` of ``query`` with each of ``others``, the common cases inline."""
+    born = query.born
+    if not born:
+        return (
+            [date_level(query, other) for other in others]
+            if query.year
+            else [NO_DATE] * len(others)
+        )
+    typos = _typo_dates(born)
+    year, day_month = divmod(born, 10000)
+    levels: list[int] = []
     for other in others:
-        theirs = other.birth_date
-        if theirs is None:
-            out.append(_dates(query, other))
-        elif theirs == born:
-            out.append(_SAME_DATE)
-        elif (theirs.year == year) + (theirs.month == month) + (theirs.day == day) == 2 or (
-            theirs.year == year and theirs.month == day and theirs.day == month
-        ):
-            out.append(_NEAR_DATE)
+        theirs = other.born
+        if theirs == born:
+            levels.append(SAME_DATE)
+        elif theirs:
+            their_year, their_day_month = divmod(theirs, 10000)
+            if their_year == year:
+                if theirs in typos:
+                    levels.append(DATE_TYPO)
+                elif their_day_month // 100 == day_month // 100:
+                    levels.append(YEAR_MONTH)
+                else:
+                    levels.append(YEAR_ONLY)
+            else:
+                levels.append(DAY_MONTH if their_day_month == day_month else OTHER_DATE)
         else:
-            out.append(_OTHER_DATE)
-    return out
+            levels.append(_year_level(year, other.year) if other.year else NO_DATE)
+    return levels
 
 
 def _extras(
@@ -574,71 +750,86 @@ def estimate_evidence(profiles: Sequence[Profile], *, m: float = EVIDENCE_M) -> 
     return Evidence(agree=agree, disagree=math.log2(1 / (1 - m)), prior=math.log2(len(profiles)))
 
 
+# How much of a date's agreement weight each level earns with an ``Evidence`` (the
+# benchmarks' records): a typo 0.7 as before this model; None, no evidence either way.
+EVIDENCE_DATES: tuple[float | None, ...] = (None, 1.0, 0.7, 0.7, 0.0, 0.0, 0.0, 0.65, 0.45, 0.1)
+_GIVEN_UP = Scored(0.0, "", ())
+
+
+def _bits(probability: float) -> float:
+    """The log2 odds of a probability (±inf at 0 and 1)."""
+    if probability <= 0:
+        return -math.inf
+    if probability >= 1:
+        return math.inf
+    return math.log2(probability / (1 - probability))
+
+
+def _probability(bits: float) -> float:
+    return 1 / (1 + 2 ** min(-bits, 60.0))
+
+
 def score_all(
     query: Profile,
     others: Sequence[Profile],
     *,
     at_least: float = 0.0,
     evidence: Evidence | None = None,
-) -> list[tuple[float, tuple[str, ...]]]:
+) -> list[Scored]:
     """``score`` of ``query`` against each of ``others``, in one batch (what
-    ``find_matches`` does with its candidates): dates and other fields first; a candidate
+    ``find_matches`` does with its candidates): dates (and other fields) first; a candidate
     that could not reach ``at_least`` even with identical names is given up as
-    ``(0.0, ())``; the names of the rest are compared in a few rapidfuzz calls."""
-    agreeing = _extras(query, others) if query.present else []
-    # how many other fields each candidate and the query both have (map: no Python loop)
-    shared = list(map(len, map(query.present.intersection, map(attrgetter("present"), others))))
-    dates = _all_dates(query, others)
-    # Per candidate: the weight of the names, and the rest of the score (or of the bits).
-    if evidence is None:
-        sums = [0.0] * len(others)
-        for _key, found in agreeing:
-            for _value, sim, c in found:
-                sums[c] += (sim - WORD_FLOOR) / (1 - WORD_FLOOR)
-        shares = [min(EXTRA_WEIGHT_MAX, EXTRA_WEIGHT_PER_FIELD * n) for n in shared]
-        weights = [NAME_WEIGHT * (1 - x) for x in shares]
-        parts = [
-            DATE_WEIGHT * (1 - x) * date[0] + (x * total / n if n else 0.0)
-            for x, date, total, n in zip(shares, dates, sums, shared, strict=True)
-        ]
-        live = [
-            c
-            for c, (w, part) in enumerate(zip(weights, parts, strict=True))
-            if w + part >= at_least
-        ]
+    ``Scored(0.0, "", ())``; the names of the rest are compared in a few rapidfuzz calls."""
+    levels = _date_levels(query, others)
+    if evidence is None:  # the application: names and dates (there are no other fields)
+        by_level = [PRIOR_BITS + bits for bits in DATE_BITS]
+        rest = [by_level[level] for level in levels]
+        most = _NAME_BITS[-1]
     else:
         agree, disagree = evidence.agree, evidence.disagree
-        bits = [-evidence.prior - disagree * n for n in shared]
-        for key, found in agreeing:
+        # how many other fields each candidate and the query both have (map: no Python loop)
+        present = query.present
+        shared = list(map(len, map(present.intersection, map(attrgetter("present"), others))))
+        rest = [-evidence.prior - disagree * n for n in shared]
+        for key, found in _extras(query, others) if present else []:
             # agreement (sim - floor) / (1 - floor), times the swing from -disagree to agree
             worth = (agree.get(key, 0.0) + disagree) / (1 - WORD_FLOOR)
             for _value, sim, c in found:
-                bits[c] += (sim - WORD_FLOOR) * worth
-        date_weight = agree.get("date", 0.0)
-        parts = [
-            total + (value * date_weight - (1 - value) * disagree if dated else 0.0)
-            for total, (value, _why, dated) in zip(bits, dates, strict=True)
+                rest[c] += (sim - WORD_FLOOR) * worth
+        weight = agree.get("date", 0.0)
+        by_level = [
+            0.0 if share is None else share * weight - (1 - share) * disagree
+            for share in EVIDENCE_DATES
         ]
-        name_weight = agree.get("name", 0.0)
-        weights = [name_weight] * len(others)
-        # the probability is at least ``at_least`` from this many bits on
-        if at_least <= 0 or at_least >= 1:
-            need = -math.inf if at_least <= 0 else math.inf
-        else:
-            need = math.log2(at_least / (1 - at_least))
-        need -= name_weight
-        live = [c for c, part in enumerate(parts) if part >= need]
-    results: list[tuple[float, tuple[str, ...]]] = [(0.0, ())] * len(others)
+        rest = [bits + by_level[level] for bits, level in zip(rest, levels, strict=True)]
+        most = agree.get("name", 0.0)
+    need = _bits(at_least) - most
+    live = [c for c, bits in enumerate(rest) if bits >= need]
+    results = [_GIVEN_UP] * len(others)
     if not live:
         return results
     similar = _word_similarities(query, [others[c] for c in live])
+    dated = bool(query.year)
     for c, pairs in zip(live, similar, strict=True):
-        name_weight, others_part, why = weights[c], parts[c], dates[c][1]
-        best, reordered, scripts = _names(query, others[c], pairs)
-        if not (query.names and others[c].names) and evidence is not None:
-            value = _final(0.0, 0.0, others_part, evidence)
+        other = others[c]
+        best, reordered, scripts = _names(query, other, pairs)
+        if evidence is None:
+            bits = rest[c] + name_bits(best)
+        elif query.names and other.names:
+            bits = rest[c] + best * most - (1 - best) * evidence.disagree
         else:
-            value = _final(name_weight, best, others_part, evidence)
+            bits = rest[c]
+        value = _probability(bits)
+        if value >= PROBABLE:
+            band = PROBABLE_BAND
+        elif (
+            value >= THRESHOLD
+            or best >= SIMILAR_NAME
+            or (best >= PARTLY_NAME and DATE_BITS[levels[c]] > 0)
+        ):
+            band = SIMILAR_BAND
+        else:
+            band = ""
         reasons: list[str] = []
         if best >= 0.999:
             reasons.append("same_name")
@@ -646,17 +837,11 @@ def score_all(
             reasons.append("other_script" if scripts else "similar_name")
         if reordered and best > 0:
             reasons.append("order")
-        if why:
-            reasons.append(why)
-        results[c] = (value, tuple(reasons))
+        level = levels[c]
+        if level != NO_DATE or dated:  # "no date to compare" only if the query had one
+            reasons.append(DATE_REASONS[level])
+        results[c] = Scored(value, band, tuple(reasons))
     return results
-
-
-def _final(name_weight: float, names: float, rest: float, evidence: Evidence | None) -> float:
-    if evidence is None:
-        return name_weight * names + rest
-    bits = rest + names * name_weight - (1 - names) * evidence.disagree
-    return 1 / (1 + 2 ** min(-bits, 60.0))
 
 
 def score(
@@ -665,14 +850,14 @@ def score(
     *,
     at_least: float = 0.0,
     evidence: Evidence | None = None,
-) -> tuple[float, tuple[str, ...]]:
-    """0..1 and the reasons (keys of ``REASONS``): how likely two profiles are one person.
+) -> Scored:
+    """How likely two profiles are one person: the probability, the band and the reasons.
 
-    Names weigh ``NAME_WEIGHT`` and dates ``DATE_WEIGHT``; other fields (benchmarks only)
-    take a share as ``EXTRA_WEIGHT_PER_FIELD`` says, or, with ``evidence``, every field
-    adds its Fellegi-Sunter weight and the score is the resulting probability. With
-    ``at_least``, a pair that could not reach it even with identical names is given up
-    early as ``(0.0, ())`` — the names are the costly part to compare.
+    Without ``evidence`` (the application), the names and the date or year of birth each add
+    their Fellegi-Sunter weight in bits to ``PRIOR_BITS`` (``name_bits``, ``DATE_BITS``);
+    with it (the benchmarks' records), every field adds the weight ``estimate_evidence``
+    gives it. With ``at_least``, a pair that could not reach it even with identical names
+    is given up early as ``Scored(0.0, "", ())`` — the names are the costly part to compare.
     """
     return score_all(query, [other], at_least=at_least, evidence=evidence)[0]
 
@@ -722,7 +907,9 @@ def find_matches(
     limit: int = 5,
 ) -> list[Match]:
     """The ``limit`` likeliest existing people of ``organisation`` for these names and date
-    (or estimated year) of birth, best first, scoring at least ``THRESHOLD``.
+    (or estimated year) of birth, best first: those "probably the same person" (a
+    probability of at least ``PROBABLE``), then those with "the same or a similar name,
+    different or missing details" (``Match.band``; see ``score_all``).
 
     Two queries: one aggregate over ``PersonKey`` ranking people by shared keys, one loading
     at most ``CANDIDATES`` of them, which alone are decrypted.
@@ -747,11 +934,17 @@ def find_matches(
     if not ids:
         return []
     people = list(Person.objects.filter(pk__in=ids, organisation=organisation, merged_into=None))
-    scored = score_all(query, [profile_of(person) for person in people], at_least=THRESHOLD)
+    scored = score_all(query, [profile_of(person) for person in people])
     found = [
-        Match(person, round(value, 3), tuple(str(REASONS[r]) for r in reasons))
-        for person, (value, reasons) in zip(people, scored, strict=True)
-        if value >= THRESHOLD
+        Match(
+            person,
+            value,
+            band,
+            tuple(str(REASONS[r]) for r in reasons if r not in AGAINST),
+            tuple(str(REASONS[r]) for r in reasons if r in AGAINST),
+        )
+        for person, (value, band, reasons) in zip(people, scored, strict=True)
+        if band
     ]
     found.sort(key=lambda match: (-match.score, match.person.pk))
     return found[:limit]
