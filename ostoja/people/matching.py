@@ -221,7 +221,11 @@ class Match:
 
     @property
     def percent(self) -> int:
-        """The probability in whole per cent, for display."""
+        """The probability in whole per cent, for display: 0 under 1 %, 100 over 99 %."""
+        if self.score < 0.01:
+            return 0
+        if self.score > 0.99:
+            return 100
         return round(self.score * 100)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.namegen import Generator, PersonSpec, birth_year
@@ -55,7 +56,8 @@ from ostoja.people.matching import (
     word_similarity,
 )
 from ostoja.people.models import Person, PersonKey
-from ostoja.test import Persona
+from ostoja.people.services import person_create
+from ostoja.test import Persona, force_sign_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -479,3 +481,43 @@ def test_evidence_weighs_each_field_by_how_rarely_it_agrees() -> None:
     other = person("Piotr Zielinski", dt.date(1981, 5, 6), postcode="0100", state="vic")
     assert score(anna, other, evidence=evidence)[0] < 0.01
     assert score(anna, other, evidence=evidence, at_least=0.5) == Scored(0.0, "", ())
+
+
+def test_the_duplicate_warning_shows_the_two_bands_apart(
+    centre: dict[Role, Persona], client_person: Person
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None and client_person.birth_date is not None
+    person_create(
+        organisation=manager.organisation,
+        data={"name": "Olena Shevchenko", "birth_date": dt.date(1979, 11, 2)},
+        acting_user=manager,
+    )
+    typed = {"name": "Szewczenko Olena", "birth_date": client_person.birth_date.isoformat()}
+    client = Client()
+    force_sign_in(client, manager)
+    page = text(client.post("/people/matches/", typed))
+    assert 'data-testid="duplicate-warning"' in page
+    probable = page.index('data-testid="matches-probable"')
+    similar = page.index('data-testid="matches-similar"')
+    assert probable < page.index("Prawdopodobnie ta sama osoba") < similar
+    assert similar < page.index("To samo lub podobne imię i nazwisko, inne dane")
+    # the client, with the same date, is in the first group; the namesake in the second,
+    # with what speaks against it
+    assert probable < page.index("Олена Шевченко") < similar
+    assert page.index("1979-11-02") > similar
+    assert "przeciw: inna data urodzenia" in page
+    assert "prawdopodobieństwo powyżej 99 %" in page
+    assert "prawdopodobieństwo poniżej 1 %" in page
+    assert "podobieństwo" not in page.replace("prawdopodobieństwo", "")
+    # Someone who may not open the records learns only that they exist, in both groups.
+    outsider = Client()
+    force_sign_in(outsider, centre[Role.COUNSELLOR].user)
+    page = text(outsider.post("/people/matches/", typed))
+    assert "Olena" not in page and "Олена" not in page
+    assert page.count("poza Twoim zespołem") == 2
+    # No date typed: the namesakes are "similar", nobody is flagged.
+    page = text(client.post("/people/matches/", {"name": "Olena Shevchenko"}))
+    assert 'data-testid="matches-similar"' in page
+    assert 'data-testid="matches-probable"' not in page
+    assert "brak daty urodzenia do porównania" not in page  # none was typed
