@@ -33,6 +33,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,6 +51,7 @@ from scipy import sparse  # type: ignore[import-untyped,import-not-found,unused-
 
 from ostoja.people.matching import (
     CANDIDATES,
+    Batch,
     Profile,
     clear_caches,
     estimate_evidence,
@@ -116,7 +119,7 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
     # Other fields are blocking keys too when they are selective (BLOCKING_BITS).
     fields = {k for k, bits in evidence.agree.items() if bits >= BLOCKING_BITS} - {"name", "date"}
     ids = list(left)
-    stored_profiles = list(left.values())
+    register = Batch(left.values())
     key_ids: dict[str, int] = {}
     key_rows, record_cols = [], []
     for n, profile in enumerate(left.values()):
@@ -148,18 +151,15 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
         candidates = records.tolist()
         if right is None:
             candidates = [r for r in candidates if r > n]  # each pair once (from both sides)
-        scored = score_all(
-            profile, [stored_profiles[r] for r in candidates], at_least=LOWEST, evidence=evidence
-        )
-        for r, (value, _band, _reasons) in zip(candidates, scored, strict=True):
-            if value >= LOWEST:
-                other = ids[r]
-                pair = (
-                    (min(other, rec_id), max(other, rec_id)) if right is None else (other, rec_id)
-                )
-                last_scores[pair] = value  # for the post-hoc line at the app's "probable"
-                if value >= THRESHOLD:
-                    found.add(pair)
+        scored = score_all(profile, register.take(candidates), at_least=LOWEST, evidence=evidence)
+        values = list(map(itemgetter(0), scored))
+        kept = map(LOWEST.__le__, values)
+        for r, value in compress(zip(candidates, values, strict=True), kept):
+            other = ids[r]
+            pair = (min(other, rec_id), max(other, rec_id)) if right is None else (other, rec_id)
+            last_scores[pair] = value  # for the post-hoc line at the app's "probable"
+            if value >= THRESHOLD:
+                found.add(pair)
     return found
 
 

@@ -183,23 +183,29 @@ def _canonical(classes: list[str]) -> str:
 
 
 @lru_cache(maxsize=65536)
-def skeletons(word: str) -> tuple[str, ...]:
-    """The phonetic skeletons of one folded word (two when ``rz`` may be ż or r + z)."""
-    found = [_skeleton(_classes(word))]
+def _forms(word: str) -> tuple[str, tuple[str, ...]]:
+    """The canonical form and the phonetic skeletons of one folded word, from one reading
+    of its classes."""
+    classes = _classes(word)
+    found = [_skeleton(classes)]
     if "rz" in word:
         found.append(_skeleton(_classes(word, rz_is_s=False)))
-    return tuple(dict.fromkeys(found))
+    return _canonical(classes), tuple(dict.fromkeys(found))
+
+
+def skeletons(word: str) -> tuple[str, ...]:
+    """The phonetic skeletons of one folded word (two when ``rz`` may be ż or r + z)."""
+    return _forms(word)[1]
 
 
 def skeleton(word: str) -> str:
     """The main phonetic skeleton of one folded word: ``oleksandr`` → ``LKSNTR``."""
-    return skeletons(word)[0]
+    return _forms(word)[1][0]
 
 
-@lru_cache(maxsize=65536)
 def canonical(word: str) -> str:
     """One folded word in spelling-neutral form, vowels kept: ``yuliya`` → ``iLi``."""
-    return _canonical(_classes(word))
+    return _forms(word)[0]
 
 
 def tokens(text: str) -> list[str]:
@@ -225,11 +231,12 @@ class Word:
 
 def _word(spellings: tuple[str, ...]) -> Word:
     spellings = tuple(dict.fromkeys(spellings))
+    forms = [_forms(s) for s in spellings]
     return Word(
         spellings=spellings,
-        canonicals=tuple(dict.fromkeys(canonical(s) for s in spellings)),
-        skeletons=tuple(dict.fromkeys(k for s in spellings for k in skeletons(s))),
-        keys=tuple(dict.fromkeys(skeleton(s) for s in spellings)),
+        canonicals=tuple(dict.fromkeys(form for form, _skeletons in forms)),
+        skeletons=tuple(dict.fromkeys(k for _form, found in forms for k in found)),
+        keys=tuple(dict.fromkeys(found[0] for _form, found in forms)),
     )
 
 
@@ -275,5 +282,5 @@ def _other_script(part: str) -> bool:
 
 def clear_caches() -> None:
     """Forget the words prepared so far (the benchmarks time each run from cold)."""
-    for cached in (_part_words, _other_script, skeletons, canonical):
+    for cached in (_part_words, _other_script, _forms):
         cached.cache_clear()

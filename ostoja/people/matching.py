@@ -45,16 +45,16 @@ and typos. Names are sealed at rest, so the table is never decrypted wholesale:
    The application has no other fields and uses the fixed model above.
 """
 
-import calendar
 import datetime as dt
 import math
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from operator import attrgetter
-from typing import Any, NamedTuple
+from functools import cached_property, lru_cache
+from itertools import chain, compress, repeat
+from operator import add, attrgetter, itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from django.db.models import Case, IntegerField, Sum, Value, When
 from django.utils.functional import Promise
@@ -239,6 +239,7 @@ class Scored(NamedTuple):
 
 
 _NOTHING: frozenset[str] = frozenset()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -261,39 +262,51 @@ class Profile:
     spelling_word: tuple[int, ...] = field(init=False, repr=False, compare=False)
     canonicals: tuple[str, ...] = field(init=False, repr=False, compare=False)
     canonical_word: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    # each skeleton of 2+ letters of each word, with the word
+    skeleton_word: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
     present: frozenset[str] = field(init=False, repr=False, compare=False)  # extras set
     extra_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
     extra_values: tuple[str, ...] = field(init=False, repr=False, compare=False)
     born: int = field(init=False, repr=False, compare=False)  # yyyymmdd, 0 if unknown
     year: int = field(init=False, repr=False, compare=False)  # 0 if unknown
+    year_only: int = field(init=False, repr=False, compare=False)  # a year and no date
 
     def __post_init__(self) -> None:
-        words = [w for name in self.names for w in name]
+        words: list[Word] = []
+        word_name: list[int] = []
         spellings: list[str] = []
         spelling_word: list[int] = []
         canonicals: list[str] = []
         canonical_word: list[int] = []
-        for i, word in enumerate(words):
-            spellings.extend(word.spellings)
-            spelling_word.extend([i] * len(word.spellings))
-            canonicals.extend(word.canonicals)
-            canonical_word.extend([i] * len(word.canonicals))
+        skeleton_word: list[tuple[str, int]] = []
+        for n, name in enumerate(self.names):
+            for word in name:
+                i = len(words)
+                words.append(word)
+                word_name.append(n)
+                spellings += word.spellings
+                spelling_word += [i] * len(word.spellings)
+                canonicals += word.canonicals
+                canonical_word += [i] * len(word.canonicals)
+                skeleton_word += [(skel, i) for skel in word.skeletons if len(skel) >= 2]
         extras = self.extras
-        derived = (
-            ("words", tuple(words)),
-            ("word_name", tuple(n for n, name in enumerate(self.names) for _w in name)),
-            ("spellings", tuple(spellings)),
-            ("spelling_word", tuple(spelling_word)),
-            ("canonicals", tuple(canonicals)),
-            ("canonical_word", tuple(canonical_word)),
-            ("present", frozenset(k for k, v in extras.items() if v) if extras else _NOTHING),
-            ("extra_keys", tuple(extras)),
-            ("extra_values", tuple(extras.values())),
-            ("born", _date_number(self.birth_date)),
-            ("year", self.birth_year or (self.birth_date.year if self.birth_date else 0)),
+        born = self.birth_date
+        setter = object.__setattr__
+        setter(self, "words", tuple(words))
+        setter(self, "word_name", tuple(word_name))
+        setter(self, "spellings", tuple(spellings))
+        setter(self, "spelling_word", tuple(spelling_word))
+        setter(self, "canonicals", tuple(canonicals))
+        setter(self, "canonical_word", tuple(canonical_word))
+        setter(self, "skeleton_word", tuple(skeleton_word))
+        setter(
+            self, "present", frozenset(k for k, v in extras.items() if v) if extras else _NOTHING
         )
-        for name, value in derived:
-            object.__setattr__(self, name, value)
+        setter(self, "extra_keys", tuple(extras))
+        setter(self, "extra_values", tuple(extras.values()))
+        setter(self, "born", _date_number(born))
+        setter(self, "year", born.year if born else self.birth_year or 0)
+        setter(self, "year_only", 0 if born else self.birth_year or 0)
 
     @classmethod
     def of(
@@ -349,50 +362,65 @@ def match_keys(
     less, one changed), the year ±1, and the date also with day and month swapped.
     """
     keys: dict[str, int] = {}
-
-    def add(key: str, weight: int) -> None:
-        if weight > keys.get(key, 0):
-            keys[key] = weight
-
     year = profile.birth_year
     years = ([year - 1, year, year + 1] if lookup else [year]) if year else []
     for words in profile.names:
-        skels = [[s for s in w.keys if s] for w in words]
-        for options in skels:
-            for skel in options:
-                for key, weight in _skeleton_keys(skel, lookup):
-                    add(key, weight)
-                for y in years:
-                    add(f"y:{y}:{skel}", WEIGHT_YEAR if len(skel) >= 2 else WEIGHT_YEAR_SHORT)
-        for i, first in enumerate(skels):
-            for second in skels[i + 1 :]:
-                for a in first:
-                    for b in second:
-                        add("p:" + "|".join(sorted((a, b))), WEIGHT_PAIR)
-        if lookup:
-            # the pair with one word a letter short (its one-deletions, from the same length
-            # on as the words' own one-edit keys): a typo in one word of a common pair
-            for i, first in enumerate(skels):
-                for j, second in enumerate(skels):
-                    if i == j:
-                        continue
-                    for a in first:
-                        for short in _short_forms(a):
-                            for b in second:
-                                add("p:" + "|".join(sorted((short, b))), WEIGHT_PAIR_EDIT)
-    for field_name, value in profile.extras.items():
-        if value and (fields is None or field_name in fields):
-            add(f"x:{field_name}:{value}", WEIGHT_FIELD)
+        skels = tuple(tuple(s for s in w.keys if s) for w in words)
+        if keys:  # a second name: the larger weight where a key comes twice
+            for key, weight in _name_keys(skels, lookup):
+                if weight > keys.get(key, 0):
+                    keys[key] = weight
+        else:
+            keys.update(_name_keys(skels, lookup))
+        # the other namespaces' keys weigh the same wherever they come from
+        keys.update(
+            (f"y:{y}:{skel}", WEIGHT_YEAR if len(skel) >= 2 else WEIGHT_YEAR_SHORT)
+            for options in skels
+            for skel in options
+            for y in years
+        )
+    keys.update(
+        (f"x:{field_name}:{value}", WEIGHT_FIELD)
+        for field_name, value in profile.extras.items()
+        if value and (fields is None or field_name in fields)
+    )
     born = profile.birth_date
     if born is not None:
-        add(f"d:{born.isoformat()}", WEIGHT_DATE)
+        keys[f"d:{born.isoformat()}"] = WEIGHT_DATE
         if lookup and born.day <= 12:
             try:
                 swapped = born.replace(month=born.day, day=born.month)
             except ValueError:  # pragma: no cover - a day <= 12 is always a valid month
                 swapped = born
-            add(f"d:{swapped.isoformat()}", WEIGHT_DATE)
+            keys[f"d:{swapped.isoformat()}"] = WEIGHT_DATE
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _name_keys(skels: tuple[tuple[str, ...], ...], lookup: bool) -> tuple[tuple[str, int], ...]:
+    """The keys of one name (its words' skeletons) without the year: ``w:``, ``e:`` and
+    ``p:`` (see ``match_keys``)."""
+    found: list[tuple[str, int]] = []
+    for options in skels:
+        for skel in options:
+            found += _skeleton_keys(skel, lookup)
+    for i, first in enumerate(skels):
+        for second in skels[i + 1 :]:
+            found += [("p:" + "|".join(sorted((a, b))), WEIGHT_PAIR) for a in first for b in second]
+    if lookup:
+        # the pair with one word a letter short (its one-deletions, from the same length on
+        # as the words' own one-edit keys): a typo in one word of a common pair
+        for i, first in enumerate(skels):
+            for j, second in enumerate(skels):
+                if i != j:
+                    found += [
+                        ("p:" + "|".join(sorted((short, b))), WEIGHT_PAIR_EDIT)
+                        for a in first
+                        for short in _short_forms(a)
+                        for b in second
+                    ]
+    # the larger weight where a key comes twice: sorted by weight, the last one stays
+    return tuple(dict(sorted(found, key=itemgetter(1))).items())
 
 
 @lru_cache(maxsize=65536)
@@ -432,6 +460,7 @@ def clear_caches() -> None:
     clear_name_caches()
     _skeleton_keys.cache_clear()
     _short_forms.cache_clear()
+    _name_keys.cache_clear()
 
 
 def hashed(keys: Mapping[str, int]) -> dict[int, int]:
@@ -484,19 +513,21 @@ def _word_similarities(
     the pairs above ``WORD_FLOOR`` (all others count 0), so the Python work is proportional
     to the similar pairs, not to all of them."""
     spellings: list[str] = []
+    spelling_candidate: list[int] = []
+    spelling_word: list[int] = []
     canonicals: list[str] = []
-    spelling_owner: list[tuple[int, int]] = []
-    canonical_owner: list[tuple[int, int]] = []
+    canonical_candidate: list[int] = []
+    canonical_word: list[int] = []
     by_skeleton: dict[str, list[tuple[int, int]]] = {}
     for c, other in enumerate(others):
-        spellings.extend(other.spellings)
-        spelling_owner.extend((c, w) for w in other.spelling_word)
-        canonicals.extend(other.canonicals)
-        canonical_owner.extend((c, w) for w in other.canonical_word)
-        for w, word in enumerate(other.words):
-            for skel in word.skeletons:
-                if len(skel) >= 2:
-                    by_skeleton.setdefault(skel, []).append((c, w))
+        spellings += other.spellings
+        spelling_candidate += [c] * len(other.spellings)
+        spelling_word += other.spelling_word
+        canonicals += other.canonicals
+        canonical_candidate += [c] * len(other.canonicals)
+        canonical_word += other.canonical_word
+        for skel, w in other.skeleton_word:
+            by_skeleton.setdefault(skel, []).append((c, w))
     spelled: dict[tuple[int, int, int], float] = {}
     canon: dict[tuple[int, int, int], float] = {}
     skeleton_pairs: set[tuple[int, int, int]] = set()
@@ -506,16 +537,16 @@ def _word_similarities(
                 for _s, sim, k in process.extract(
                     text, spellings, scorer=scorer, score_cutoff=WORD_FLOOR, limit=None
                 ):
-                    c, w = spelling_owner[k]
-                    if sim > spelled.get((c, q, w), 0.0):
-                        spelled[c, q, w] = sim
+                    key = (spelling_candidate[k], q, spelling_word[k])
+                    if sim > spelled.get(key, 0.0):
+                        spelled[key] = sim
         for text in word.canonicals:
             for _s, sim, k in process.extract(
                 text, canonicals, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
             ):
-                c, w = canonical_owner[k]
-                if sim > canon.get((c, q, w), 0.0):
-                    canon[c, q, w] = sim
+                key = (canonical_candidate[k], q, canonical_word[k])
+                if sim > canon.get(key, 0.0):
+                    canon[key] = sim
         for skel in word.skeletons:
             for c, w in by_skeleton.get(skel, ()) if len(skel) >= 2 else ():
                 skeleton_pairs.add((c, q, w))
@@ -577,6 +608,13 @@ def _names(
 ) -> tuple[float, bool, bool]:
     """The best alignment of any name of ``query`` with any of ``other``: its value, whether
     the order differs, whether the two names are in different scripts."""
+    if len(query.names) == 1 and len(other.names) == 1:  # the commonest case, directly
+        shorter, longer = sorted((len(query.words), len(other.words)))
+        pairs = [(value, q, w) for (q, w), value in similar.items()]
+        value, order = _align(pairs, shorter, longer)
+        if value <= 0:
+            return 0.0, False, False
+        return value, order, query.scripts[0] != other.scripts[0]
     grouped: dict[tuple[int, int], list[tuple[float, int, int]]] = {}
     for (q, w), value in similar.items():
         grouped.setdefault((query.word_name[q], other.word_name[w]), []).append((value, q, w))
@@ -602,32 +640,25 @@ def name_bits(similarity: float) -> float:
     return bits[i - 1] + share * (bits[i] - bits[i - 1])
 
 
-@lru_cache(maxsize=4096)
-def _typo_dates(born: int) -> frozenset[int]:
-    """The dates (yyyymmdd) one typo away from ``born`` in its year: day and month swapped,
-    one digit of the day or of the month changed, or its two digits transposed (Damerau's
-    single errors, on the fixed-width day and month)."""
-    year, rest = divmod(born, 10000)
-    month, day = divmod(rest, 100)
-    options = [
-        (day, month),
-        (month, day % 10 * 10 + day // 10),
-        (month % 10 * 10 + month // 10, day),
-    ]
-    for digit in range(10):
-        options += [
-            (month, day // 10 * 10 + digit),
-            (month, digit * 10 + day % 10),
-            (month // 10 * 10 + digit, day),
-            (digit * 10 + month % 10, day),
-        ]
-    found = {
-        year * 10000 + m * 100 + d
-        for m, d in options
-        if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(year, m)[1]
-    }
-    found.discard(born)
-    return frozenset(found)
+def _one_digit(a: int, b: int) -> bool:
+    """Whether two different two-digit numbers (a day or a month) are one typo apart: one
+    digit changed, or the two digits transposed."""
+    tens_a, units_a = divmod(a, 10)
+    tens_b, units_b = divmod(b, 10)
+    return (tens_a == tens_b) != (units_a == units_b) or (tens_a, units_a) == (units_b, tens_b)
+
+
+def _is_typo(day_month_a: int, day_month_b: int) -> bool:
+    """Whether two different days of one year (mmdd) are one typo apart: day and month
+    swapped, or a typo in the day or in the month (Damerau's single errors, on the
+    fixed-width day and month)."""
+    month_a, day_a = divmod(day_month_a, 100)
+    month_b, day_b = divmod(day_month_b, 100)
+    if (month_a, day_a) == (day_b, month_b):
+        return True
+    if month_a == month_b:
+        return _one_digit(day_a, day_b)
+    return day_a == day_b and _one_digit(month_a, month_b)
 
 
 def _year_level(a: int, b: int) -> int:
@@ -635,82 +666,178 @@ def _year_level(a: int, b: int) -> int:
     return YEAR_NEAR if apart <= 1 else YEAR_CLOSE if apart <= 3 else YEAR_FAR
 
 
+def _level(born_a: int, year_a: int, born_b: int, year_b: int) -> int:
+    """``date_level`` on the numbers: dates as yyyymmdd, years, 0 when unknown."""
+    if born_a and born_b:
+        if born_a == born_b:
+            return SAME_DATE
+        if year_a == year_b:
+            if _is_typo(born_a % 10000, born_b % 10000):
+                return DATE_TYPO
+            return YEAR_MONTH if born_a // 100 == born_b // 100 else YEAR_ONLY
+        return DAY_MONTH if born_a % 10000 == born_b % 10000 else OTHER_DATE
+    if year_a and year_b:
+        return _year_level(year_a, year_b)
+    return NO_DATE
+
+
 def date_level(a: Profile, b: Profile) -> int:
     """What two profiles' dates of birth say (a level of ``DATE_LEVELS``, or ``NO_DATE``):
     two full dates are compared as dates — the year is part of the evidence, so the same day
     and month in another year is ``DAY_MONTH``, not a near date —; otherwise two years (an
     estimated age gives one) as years; a date or year missing on either side, ``NO_DATE``."""
-    if a.born and b.born:
-        if a.born == b.born:
-            return SAME_DATE
-        year_a, day_month_a = divmod(a.born, 10000)
-        year_b, day_month_b = divmod(b.born, 10000)
-        if year_a == year_b:
-            if b.born in _typo_dates(a.born):
-                return DATE_TYPO
-            return YEAR_MONTH if day_month_a // 100 == day_month_b // 100 else YEAR_ONLY
-        return DAY_MONTH if day_month_a == day_month_b else OTHER_DATE
-    if a.year and b.year:
-        return _year_level(a.year, b.year)
-    return NO_DATE
+    return _level(a.born, a.year, b.born, b.year)
 
 
-def _date_levels(query: Profile, others: Sequence[Profile]) -> list[int]:
-    """``date_level`` of ``query`` with each of ``others``, the common cases inline."""
-    born = query.born
-    if not born:
-        return (
-            [date_level(query, other) for other in others]
-            if query.year
-            else [NO_DATE] * len(others)
+class Batch:
+    """Profiles to score one query against, with what scoring reads from every one of them
+    — the date and year of birth, the other fields — as columns. ``score_all`` makes one of
+    its candidates; a register's batch gives any subset cheaply (``take``: the benchmarks
+    score 5,000 lookups against one register), gathering a column of the subset only when
+    scoring reads it."""
+
+    __slots__ = (
+        "_fields",
+        "_indexes",
+        "_register",
+        "_years",
+        "born",
+        "complete",
+        "profiles",
+        "repeating",
+        "years_alone",
+    )
+
+    def __init__(self, profiles: Iterable[Profile]) -> None:
+        self.profiles = list(profiles)
+        self.born: list[int] = list(map(attrgetter("born"), self.profiles))
+        self._years: list[int] | None = list(map(attrgetter("year"), self.profiles))
+        # whether any profile has a year and no date (an estimated age)
+        self.years_alone = any(map(attrgetter("year_only"), self.profiles))
+        keys = tuple(
+            dict.fromkeys(chain.from_iterable(map(attrgetter("extra_keys"), self.profiles)))
         )
-    typos = _typo_dates(born)
-    year, day_month = divmod(born, 10000)
-    levels: list[int] = []
-    for other in others:
-        theirs = other.born
-        if theirs == born:
-            levels.append(SAME_DATE)
-        elif theirs:
-            their_year, their_day_month = divmod(theirs, 10000)
-            if their_year == year:
-                if theirs in typos:
-                    levels.append(DATE_TYPO)
-                elif their_day_month // 100 == day_month // 100:
-                    levels.append(YEAR_MONTH)
-                else:
-                    levels.append(YEAR_ONLY)
-            else:
-                levels.append(DAY_MONTH if their_day_month == day_month else OTHER_DATE)
+        self._fields: dict[str, list[str]] = {}
+        if keys and all(map(keys.__eq__, map(attrgetter("extra_keys"), self.profiles))):
+            values = list(map(attrgetter("extra_values"), self.profiles))
+            for n, key in enumerate(keys):
+                self._fields[key] = list(map(itemgetter(n), values))
         else:
-            levels.append(_year_level(year, other.year) if other.year else NO_DATE)
-    return levels
-
-
-def _extras(
-    query: Profile, others: Sequence[Profile]
-) -> list[tuple[str, list[tuple[str, float, int]]]]:
-    """Per other field, the candidates that agree at least partly, as rapidfuzz returns
-    them: (their value, Jaro-Winkler similarity >= ``WORD_FLOOR``, index in ``others``),
-    one call per field. The agreement is the similarity scaled (1 when equal); a field
-    both records have and not listed agrees 0."""
-    keys = query.extra_keys
-    if not others:
-        return []
-    if set(map(attrgetter("extra_keys"), others)) == {keys}:
-        columns = list(zip(*map(attrgetter("extra_values"), others), strict=True))
-    else:
-        columns = [tuple(other.extras.get(key, "") for other in others) for key in keys]
-    return [
-        (
-            key,
-            process.extract(
-                mine, theirs, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
-            ),
+            for key in keys:
+                self._fields[key] = [p.extras.get(key, "") for p in self.profiles]
+        # the fields every profile has, and those with few values (at most the square root
+        # of the profiles': a state, a country) — a subset inherits both
+        self.complete = frozenset(k for k, column in self._fields.items() if "" not in column)
+        self.repeating = frozenset(
+            k for k, column in self._fields.items() if len(set(column)) ** 2 <= len(column)
         )
-        for key, mine, theirs in zip(keys, query.extra_values, columns, strict=True)
-        if mine
+        self._register: Batch | None = None
+        self._indexes: Sequence[int] = ()
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def take(self, indexes: Sequence[int]) -> "Batch":
+        """The batch of these profiles of this one (by index): profiles and dates now, the
+        other columns when they are read."""
+        subset = Batch.__new__(Batch)
+        subset._register, subset._indexes = self, indexes
+        subset.profiles = subset._gather(self.profiles)
+        subset.born = subset._gather(self.born)
+        subset._years = None
+        subset._fields = {}
+        subset.years_alone = self.years_alone and any(map(attrgetter("year_only"), subset.profiles))
+        subset.complete, subset.repeating = self.complete, self.repeating
+        return subset
+
+    def _gather(self, column: list[T]) -> list[T]:
+        """This subset's values of a column of its register (itemgetter loops in C)."""
+        indexes = self._indexes
+        if len(indexes) > 1:
+            return list(itemgetter(*indexes)(column))
+        return [column[i] for i in indexes]
+
+    @property
+    def years(self) -> list[int]:
+        """The year of birth of each profile (0 if unknown)."""
+        if self._years is None:
+            assert self._register is not None  # noqa: S101  # only a subset gathers later
+            self._years = self._gather(self._register.years)
+        return self._years
+
+    def field(self, key: str) -> list[str] | None:
+        """The values of another field ("" where missing), or None if no profile has it."""
+        found = self._fields.get(key)
+        if found is None and self._register is not None:
+            column = self._register.field(key)
+            if column is not None:
+                found = self._fields[key] = self._gather(column)
+        return found
+
+
+def _date_levels(query: Profile, batch: Batch) -> list[int]:
+    """``date_level`` of ``query`` with each profile of ``batch``; the commonest case — two
+    dates with nothing in common — decided inline."""
+    born, year = query.born, query.year
+    if not born:
+        if not year:
+            return [NO_DATE] * len(batch)
+        return [
+            _level(0, year, theirs, their_year)
+            for theirs, their_year in zip(batch.born, batch.years, strict=True)
+        ]
+    day_month = born % 10000
+    return [
+        OTHER_DATE
+        if theirs and their_year != year and theirs % 10000 != day_month
+        else _level(born, year, theirs, their_year)
+        for theirs, their_year in zip(batch.born, batch.years, strict=True)
     ]
+
+
+@lru_cache(maxsize=1024)
+def _near_days(day_month: int, leap: bool) -> tuple[tuple[int, int], ...]:
+    """The days (mmdd) of a year that are a typo of ``day_month`` or in its month, with
+    their level (``DATE_TYPO`` or ``YEAR_MONTH``)."""
+    month, day = divmod(day_month, 100)
+    days = [0, 31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    found = [
+        (month * 100 + other, DATE_TYPO if _one_digit(day, other) else YEAR_MONTH)
+        for other in range(1, days[month] + 1)
+        if other != day
+    ]
+    if day <= 12 and day != month and month <= days[day]:
+        found.append((day * 100 + month, DATE_TYPO))  # swapped
+    found += [
+        (other * 100 + day, DATE_TYPO)
+        for other in range(1, 13)
+        if other != month and day <= days[other] and _one_digit(month, other)
+    ]
+    return tuple(found)
+
+
+def _date_weights(query: Profile, batch: Batch, by_level: Sequence[float]) -> list[float]:
+    """``by_level[date_level(query, other)]`` for each profile of ``batch``. When the levels
+    a table cannot list (the same day and month in any year, the same year only, a year
+    alone) weigh as nothing in common does, one lookup per candidate in the table of the
+    dates near ``query``'s answers it (the benchmarks' evidence); otherwise
+    ``_date_levels``."""
+    born = query.born
+    other = by_level[OTHER_DATE]
+    if (
+        not born
+        or by_level[DAY_MONTH] != other
+        or by_level[YEAR_ONLY] != other
+        or batch.years_alone
+    ):
+        return list(map(by_level.__getitem__, _date_levels(query, batch)))
+    year, day_month = divmod(born, 10000)
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    start = year * 10000
+    table = {start + day: by_level[level] for day, level in _near_days(day_month, leap)}
+    table[born] = by_level[SAME_DATE]
+    table[0] = by_level[NO_DATE]
+    return list(map(table.get, batch.born, repeat(other)))
 
 
 @dataclass(frozen=True)
@@ -725,6 +852,15 @@ class Evidence:
     agree: Mapping[str, float]
     disagree: float
     prior: float
+
+    @cached_property
+    def date_bits(self) -> tuple[float, ...]:
+        """Per date level (``EVIDENCE_DATES``), the prior and what the dates add."""
+        weight, disagree = self.agree.get("date", 0.0), self.disagree
+        return tuple(
+            -self.prior + (0.0 if share is None else share * weight - (1 - share) * disagree)
+            for share in EVIDENCE_DATES
+        )
 
 
 # Assumed, not trained: a field of a true duplicate agrees with probability 0.9.
@@ -758,6 +894,8 @@ def estimate_evidence(profiles: Sequence[Profile], *, m: float = EVIDENCE_M) -> 
 # benchmarks' records): a typo 0.7 as before this model; None, no evidence either way.
 EVIDENCE_DATES: tuple[float | None, ...] = (None, 1.0, 0.7, 0.7, 0.0, 0.0, 0.0, 0.65, 0.45, 0.1)
 _GIVEN_UP = Scored(0.0, "", ())
+# The application's prior plus each date level's weight.
+_APP_DATE_BITS = tuple(PRIOR_BITS + bits for bits in DATE_BITS)
 
 
 def _bits(probability: float) -> float:
@@ -775,7 +913,7 @@ def _probability(bits: float) -> float:
 
 def score_all(
     query: Profile,
-    others: Sequence[Profile],
+    others: Sequence[Profile] | Batch,
     *,
     at_least: float = 0.0,
     evidence: Evidence | None = None,
@@ -784,38 +922,57 @@ def score_all(
     ``find_matches`` does with its candidates): dates (and other fields) first; a candidate
     that could not reach ``at_least`` even with identical names is given up as
     ``Scored(0.0, "", ())``; the names of the rest are compared in a few rapidfuzz calls."""
-    levels = _date_levels(query, others)
+    batch = others if isinstance(others, Batch) else Batch(others)
     if evidence is None:  # the application: names and dates (there are no other fields)
-        by_level = [PRIOR_BITS + bits for bits in DATE_BITS]
-        rest = [by_level[level] for level in levels]
+        rest = _date_weights(query, batch, _APP_DATE_BITS)
         most = _NAME_BITS[-1]
     else:
         agree, disagree = evidence.agree, evidence.disagree
-        # how many other fields each candidate and the query both have (map: no Python loop)
-        present = query.present
-        shared = list(map(len, map(present.intersection, map(attrgetter("present"), others))))
-        rest = [-evidence.prior - disagree * n for n in shared]
-        for key, found in _extras(query, others) if present else []:
-            # agreement (sim - floor) / (1 - floor), times the swing from -disagree to agree
-            worth = (agree.get(key, 0.0) + disagree) / (1 - WORD_FLOOR)
-            for _value, sim, c in found:
-                rest[c] += (sim - WORD_FLOOR) * worth
-        weight = agree.get("date", 0.0)
-        by_level = [
-            0.0 if share is None else share * weight - (1 - share) * disagree
-            for share in EVIDENCE_DATES
+        columns = [
+            (key, mine, column)
+            for key, mine in zip(query.extra_keys, query.extra_values, strict=True)
+            if mine and (column := batch.field(key)) is not None
         ]
-        rest = [bits + by_level[level] for bits, level in zip(rest, levels, strict=True)]
+        # Each other field both records have starts at -disagree: for all at once (in the
+        # date's table) when every candidate has the field, else per candidate.
+        complete = sum(disagree for key, _mine, _column in columns if key in batch.complete)
+        by_level = [bits - complete for bits in evidence.date_bits]
+        rest = _date_weights(query, batch, by_level)
+        missing = {"": 0.0}
+        for key, mine, column in columns:
+            if key not in batch.complete:
+                rest = list(map(add, rest, map(missing.get, column, repeat(-disagree))))
+            # plus the agreement (sim - floor) / (1 - floor) times the swing from -disagree
+            # to agree, for the values rapidfuzz finds above the floor: each distinct value
+            # once when a field has few values, else each candidate's
+            worth = (agree.get(key, 0.0) + disagree) / (1 - WORD_FLOOR)
+            if key in batch.repeating:
+                distinct = dict.fromkeys(column, 0.0)
+                for theirs, sim, _n in process.extract(
+                    mine,
+                    list(distinct),
+                    scorer=JaroWinkler.similarity,
+                    score_cutoff=WORD_FLOOR,
+                    limit=None,
+                ):
+                    distinct[theirs] = (sim - WORD_FLOOR) * worth
+                rest = list(map(add, rest, map(distinct.__getitem__, column)))
+            else:
+                for _theirs, sim, c in process.extract(
+                    mine, column, scorer=JaroWinkler.similarity, score_cutoff=WORD_FLOOR, limit=None
+                ):
+                    rest[c] += (sim - WORD_FLOOR) * worth
         most = agree.get("name", 0.0)
     need = _bits(at_least) - most
-    live = [c for c, bits in enumerate(rest) if bits >= need]
-    results = [_GIVEN_UP] * len(others)
+    live = list(compress(range(len(rest)), map(need.__le__, rest)))
+    results = [_GIVEN_UP] * len(batch)
     if not live:
         return results
-    similar = _word_similarities(query, [others[c] for c in live])
+    profiles = batch.profiles
+    similar = _word_similarities(query, [profiles[c] for c in live])
     dated = bool(query.year)
     for c, pairs in zip(live, similar, strict=True):
-        other = others[c]
+        other = profiles[c]
         best, reordered, scripts = _names(query, other, pairs)
         if evidence is None:
             bits = rest[c] + name_bits(best)
@@ -824,12 +981,13 @@ def score_all(
         else:
             bits = rest[c]
         value = _probability(bits)
+        level = _level(query.born, query.year, other.born, other.year)
         if value >= PROBABLE:
             band = PROBABLE_BAND
         elif (
             value >= THRESHOLD
             or best >= SIMILAR_NAME
-            or (best >= PARTLY_NAME and DATE_BITS[levels[c]] > 0)
+            or (best >= PARTLY_NAME and DATE_BITS[level] > 0)
         ):
             band = SIMILAR_BAND
         else:
@@ -841,7 +999,6 @@ def score_all(
             reasons.append("other_script" if scripts else "similar_name")
         if reordered and best > 0:
             reasons.append("order")
-        level = levels[c]
         if level != NO_DATE or dated:  # "no date to compare" only if the query had one
             reasons.append(DATE_REASONS[level])
         results[c] = Scored(value, band, tuple(reasons))

@@ -4,6 +4,7 @@ and the acceptance tests on generated people with planted duplicates and namesak
 
 import datetime as dt
 import math
+import random
 import re
 from typing import Any
 
@@ -41,8 +42,10 @@ from ostoja.people.matching import (
     YEAR_MONTH,
     YEAR_NEAR,
     YEAR_ONLY,
+    Batch,
     Profile,
     Scored,
+    _date_weights,
     _word_similarities,
     date_level,
     estimate_evidence,
@@ -405,6 +408,27 @@ def test_date_levels() -> None:
     for levels in (dates, years, [(m, u) for _s, m, u in NAME_LEVELS]):
         assert abs(sum(m for m, _u in levels) - 1) < 1e-9
         assert abs(sum(u for _m, u in levels) - 1) < 1e-3
+
+
+def test_the_date_table_agrees_with_date_level() -> None:
+    # score_all weighs dates through a table of the dates near the query's when the levels
+    # it cannot list weigh as OTHER_DATE does (the benchmarks' evidence): it must give what
+    # date_level gives, date by date, leap years and month ends included.
+    rng = random.Random(5)
+    days = [dt.date(1996, 1, 1) + dt.timedelta(days=n) for n in range(3 * 366)]
+    others = [Profile.of(["x"], birth_date=day) for day in days]
+    others += [Profile.of(["x"]), Profile.of(["x"], birth_date=dt.date(1971, 1, 2))]
+    table_like = [0.0, 5.0, 3.0, 2.0, -1.0, -1.0, -1.0, 0.5, 0.25, -0.5]
+    levels_only = [0.0, 5.0, 3.0, 2.0, -3.0, -2.0, -1.0, 0.5, 0.25, -0.5]
+    for born in [*rng.sample(days, 40), dt.date(1996, 2, 29), dt.date(1997, 12, 31)]:
+        query = Profile.of(["x"], birth_date=born)
+        for by_level in (table_like, levels_only):
+            expected = [by_level[date_level(query, other)] for other in others]
+            assert _date_weights(query, Batch(others), by_level) == expected, born
+    # a year alone among the candidates: the levels, not the table
+    query = Profile.of(["x"], birth_date=dt.date(1990, 4, 9))
+    mixed = [Profile.of(["x"], birth_year=1991), Profile.of(["x"], birth_date=dt.date(1990, 4, 9))]
+    assert _date_weights(query, Batch(mixed), table_like) == [0.5, 5.0]
 
 
 def test_the_name_weight_grows_with_the_similarity() -> None:
