@@ -121,34 +121,48 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
     ids = list(left)
     register = Batch(left.values())
     key_ids: dict[str, int] = {}
-    key_rows, record_cols = [], []
-    for n, profile in enumerate(left.values()):
-        for key in match_keys(profile, fields=fields):
-            key_rows.append(key_ids.setdefault(key, len(key_ids)))
-            record_cols.append(n)
-    stored = sparse.csr_matrix(
-        (np.ones(len(key_rows)), (key_rows, record_cols)), shape=(len(key_ids), len(ids))
+    # keys × records and lookups × keys, built straight in compressed form (each record's
+    # or lookup's keys in a row of their own)
+    stored_keys: list[int] = []
+    stored_bounds = [0]
+    for profile in left.values():
+        stored_keys += [
+            key_ids.setdefault(key, len(key_ids)) for key in match_keys(profile, fields=fields)
+        ]
+        stored_bounds.append(len(stored_keys))
+    stored = sparse.csc_matrix(
+        (np.ones(len(stored_keys)), np.array(stored_keys), np.array(stored_bounds)),
+        shape=(len(key_ids), len(ids)),
     )
     queries = left if right is None else right
-    asks = [
-        (n, k, weight)
-        for n, profile in enumerate(queries.values())
-        for key, weight in match_keys(profile, lookup=True, fields=fields).items()
-        if (k := key_ids.get(key)) is not None
-    ]
-    rows, cols, weights = zip(*asks, strict=True) if asks else ((), (), ())
-    asked = sparse.csr_matrix((weights, (rows, cols)), shape=(len(queries), len(key_ids)))
+    asked_keys: list[int] = []
+    asked_weights: list[int] = []
+    asked_bounds = [0]
+    for profile in queries.values():
+        for key, weight in match_keys(profile, lookup=True, fields=fields).items():
+            k = key_ids.get(key)
+            if k is not None:
+                asked_keys.append(k)
+                asked_weights.append(weight)
+        asked_bounds.append(len(asked_keys))
+    asked = sparse.csr_matrix(
+        (np.array(asked_weights, dtype=float), np.array(asked_keys), np.array(asked_bounds)),
+        shape=(len(queries), len(key_ids)),
+    )
     hits = (asked @ stored).tocsr()
     found: Pairs = set()
     last_scores.clear()
+    # the rows as Python lists once; numpy only to pick the top CANDIDATES of a longer row
+    bounds, every = hits.indptr.tolist(), hits.indices.tolist()
     for n, (rec_id, profile) in enumerate(queries.items()):
-        start, end = hits.indptr[n], hits.indptr[n + 1]
-        records, shared = hits.indices[start:end], hits.data[start:end]
-        if right is None:
-            shared = np.where(records == n, 0.0, shared)  # not the record itself
-        if len(shared) > CANDIDATES:
-            records = records[np.argpartition(-shared, CANDIDATES)[:CANDIDATES]]
-        candidates = records.tolist()
+        start, end = bounds[n], bounds[n + 1]
+        if end - start > CANDIDATES:
+            records, shared = hits.indices[start:end], hits.data[start:end]
+            if right is None:
+                shared = np.where(records == n, 0.0, shared)  # not the record itself
+            candidates = records[np.argpartition(-shared, CANDIDATES)[:CANDIDATES]].tolist()
+        else:
+            candidates = every[start:end]
         if right is None:
             candidates = [r for r in candidates if r > n]  # each pair once (from both sides)
         scored = score_all(profile, register.take(candidates), at_least=LOWEST, evidence=evidence)

@@ -49,7 +49,7 @@ import datetime as dt
 import math
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import chain, compress, repeat
@@ -238,7 +238,6 @@ class Scored(NamedTuple):
     reasons: tuple[str, ...]
 
 
-_NOTHING: frozenset[str] = frozenset()
 T = TypeVar("T")
 
 
@@ -264,7 +263,6 @@ class Profile:
     canonical_word: tuple[int, ...] = field(init=False, repr=False, compare=False)
     # each skeleton of 2+ letters of each word, with the word
     skeleton_word: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
-    present: frozenset[str] = field(init=False, repr=False, compare=False)  # extras set
     extra_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
     extra_values: tuple[str, ...] = field(init=False, repr=False, compare=False)
     born: int = field(init=False, repr=False, compare=False)  # yyyymmdd, 0 if unknown
@@ -299,9 +297,6 @@ class Profile:
         setter(self, "canonicals", tuple(canonicals))
         setter(self, "canonical_word", tuple(canonical_word))
         setter(self, "skeleton_word", tuple(skeleton_word))
-        setter(
-            self, "present", frozenset(k for k, v in extras.items() if v) if extras else _NOTHING
-        )
         setter(self, "extra_keys", tuple(extras))
         setter(self, "extra_values", tuple(extras.values()))
         setter(self, "born", _date_number(born))
@@ -584,23 +579,8 @@ def _align(
         total += similarity
         matched.append((i, j))
     matched.sort()
-    reordered = any(
-        later[1] < earlier[1] for earlier, later in zip(matched, matched[1:], strict=False)
-    )
-    return total / (shorter + EXTRA_WORD_WEIGHT * (longer - shorter)), reordered
-
-
-def align(a: Sequence[Word], b: Sequence[Word]) -> tuple[float, bool]:
-    """The best one-to-one pairing of two names' words, in any order. Returns 0..1 and
-    whether the order differs."""
-    pairs = (
-        (s, i, j)
-        for i, x in enumerate(a)
-        for j, y in enumerate(b)
-        if (s := word_similarity(x, y)) > 0
-    )
-    shorter, longer = sorted((len(a), len(b)))
-    return _align(pairs, shorter, longer)
+    order = [j for _i, j in matched]
+    return total / (shorter + EXTRA_WORD_WEIGHT * (longer - shorter)), order != sorted(order)
 
 
 def _names(
@@ -699,6 +679,8 @@ class Batch:
     __slots__ = (
         "_fields",
         "_indexes",
+        "_penalties",
+        "_pick",
         "_register",
         "_years",
         "born",
@@ -733,6 +715,8 @@ class Batch:
         )
         self._register: Batch | None = None
         self._indexes: Sequence[int] = ()
+        self._pick: Callable[[list[Any]], tuple[Any, ...]] | None = None
+        self._penalties: dict[tuple[tuple[str, ...], float], list[float]] = {}
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -742,20 +726,21 @@ class Batch:
         other columns when they are read."""
         subset = Batch.__new__(Batch)
         subset._register, subset._indexes = self, indexes
+        subset._pick = itemgetter(*indexes) if len(indexes) > 1 else None
         subset.profiles = subset._gather(self.profiles)
         subset.born = subset._gather(self.born)
         subset._years = None
         subset._fields = {}
+        subset._penalties = {}
         subset.years_alone = self.years_alone and any(map(attrgetter("year_only"), subset.profiles))
         subset.complete, subset.repeating = self.complete, self.repeating
         return subset
 
     def _gather(self, column: list[T]) -> list[T]:
         """This subset's values of a column of its register (itemgetter loops in C)."""
-        indexes = self._indexes
-        if len(indexes) > 1:
-            return list(itemgetter(*indexes)(column))
-        return [column[i] for i in indexes]
+        if self._pick is None:
+            return [column[i] for i in self._indexes]
+        return list(self._pick(column))
 
     @property
     def years(self) -> list[int]:
@@ -764,6 +749,19 @@ class Batch:
             assert self._register is not None  # noqa: S101  # only a subset gathers later
             self._years = self._gather(self._register.years)
         return self._years
+
+    def penalty(self, keys: tuple[str, ...], disagree: float) -> list[float]:
+        """Per profile, -``disagree`` for each of these fields it has (kept by the register
+        per set of fields: lookups share the few sets there are)."""
+        if self._register is not None:
+            return self._gather(self._register.penalty(keys, disagree))
+        found = self._penalties.get((keys, disagree))
+        if found is None:
+            columns = [self.field(key) or [""] * len(self) for key in keys]
+            found = self._penalties[keys, disagree] = [
+                -disagree * sum(map(bool, values)) for values in zip(*columns, strict=True)
+            ]
+        return found
 
     def field(self, key: str) -> list[str] | None:
         """The values of another field ("" where missing), or None if no profile has it."""
@@ -938,10 +936,10 @@ def score_all(
         complete = sum(disagree for key, _mine, _column in columns if key in batch.complete)
         by_level = [bits - complete for bits in evidence.date_bits]
         rest = _date_weights(query, batch, by_level)
-        missing = {"": 0.0}
+        incomplete = tuple(key for key, _mine, _column in columns if key not in batch.complete)
+        if incomplete:
+            rest = list(map(add, rest, batch.penalty(incomplete, disagree)))
         for key, mine, column in columns:
-            if key not in batch.complete:
-                rest = list(map(add, rest, map(missing.get, column, repeat(-disagree))))
             # plus the agreement (sim - floor) / (1 - floor) times the swing from -disagree
             # to agree, for the values rapidfuzz finds above the floor: each distinct value
             # once when a field has few values, else each candidate's
