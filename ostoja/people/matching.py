@@ -32,17 +32,22 @@ and typos. Names are sealed at rest, so the table is never decrypted wholesale:
    of birth is needed for —, and "the same or a similar name, different or missing
    details" (``SIMILAR_NAME``, ``THRESHOLD``, ``PARTLY_NAME``), so that a namesake is shown
    without being flagged.
-5. **Batches.** ``score_all`` scores a whole batch of candidates: dates (and other fields)
-   first, then every spelling of the query against all the candidates' spellings in a few
-   rapidfuzz calls that return only the pairs above ``WORD_FLOOR``, so the Python work grows
-   with the similar word pairs, not with all of them. It is pure, so ``bench/matching.py``
-   runs the very same code on FEBRL's records (PERFORMANCE.md §1.2-1.3, benchmarks B1 and
-   B3) and ``bench/people.py`` times the lookup among 100,000 people (B6).
+5. **Batches.** ``score_all`` scores a whole batch of candidates (a ``Batch``: what scoring
+   reads from every candidate — dates, other fields — as columns). Dates and other fields
+   come first, column by column (the dates through a table of those near the query's);
+   a candidate that could not reach ``at_least`` even with identical names is given up;
+   then every spelling of the query is compared with all the remaining candidates'
+   spellings in a few rapidfuzz calls that return only the pairs above ``WORD_FLOOR``, so
+   the Python work grows with the similar word pairs, not with all of them. It is pure, so
+   ``bench/matching.py`` runs the very same code on FEBRL's records (PERFORMANCE.md
+   §1.2-1.3, benchmarks B1 and B3: one register's ``Batch``, a subset per lookup) and
+   ``bench/people.py`` times the lookup among 100,000 people (B6).
 6. **Other fields** (the benchmarks' records only: address, postcode, …). With an
    ``Evidence`` (``estimate_evidence``: unsupervised Fellegi-Sunter weights, u from the
    register's value frequencies, m fixed at ``EVIDENCE_M``), every field — the names and the
-   date included — adds its weight in bits and the score is the probability of a match.
-   The application has no other fields and uses the fixed model above.
+   date included — adds its weight in bits and the score is the probability of a match;
+   each date level earns a share of the date's weight (``EVIDENCE_DATES``). The
+   application has no other fields and uses the fixed model above.
 """
 
 import datetime as dt
@@ -104,13 +109,14 @@ EXTRA_WORD_WEIGHT = 0.5
 # returning person per lookup in a register of about 4,000, the scale of one centre (KCIK
 # assists 170-250 people a year, DOMAIN.md §6: some fifteen years of them). The score is
 # calibrated to that size: in a register ten times larger the same evidence is worth ten
-# times lower odds (3.3 bits), which moves a pair across PROBABLE only at its edge.
+# times lower odds (3.3 bits), which changes the band only of pairs within 3.3 bits of
+# PROBABLE.
 PRIOR_BITS = -12.0
 # Names: the similarity of the best-aligned names (0..1, ``_names``) graded at these points
 # (similarity, m, u); between two points the weight is interpolated (Winkler's
-# string-comparator weights, 1990). u is for two different people of the centre's mixed
-# register (PERFORMANCE.md §4.2: 70 % Latin, 20 % Cyrillic, 10 % Vietnamese); Vietnamese
-# names, with few surnames, share more than that (Nguyễn is 3 in 10 of them).
+# string-comparator weights, 1990). u is for two different people of a mixed register
+# (like PERFORMANCE.md §4.2's: 70 % Latin, 20 % Cyrillic, 10 % Vietnamese names);
+# Vietnamese names, with few surnames, share more than that (Nguyễn is 3 in 10 of them).
 NAME_LEVELS: tuple[tuple[float, float, float], ...] = (
     # unrelated: no word of one resembles a word of the other
     (0.0, 0.04, 0.9466),
@@ -124,7 +130,7 @@ NAME_LEVELS: tuple[tuple[float, float, float], ...] = (
     (1.0, 0.30, 0.0001),
 )
 # Dates of birth (both full): ``date_level``. u: dates spread over ~45 years (16,436 days:
-# the teenagers and adults a centre supports). A typo (``_typo_dates``) is day and month
+# the teenagers and adults a centre supports). A typo (``_is_typo``) is day and month
 # swapped, a digit of the day or the month changed, or its two digits transposed, the year
 # the same: 17.9 such dates per date on average (counted over 1966-2010).
 DAYS = 16436
@@ -137,11 +143,13 @@ DATE_LEVELS: dict[int, tuple[float, float]] = {  # level: (m, u)
     # The same year and month, another day (not a typo): a day not known or misremembered
     # (an unknown day is often written as the 1st). Added on 2026-11-30 after the first
     # measurement (bench/README.md); splink's date-of-birth comparison has the same level
-    # ("within a month"). u: 18.8 such days per date.
+    # ("within a month"). u: 18.8 such days per date. To make room, the m of SAME_DATE,
+    # YEAR_ONLY and OTHER_DATE went down from the declared 0.87, 0.02 and 0.009.
     YEAR_MONTH: (0.03, 19 / DAYS),
     # The same day and month in another year: against. A date of birth written twice for one
     # person rarely keeps day and month and changes the year alone, while two people with
-    # one name and a birthday in common happen (the reviewers' costliest false matches).
+    # one name and a birthday in common happen (the costliest false matches the reviewers of
+    # the previous matcher found).
     DAY_MONTH: (0.001, 44 / DAYS),
     # The same year, another month: a little against.
     YEAR_ONLY: (0.012, 328 / DAYS),
@@ -312,12 +320,11 @@ class Profile:
         birth_year: int | None = None,
         extras: Mapping[str, str] | None = None,
     ) -> "Profile":
-        texts = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
-        words = [name_words(text) for text in texts]
-        kept = [(w, has_other_script(t)) for w, t in zip(words, texts, strict=True) if w]
+        texts = dict.fromkeys(text for n in names if n and (text := n.strip()))
+        kept = [(words, text) for text in texts if (words := name_words(text))]
         return cls(
-            names=tuple(w for w, _script in kept),
-            scripts=tuple(s for _w, s in kept),
+            names=tuple(words for words, _text in kept),
+            scripts=tuple(has_other_script(text) for _words, text in kept),
             birth_date=birth_date,
             birth_year=birth_date.year if birth_date else birth_year,
             extras=extras or {},
@@ -919,7 +926,8 @@ def score_all(
     """``score`` of ``query`` against each of ``others``, in one batch (what
     ``find_matches`` does with its candidates): dates (and other fields) first; a candidate
     that could not reach ``at_least`` even with identical names is given up as
-    ``Scored(0.0, "", ())``; the names of the rest are compared in a few rapidfuzz calls."""
+    ``Scored(0.0, "", ())``; the names of the rest are compared in a few rapidfuzz calls,
+    and one that stays short of ``at_least`` gets its score without band or reasons."""
     batch = others if isinstance(others, Batch) else Batch(others)
     if evidence is None:  # the application: names and dates (there are no other fields)
         rest = _date_weights(query, batch, _APP_DATE_BITS)
@@ -971,7 +979,7 @@ def score_all(
     dated = bool(query.year)
     for c, pairs in zip(live, similar, strict=True):
         other = profiles[c]
-        best, reordered, scripts = _names(query, other, pairs)
+        best, reordered, scripts = _names(query, other, pairs) if pairs else (0.0, False, False)
         if evidence is None:
             bits = rest[c] + name_bits(best)
         elif query.names and other.names:
@@ -979,6 +987,9 @@ def score_all(
         else:
             bits = rest[c]
         value = _probability(bits)
+        if value < at_least:  # compared, and short of it: the score alone
+            results[c] = Scored(value, "", ())
+            continue
         level = _level(query.born, query.year, other.born, other.year)
         if value >= PROBABLE:
             band = PROBABLE_BAND
@@ -1016,7 +1027,8 @@ def score(
     their Fellegi-Sunter weight in bits to ``PRIOR_BITS`` (``name_bits``, ``DATE_BITS``);
     with it (the benchmarks' records), every field adds the weight ``estimate_evidence``
     gives it. With ``at_least``, a pair that could not reach it even with identical names
-    is given up early as ``Scored(0.0, "", ())`` — the names are the costly part to compare.
+    is given up early as ``Scored(0.0, "", ())`` — the names are the costly part to compare
+    —, and one that stays short of it has no band or reasons.
     """
     return score_all(query, [other], at_least=at_least, evidence=evidence)[0]
 

@@ -431,6 +431,32 @@ def test_the_date_table_agrees_with_date_level() -> None:
     assert _date_weights(query, Batch(mixed), table_like) == [0.5, 5.0]
 
 
+def test_a_registers_subset_scores_as_its_profiles_do() -> None:
+    # The benchmarks score each lookup against ``register.take(candidates)``: columns
+    # gathered from the register (the penalties for missing fields kept per set of
+    # fields), which must score exactly as a fresh batch of the same profiles.
+    rng = random.Random(9)
+    states, suburbs = ["nsw", "vic", "qld"], [f"suburb{n}" for n in range(40)]
+
+    def person(n: int) -> Profile:
+        born = dt.date(1950 + n % 40, 1 + n % 12, 1 + n % 28) if n % 7 else None
+        extras = {"suburb": rng.choice([*suburbs, ""]), "state": rng.choice([*states, ""])}
+        return Profile.of([f"Anna{n % 9} Kowal{n % 13}"], birth_date=born, extras=extras)
+
+    profiles = [person(n) for n in range(300)]
+    evidence = estimate_evidence(profiles)
+    register = Batch(profiles)
+    for n, query in enumerate(profiles[:40]):
+        picked = rng.sample(range(len(profiles)), [60, 1, 0][n % 3])
+        for at_least in (0.0, 0.7):
+            expected = score_all(
+                query, [profiles[i] for i in picked], at_least=at_least, evidence=evidence
+            )
+            found = score_all(query, register.take(picked), at_least=at_least, evidence=evidence)
+            assert [s.score for s in found] == pytest.approx([s.score for s in expected])
+            assert [(s.band, s.reasons) for s in found] == [(s.band, s.reasons) for s in expected]
+
+
 def test_the_name_weight_grows_with_the_similarity() -> None:
     points = [n / 100 for n in range(-10, 111)]
     weights = [name_bits(p) for p in points]
