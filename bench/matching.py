@@ -32,8 +32,9 @@ import random
 import statistics
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from itertools import compress
+from itertools import compress, count
 from operator import itemgetter
 from pathlib import Path
 
@@ -120,15 +121,13 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
     fields = {k for k, bits in evidence.agree.items() if bits >= BLOCKING_BITS} - {"name", "date"}
     ids = list(left)
     register = Batch(left.values())
-    key_ids: dict[str, int] = {}
+    key_ids: defaultdict[str, int] = defaultdict(count().__next__)  # key: its number
     # keys × records and lookups × keys, built straight in compressed form (each record's
     # or lookup's keys in a row of their own)
     stored_keys: list[int] = []
     stored_bounds = [0]
     for profile in left.values():
-        stored_keys += [
-            key_ids.setdefault(key, len(key_ids)) for key in match_keys(profile, fields=fields)
-        ]
+        stored_keys += map(key_ids.__getitem__, match_keys(profile, fields=fields))
         stored_bounds.append(len(stored_keys))
     stored = sparse.csc_matrix(
         (np.ones(len(stored_keys)), np.array(stored_keys), np.array(stored_bounds)),
@@ -140,9 +139,8 @@ def ours(left: dict[str, Profile], right: dict[str, Profile] | None) -> Pairs:
     asked_bounds = [0]
     for profile in queries.values():
         for key, weight in match_keys(profile, lookup=True, fields=fields).items():
-            k = key_ids.get(key)
-            if k is not None:
-                asked_keys.append(k)
+            if key in key_ids:
+                asked_keys.append(key_ids[key])
                 asked_weights.append(weight)
         asked_bounds.append(len(asked_keys))
     asked = sparse.csr_matrix(

@@ -688,21 +688,23 @@ class Batch:
         "_indexes",
         "_penalties",
         "_pick",
+        "_profiles",
         "_register",
+        "_year_only",
         "_years",
         "born",
         "complete",
-        "profiles",
         "repeating",
         "years_alone",
     )
 
     def __init__(self, profiles: Iterable[Profile]) -> None:
-        self.profiles = list(profiles)
+        self._profiles: list[Profile] | None = list(profiles)
         self.born: list[int] = list(map(attrgetter("born"), self.profiles))
         self._years: list[int] | None = list(map(attrgetter("year"), self.profiles))
+        self._year_only: list[int] = list(map(attrgetter("year_only"), self.profiles))
         # whether any profile has a year and no date (an estimated age)
-        self.years_alone = any(map(attrgetter("year_only"), self.profiles))
+        self.years_alone = any(self._year_only)
         keys = tuple(
             dict.fromkeys(chain.from_iterable(map(attrgetter("extra_keys"), self.profiles)))
         )
@@ -722,28 +724,45 @@ class Batch:
         )
         self._register: Batch | None = None
         self._indexes: Sequence[int] = ()
-        self._pick: Callable[[list[Any]], tuple[Any, ...]] | None = None
+        self._pick: Callable[[Sequence[Any]], tuple[Any, ...]] | None = None
         self._penalties: dict[tuple[tuple[str, ...], float], list[float]] = {}
 
     def __len__(self) -> int:
-        return len(self.profiles)
+        return len(self.born)
 
     def take(self, indexes: Sequence[int]) -> "Batch":
-        """The batch of these profiles of this one (by index): profiles and dates now, the
-        other columns when they are read."""
+        """The batch of these profiles of this one (by index): their dates now, the other
+        columns and the profiles themselves when they are read."""
         subset = Batch.__new__(Batch)
         subset._register, subset._indexes = self, indexes
         subset._pick = itemgetter(*indexes) if len(indexes) > 1 else None
-        subset.profiles = subset._gather(self.profiles)
         subset.born = subset._gather(self.born)
-        subset._years = None
+        subset._profiles = subset._years = None
+        subset._year_only = []
         subset._fields = {}
         subset._penalties = {}
-        subset.years_alone = self.years_alone and any(map(attrgetter("year_only"), subset.profiles))
+        alone: list[int] = subset._gather(self._year_only) if self.years_alone else []
+        subset.years_alone = any(alone)
         subset.complete, subset.repeating = self.complete, self.repeating
         return subset
 
-    def _gather(self, column: list[T]) -> list[T]:
+    @property
+    def profiles(self) -> list[Profile]:
+        """The profiles themselves."""
+        if self._profiles is None:
+            assert self._register is not None  # noqa: S101  # only a subset gathers later
+            self._profiles = self._gather(self._register.profiles)
+        return self._profiles
+
+    def picked(self, positions: Iterable[int]) -> list[Profile]:
+        """The profiles at these positions (a few: the names of the live candidates)."""
+        if self._profiles is None and self._register is not None:
+            everyone, indexes = self._register.profiles, self._indexes
+            return [everyone[indexes[c]] for c in positions]
+        profiles = self.profiles
+        return [profiles[c] for c in positions]
+
+    def _gather(self, column: Sequence[T]) -> list[T]:
         """This subset's values of a column of its register (itemgetter loops in C)."""
         if self._pick is None:
             return [column[i] for i in self._indexes]
@@ -974,11 +993,10 @@ def score_all(
     results = [_GIVEN_UP] * len(batch)
     if not live:
         return results
-    profiles = batch.profiles
-    similar = _word_similarities(query, [profiles[c] for c in live])
+    candidates = batch.picked(live)
+    similar = _word_similarities(query, candidates)
     dated = bool(query.year)
-    for c, pairs in zip(live, similar, strict=True):
-        other = profiles[c]
+    for c, other, pairs in zip(live, candidates, similar, strict=True):
         best, reordered, scripts = _names(query, other, pairs) if pairs else (0.0, False, False)
         if evidence is None:
             bits = rest[c] + name_bits(best)
