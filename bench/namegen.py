@@ -22,7 +22,8 @@ age. The matcher must not call them "probably the same person".
 
 The spellings here are written independently of ``ostoja.lib.names`` (hand-listed given-name
 variants and this module's own "typed" transliteration), so the test does not test the
-matcher against itself; nor are the date typos those the matcher lists as typos.
+matcher against itself. The date typos are partly the kinds the matcher counts as a typo (a
+swap, a digit, a transposition) and partly not (the day moved by ten, modulo 28).
 """
 
 import datetime as dt
