@@ -556,7 +556,7 @@ def test_the_duplicate_warning_shows_the_two_bands_apart(
     # with what speaks against it
     assert probable < page.index("Олена Шевченко") < similar
     assert page.index("1979-11-02") > similar
-    assert "przeciw: inna data urodzenia" in page
+    assert "ale: inna data urodzenia" in page
     assert "prawdopodobieństwo powyżej 99 %" in page
     assert "prawdopodobieństwo poniżej 1 %" in page
     assert "podobieństwo" not in page.replace("prawdopodobieństwo", "")
