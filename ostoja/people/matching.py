@@ -699,16 +699,16 @@ class Batch:
     )
 
     def __init__(self, profiles: Iterable[Profile]) -> None:
-        self._profiles: list[Profile] | None = list(profiles)
-        self.born: list[int] = list(map(attrgetter("born"), self.profiles))
-        self._years: list[int] | None = list(map(attrgetter("year"), self.profiles))
-        self._year_only: list[int] = list(map(attrgetter("year_only"), self.profiles))
+        self._profiles: Sequence[Profile] | None = list(profiles)
+        self.born: Sequence[int] = list(map(attrgetter("born"), self.profiles))
+        self._years: Sequence[int] | None = list(map(attrgetter("year"), self.profiles))
+        self._year_only: Sequence[int] = list(map(attrgetter("year_only"), self.profiles))
         # whether any profile has a year and no date (an estimated age)
         self.years_alone = any(self._year_only)
         keys = tuple(
             dict.fromkeys(chain.from_iterable(map(attrgetter("extra_keys"), self.profiles)))
         )
-        self._fields: dict[str, list[str]] = {}
+        self._fields: dict[str, Sequence[str]] = {}
         if keys and all(map(keys.__eq__, map(attrgetter("extra_keys"), self.profiles))):
             values = list(map(attrgetter("extra_values"), self.profiles))
             for n, key in enumerate(keys):
@@ -725,7 +725,7 @@ class Batch:
         self._register: Batch | None = None
         self._indexes: Sequence[int] = ()
         self._pick: Callable[[Sequence[Any]], tuple[Any, ...]] | None = None
-        self._penalties: dict[tuple[tuple[str, ...], float], list[float]] = {}
+        self._penalties: dict[tuple[tuple[str, ...], float], Sequence[float]] = {}
 
     def __len__(self) -> int:
         return len(self.born)
@@ -738,16 +738,16 @@ class Batch:
         subset._pick = itemgetter(*indexes) if len(indexes) > 1 else None
         subset.born = subset._gather(self.born)
         subset._profiles = subset._years = None
-        subset._year_only = []
+        subset._year_only = ()
         subset._fields = {}
         subset._penalties = {}
-        alone: list[int] = subset._gather(self._year_only) if self.years_alone else []
+        alone: Sequence[int] = subset._gather(self._year_only) if self.years_alone else ()
         subset.years_alone = any(alone)
         subset.complete, subset.repeating = self.complete, self.repeating
         return subset
 
     @property
-    def profiles(self) -> list[Profile]:
+    def profiles(self) -> Sequence[Profile]:
         """The profiles themselves."""
         if self._profiles is None:
             assert self._register is not None  # noqa: S101  # only a subset gathers later
@@ -762,21 +762,21 @@ class Batch:
         profiles = self.profiles
         return [profiles[c] for c in positions]
 
-    def _gather(self, column: Sequence[T]) -> list[T]:
+    def _gather(self, column: Sequence[T]) -> Sequence[T]:
         """This subset's values of a column of its register (itemgetter loops in C)."""
         if self._pick is None:
             return [column[i] for i in self._indexes]
-        return list(self._pick(column))
+        return self._pick(column)
 
     @property
-    def years(self) -> list[int]:
+    def years(self) -> Sequence[int]:
         """The year of birth of each profile (0 if unknown)."""
         if self._years is None:
             assert self._register is not None  # noqa: S101  # only a subset gathers later
             self._years = self._gather(self._register.years)
         return self._years
 
-    def penalty(self, keys: tuple[str, ...], disagree: float) -> list[float]:
+    def penalty(self, keys: tuple[str, ...], disagree: float) -> Sequence[float]:
         """Per profile, -``disagree`` for each of these fields it has (kept by the register
         per set of fields: lookups share the few sets there are)."""
         if self._register is not None:
@@ -789,7 +789,7 @@ class Batch:
             ]
         return found
 
-    def field(self, key: str) -> list[str] | None:
+    def field(self, key: str) -> Sequence[str] | None:
         """The values of another field ("" where missing), or None if no profile has it."""
         found = self._fields.get(key)
         if found is None and self._register is not None:
