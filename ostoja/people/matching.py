@@ -221,6 +221,9 @@ DATE_REASONS = (
 
 @dataclass(frozen=True)
 class Match:
+    """One suggestion of the duplicate warning: an existing person, how likely they are the
+    one typed, and in which band they are shown."""
+
     person: Person
     score: float  # the probability that this is the person typed
     band: str  # PROBABLE_BAND or SIMILAR_BAND
