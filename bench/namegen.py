@@ -9,11 +9,21 @@ population has a realistic long tail of surnames as well as real namesakes.
 
 A planted duplicate is the same person written down again by someone else: in the other
 script or another romanisation (typed by hand: *Aleksander* for Олександр, *Szczerbakowa*),
-without diacritics, in another order (Vietnamese given name first, middle name dropped),
-with one or two typos, and with the date of birth missing, estimated or mistyped. The
-spellings here are written independently of ``ostoja.lib.names`` (hand-listed given-name
+without diacritics (or, with ``Generator(wider=True)``, Vietnamese with some of them), in
+another order (Vietnamese given name first, middle name dropped), with one or two typos,
+and with the date of birth missing, estimated or mistyped (day and month swapped, or the day
+moved by ten — modulo 28, so often to an unrelated day; with ``wider``, also a digit of the
+day or month changed, or the day's digits transposed).
+
+A planted namesake (``Generator.evaluation``) is *another* person with the same name —
+written the same way, or in another script or romanisation — and a date of birth of their
+own: wholly different, the same day and month in another year, missing, or an estimated
+age. The matcher must not call them "probably the same person".
+
+The spellings here are written independently of ``ostoja.lib.names`` (hand-listed given-name
 variants and this module's own "typed" transliteration), so the test does not test the
-matcher against itself.
+matcher against itself. The date typos are partly the kinds the matcher counts as a typo (a
+swap, a digit, a transposition) and partly not (the day moved by ten, modulo 28).
 """
 
 import datetime as dt
@@ -181,6 +191,26 @@ class Population:
     duplicates: list[Duplicate]
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A record typed at the duplicate check: ``original`` is the index of the registered
+    person it is, or None for a namesake (someone else with the name of ``namesake_of``)."""
+
+    spec: PersonSpec
+    original: int | None
+    changes: tuple[str, ...]
+    namesake_of: int | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Registered people (planted namesakes among them) and the lookups to try: planted
+    duplicates, and namesakes of registered people."""
+
+    people: list[PersonSpec]
+    lookups: list[Lookup]
+
+
 def _typed(cyrillic: str, table: dict[str, str]) -> str:
     out = "".join(table.get(c.lower(), c.lower()) for c in cyrillic)
     return " ".join(w.capitalize() for w in out.split())
@@ -202,12 +232,18 @@ def _cyrillic(latin: str) -> str:
 
 
 class Generator:
-    """``Generator(seed).population(n, duplicates=k)``: deterministic for a seed."""
+    """``Generator(seed).population(n, duplicates=k)``: deterministic for a seed.
+
+    ``wider=True`` adds the error kinds of 2026-11-30: Vietnamese typed with some of its
+    diacritics, and date typos other than a swap or the day moved by ten. It is off by
+    default so that the populations measured before (the acceptance test, B6) stay the
+    same; ``evaluation`` sets are made with it."""
 
     TODAY = dt.date(2026, 6, 1)
 
-    def __init__(self, seed: int = 1) -> None:
+    def __init__(self, seed: int = 1, *, wider: bool = False) -> None:
         self.rng = random.Random(seed)
+        self.wider = wider
 
     # --- people --------------------------------------------------------------------------
     def _birth(self) -> dt.date:
@@ -310,7 +346,39 @@ class Generator:
             return f"{latin_given} {latin_surname}", "romanised"
         if spec.population in ("pl", "ro") and rng.random() < 0.5:
             return _cyrillic(name), "cyrillic"
+        if self.wider and spec.population == "vn" and rng.random() < 0.3:
+            words = name.split()
+            keep = rng.randrange(len(words))  # one word keeps its diacritics
+            typed = [w if n == keep else unidecode(w) for n, w in enumerate(words)]
+            return " ".join(typed), "some_diacritics"
         return unidecode(name), "no_diacritics"
+
+    def _date_typo(self, born: dt.date) -> dt.date:
+        """A mistyped date of birth, in the same year."""
+        rng = self.rng
+        if not self.wider:
+            if born.day <= 12 and born.day != born.month:
+                return born.replace(month=born.day, day=born.month)
+            return born.replace(day=max(1, (born.day + 10) % 28))
+        options = []
+        if born.day <= 12 and born.day != born.month:
+            options.append((born.day, born.month))  # day and month swapped
+        day = f"{born.day:02d}"
+        options += [
+            (born.month, int(day[1] + day[0])),  # the day's digits transposed
+            (born.month, int(day[0] + str(rng.randrange(10)))),  # a digit of the day
+            (int(f"{born.month:02d}"[0] + str(rng.randrange(10))), born.day),  # of the month
+            (born.month, max(1, (born.day + 10) % 28)),  # as without ``wider``
+        ]
+        rng.shuffle(options)
+        for month, day_of_month in options:
+            try:
+                typo = born.replace(month=month, day=day_of_month)
+            except ValueError:
+                continue
+            if typo != born:
+                return typo
+        return born.replace(day=1 if born.day != 1 else 2)
 
     def duplicate(self, original: int, spec: PersonSpec) -> Duplicate:
         rng = self.rng
@@ -341,10 +409,7 @@ class Generator:
             born, estimate = None, {"estimated_age": age, "age_estimated_on": on}
             changes.append("estimated")
         elif born is not None and roll < 0.5:
-            if born.day <= 12 and born.day != born.month:
-                born = born.replace(month=born.day, day=born.month)
-            else:
-                born = born.replace(day=max(1, (born.day + 10) % 28))
+            born = self._date_typo(born)
             changes.append("date_typo")
         if not changes:
             name = self._typo(name)
@@ -364,6 +429,62 @@ class Generator:
         people = [self.person() for _ in range(size)]
         chosen = self.rng.sample(range(size), duplicates)
         return Population(people, [self.duplicate(i, people[i]) for i in chosen])
+
+    # --- namesakes -----------------------------------------------------------------------
+    NAMESAKE_DATES = ("other_date", "day_month", "other_date", "day_month", "no_date", "estimated")
+
+    def namesake(self, spec: PersonSpec, kind: str) -> PersonSpec:
+        """Another person with ``spec``'s name (as written, or in another script or
+        romanisation) and a date of birth of their own, as ``kind`` says: ``other_date``
+        (year, and day and month, all different), ``day_month`` (the same day and month in
+        another year), ``no_date`` or ``estimated`` (an estimated age)."""
+        rng = self.rng
+        name = spec.name if rng.random() < 0.5 else self._respell(spec)[0]
+        mine = spec.birth_date or self._birth()
+        born: dt.date | None = None
+        estimate: dict[str, object] = {}
+        if kind == "day_month":
+            while born is None:
+                year = mine.year + rng.choice([-9, -7, -5, -3, -2, -1, 1, 2, 3, 5, 7, 9])
+                try:
+                    born = mine.replace(year=year)
+                except ValueError:  # 29 February
+                    continue
+        elif kind == "other_date":
+            born = self._birth()
+            while born.year == mine.year or (born.month, born.day) == (mine.month, mine.day):
+                born = self._birth()
+        elif kind == "estimated":
+            on = self.TODAY - dt.timedelta(days=rng.randint(0, 700))
+            estimate = {"estimated_age": (on - self._birth()).days // 365, "age_estimated_on": on}
+        return replace(
+            spec,
+            name=name,
+            name_latin="",
+            aliases="",
+            birth_date=born,
+            estimated_age=estimate.get("estimated_age"),  # type: ignore[arg-type]
+            age_estimated_on=estimate.get("age_estimated_on"),  # type: ignore[arg-type]
+        )
+
+    def evaluation(self, size: int, *, duplicates: int, namesakes: int) -> Evaluation:
+        """``population(size, duplicates=…)``, then ``namesakes`` namesakes of registered
+        people, their dates as ``NAMESAKE_DATES`` in turn: half are registered too (half of
+        those namesakes of people a lookup duplicates, so the lookup must tell the two
+        apart), half are lookups of their own."""
+        population = self.population(size, duplicates=duplicates)
+        people = list(population.people)
+        lookups = [Lookup(d.spec, d.original, d.changes) for d in population.duplicates]
+        duplicated = [d.original for d in population.duplicates]
+        for n in range(namesakes):
+            kind = self.NAMESAKE_DATES[n % len(self.NAMESAKE_DATES)]
+            of = self.rng.choice(duplicated) if n % 4 == 0 else self.rng.randrange(size)
+            twin = self.namesake(people[of], kind)
+            if n % 2 == 0:
+                people.append(twin)
+            else:
+                lookups.append(Lookup(twin, None, (f"namesake_{kind}",), namesake_of=of))
+        return Evaluation(people, lookups)
 
 
 def birth_year(spec: PersonSpec) -> int | None:

@@ -110,19 +110,32 @@ def fold(text: str) -> str:
     return " ".join(_WORD.findall(ascii_text))
 
 
-def _romanise(text: str, table: dict[str, str], initial: dict[str, str]) -> str:
-    out: list[str] = []
-    previous = ""
-    for char in text.lower():
-        spelling = table.get(char)
-        if spelling is None:
-            out.append(char)
-        elif char in initial and (not previous.isalpha() or previous in VOWELS_CYRILLIC):
-            out.append(initial[char])
-        else:
-            out.append(spelling)
-        previous = char
-    return fold("".join(out))
+class _Romaniser:
+    """One romanisation table, applied with ``str.translate``; the iotated vowels take their
+    initial spelling at the start of a word and after a vowel or a sign (a regular
+    expression finds them first)."""
+
+    def __init__(self, table: dict[str, str], initial: dict[str, str]) -> None:
+        self.table = str.maketrans(table)
+        self.initial = initial
+        starts = "".join(char for char in initial if char in table)
+        vowels = "".join(sorted(VOWELS_CYRILLIC))
+        # not after a letter (the start, a space, an apostrophe), or after a vowel or sign
+        self.at_start = re.compile(rf"(?:(?<![^\W\d_])|(?<=[{vowels}]))([{starts}])")
+
+    def __call__(self, text: str) -> str:
+        lowered = self.at_start.sub(lambda found: self.initial[found[1]], text.lower())
+        return fold(lowered.translate(self.table))
+
+
+# (BGN or national, Polish) for Russian and for Ukrainian names
+_ROMANISERS = {
+    False: (_Romaniser(BGN_RUSSIAN, INITIAL["bgn"]), _Romaniser(POLISH, INITIAL["polish"])),
+    True: (
+        _Romaniser(BGN_UKRAINIAN, INITIAL["bgn"]),
+        _Romaniser(POLISH_UKRAINIAN, INITIAL["polish"]),
+    ),
+}
 
 
 def romanisations(text: str) -> tuple[str, ...]:
@@ -138,10 +151,9 @@ def romanisations(text: str) -> tuple[str, ...]:
 def _romanisations(text: str, ukrainian: bool) -> tuple[str, ...]:
     forms = [fold(text)]
     if CYRILLIC.search(text):
-        bgn = BGN_UKRAINIAN if ukrainian else BGN_RUSSIAN
-        polish = POLISH_UKRAINIAN if ukrainian else POLISH
-        forms.append(_romanise(text, bgn, INITIAL["bgn"]))
-        forms.append(_romanise(text, polish, INITIAL["polish"]))
+        bgn, polish = _ROMANISERS[ukrainian]
+        forms.append(bgn(text))
+        forms.append(polish(text))
     return tuple(dict.fromkeys(form for form in forms if form))
 
 
@@ -159,47 +171,55 @@ _CLASS_OF: dict[str, tuple[str, ...]] = {
 }
 
 
-def _classes(word: str, *, rz_is_s: bool = True) -> list[str]:
-    """The word as a list of classes: upper-case consonant classes, lower-case vowels."""
-    word = re.sub(r"(.)\1+", r"\1", word)  # doubled letters: Anna, Mitchell, Strasse
+_CLASS_TEXT = {token: "".join(classes) for token, classes in _CLASS_OF.items()}
+_REPEATS = re.compile(r"(.)\1+")
+_VOWEL_RUNS = re.compile(r"([a-z])[a-z]+")
+_VOWELS = re.compile(r"[a-z]+")
+
+
+def _classes(word: str, *, rz_is_s: bool = True) -> str:
+    """The word as a string of classes: upper-case consonant classes, lower-case vowels."""
+    word = _REPEATS.sub(r"\1", word)  # doubled letters: Anna, Mitchell, Strasse
     if len(word) > 2 and word.endswith("h") and word[-2] in VOWEL_CLASS:
         word = word[:-1]  # a silent final h: Sarah, Hannah (not Linh, Thanh)
-    get = _CLASS_OF.get
-    return [cls for token in _GRAPHS[rz_is_s].findall(word) for cls in get(token, ())]
+    get = _CLASS_TEXT.get
+    return "".join([get(token, "") for token in _GRAPHS[rz_is_s].findall(word)])
 
 
-def _skeleton(classes: list[str]) -> str:
-    consonants = [cls for cls in classes if cls.isupper()]
-    return "".join(c for n, c in enumerate(consonants) if n == 0 or c != consonants[n - 1])
+def _skeleton(classes: str) -> str:
+    """The consonant classes, each run as one."""
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", classes))
 
 
-def _canonical(classes: list[str]) -> str:
-    out: list[str] = []
-    for cls in classes:
-        if out and (cls == out[-1] or (cls.islower() and out[-1].islower())):
-            continue  # a repeated class, or a vowel after a vowel (iu, ia, ya)
-        out.append(cls)
-    return "".join(out)
+def _canonical(classes: str) -> str:
+    """The classes with each run of one class, and each run of vowels, as its first."""
+    return _VOWEL_RUNS.sub(r"\1", _REPEATS.sub(r"\1", classes))
 
 
 @lru_cache(maxsize=65536)
-def skeletons(word: str) -> tuple[str, ...]:
-    """The phonetic skeletons of one folded word (two when ``rz`` may be ż or r + z)."""
-    found = [_skeleton(_classes(word))]
+def _forms(word: str) -> tuple[str, tuple[str, ...]]:
+    """The canonical form and the phonetic skeletons of one folded word, from one reading
+    of its classes."""
+    classes = _classes(word)
+    found = [_skeleton(classes)]
     if "rz" in word:
         found.append(_skeleton(_classes(word, rz_is_s=False)))
-    return tuple(dict.fromkeys(found))
+    return _canonical(classes), tuple(dict.fromkeys(found))
+
+
+def skeletons(word: str) -> tuple[str, ...]:
+    """The phonetic skeletons of one folded word (two when ``rz`` may be ż or r + z)."""
+    return _forms(word)[1]
 
 
 def skeleton(word: str) -> str:
     """The main phonetic skeleton of one folded word: ``oleksandr`` → ``LKSNTR``."""
-    return skeletons(word)[0]
+    return _forms(word)[1][0]
 
 
-@lru_cache(maxsize=65536)
 def canonical(word: str) -> str:
     """One folded word in spelling-neutral form, vowels kept: ``yuliya`` → ``iLi``."""
-    return _canonical(_classes(word))
+    return _forms(word)[0]
 
 
 def tokens(text: str) -> list[str]:
@@ -225,11 +245,12 @@ class Word:
 
 def _word(spellings: tuple[str, ...]) -> Word:
     spellings = tuple(dict.fromkeys(spellings))
+    forms = [_forms(s) for s in spellings]
     return Word(
         spellings=spellings,
-        canonicals=tuple(dict.fromkeys(canonical(s) for s in spellings)),
-        skeletons=tuple(dict.fromkeys(k for s in spellings for k in skeletons(s))),
-        keys=tuple(dict.fromkeys(skeleton(s) for s in spellings)),
+        canonicals=tuple(dict.fromkeys(form for form, _skeletons in forms)),
+        skeletons=tuple(dict.fromkeys(k for _form, found in forms for k in found)),
+        keys=tuple(dict.fromkeys(found[0] for _form, found in forms)),
     )
 
 
@@ -275,5 +296,5 @@ def _other_script(part: str) -> bool:
 
 def clear_caches() -> None:
     """Forget the words prepared so far (the benchmarks time each run from cold)."""
-    for cached in (_part_words, _other_script, skeletons, canonical):
+    for cached in (_part_words, _other_script, _forms):
         cached.cache_clear()
