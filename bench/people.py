@@ -67,11 +67,15 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
 
 
-def fill(population: Population) -> tuple[Organisation, list[int]]:
-    """The organisation and the pks of the population's people, inserting what is missing."""
-    organisation, _ = Organisation.objects.get_or_create(
-        short_code="BENCHP", defaults={"name": "Bench people"}
-    )
+def fill(
+    population: Population, organisation: Organisation | None = None
+) -> tuple[Organisation, list[int]]:
+    """The organisation (by default its own, ``BENCHP``) and the pks of the population's
+    people, inserting what is missing."""
+    if organisation is None:
+        organisation, _ = Organisation.objects.get_or_create(
+            short_code="BENCHP", defaults={"name": "Bench people"}
+        )
     user = User.objects.filter(email="bench-people@bench.invalid").first()
     if user is None:
         user = User.objects.create_user(email="bench-people@bench.invalid", full_name="Bench")

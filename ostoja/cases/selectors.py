@@ -6,7 +6,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -83,6 +84,7 @@ SHOWN = 10
 # open actions (by due date): what to do next, at a glance; the rest is a click away.
 SHOWN_ON_PAGE = 5
 NEXT_ACTIONS = 3
+NEXT_FIRST = (F("due").asc(nulls_last=True), "created_at", "pk")
 
 
 def _newest(
@@ -105,10 +107,17 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
     panel (``case_section``): the page costs the same however long the case has run."""
     case = access.record
     clients = {p.pk: p for p in case_clients(case)}
+    # Each goal's first NEXT_ACTIONS open actions and how many it has open, numbered in
+    # the database: however long a goal's plan, the page loads three of its actions.
     open_actions = (
         Action.objects.filter(status__in=[Action.Status.PLANNED, Action.Status.IN_PROGRESS])
+        .annotate(
+            place=Window(RowNumber(), partition_by="goal", order_by=NEXT_FIRST),
+            open_count=Window(Count("pk"), partition_by="goal"),  # unordered: the whole goal
+        )
+        .filter(place__lte=NEXT_ACTIONS)
         .select_related("owner")
-        .order_by(F("due").asc(nulls_last=True), "created_at")
+        .order_by(*NEXT_FIRST)
     )
     goals = _newest(
         case.goals.filter(status=Goal.Status.OPEN).prefetch_related(
@@ -119,8 +128,10 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
     )
     # Each goal's next steps; the rest of its plan is a click away.
     for goal in goals["rows"]:
-        goal.next_actions = goal.open_actions[:NEXT_ACTIONS]
-        goal.more_actions = len(goal.open_actions) - len(goal.next_actions)
+        goal.next_actions = goal.open_actions
+        goal.more_actions = max(
+            0, goal.open_actions[0].open_count - NEXT_ACTIONS if goal.open_actions else 0
+        )
     return {
         "case": case,
         "scope": access.scope,

@@ -466,6 +466,33 @@ def test_plan_actions_tasks_and_dashboard(centre: dict[Role, Persona], case: Cas
     assert "Wiśniewska" not in coordinator_page  # (no demo names in tests)
 
 
+def test_the_case_page_shows_each_goals_next_three_steps(
+    centre: dict[Role, Persona], case: Case
+) -> None:
+    """A goal's open actions by due date (undated last), three of them, and how many more;
+    done actions are not 'next'."""
+    manager = centre[Role.CASE_MANAGER].user
+    today = timezone.localdate()
+    long_plan = Goal.objects.create(
+        case=case, domain="legal", text="Pełnomocnik", created_by=manager
+    )
+    short_plan = Goal.objects.create(case=case, domain="health", text="Lekarz", created_by=manager)
+    for n, due in enumerate([5, None, 1, 3, 9]):
+        Action.objects.create(
+            goal=long_plan,
+            text=f"Krok {n}",
+            due=None if due is None else today + dt.timedelta(days=due),
+        )
+    Action.objects.create(goal=long_plan, text="Krok zrobiony", status="done")
+    Action.objects.create(goal=short_plan, text="Zapisać na wizytę")
+    page = text(_client(centre[Role.CASE_MANAGER]).get(f"/cases/{case.code}/"))
+    shown = re.findall(r"Krok \w+", page)
+    assert shown == ["Krok 2", "Krok 3", "Krok 0"]  # due in 1, 3 and 5 days
+    assert page.count("i jeszcze 2 kroki") == 1  # the undated one and the one in 9 days
+    assert "Zapisać na wizytę" in page
+    assert page.count("i jeszcze") == 1  # the short plan has no 'more'
+
+
 def test_documents_are_sealed_and_served_through_the_case(
     centre: dict[Role, Persona], other_centre: dict[Role, Persona], case: Case
 ) -> None:
