@@ -8,3 +8,6 @@ class PrivacyConfig(AppConfig):
 
     name = "ostoja.privacy"
     verbose_name = _("Data protection")
+
+    def ready(self) -> None:
+        import ostoja.privacy.audit_labels  # noqa: F401  # the trail's words for its actions
