@@ -5,8 +5,22 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
+from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
 from ostoja.lib.forms import DateField
+
+# A whole app's actions in the action filter: "@" and the app's label (``@cases``).
+GROUP = "@"
+
+
+def action_choices() -> list[tuple[str, Any]]:
+    """The action filter's options: every action, grouped by the app that writes it, each
+    group led by "all of them" (in the current language)."""
+    choices: list[tuple[str, Any]] = [("", _("Every action"))]
+    for app_label, group, options in actions.grouped_choices():
+        every = (f"{GROUP}{app_label}", _("All: {group}").format(group=group))
+        choices.append((group, [every, *options]))
+    return choices
 
 
 class EntryFilterForm(forms.Form):
@@ -15,12 +29,7 @@ class EntryFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
         label=_("Who"), queryset=User.objects.none(), required=False, to_field_name="code"
     )
-    action = forms.CharField(
-        label=_("Action"),
-        required=False,
-        max_length=64,
-        help_text=_("For example person.viewed, or user. for every action on users."),
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=action_choices)
     target = forms.CharField(label=_("Record code"), required=False, max_length=64)
     since = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -15,7 +15,7 @@ from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
 from ostoja.lib.forms import add_errors
 from ostoja.lib.paging import lite_page
-from ostoja.privacy import selectors
+from ostoja.privacy import readable, selectors
 from ostoja.privacy.access import access_entry, access_record_history, entries_visible_to
 from ostoja.privacy.forms import EntryFilterForm, RedactForm
 
@@ -36,7 +36,12 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = lite_page(selectors.filter_entries(entries, filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": readable.rows(page, request.user),
+        "query": query.urlencode(),
+    }
     return render(request, "privacy/entry_list.html", context)
 
 
@@ -52,8 +57,18 @@ def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> H
         purpose="seen-by",
     )
     readers = selectors.seen_by(entries, target_type, code)
-    context = {"readers": readers, "target_type": target_type, "code": code}
+    names = readable.names([], request.user, links=False, codes=[code])
+    context = {
+        "readers": readers,
+        "target_type": target_type,
+        "code": code,
+        "record": names.target(target_type, code),
+        "reviewer": request.user.can(Capability.REVIEW_AUDIT),
+    }
     return render(request, "privacy/seen_by.html", context)
+
+
+# --- One entry --------------------------------------------------------------------------------
 
 
 @_review
@@ -100,6 +115,7 @@ def _entry_page(
     )
     context = {
         "entry": entry,
+        "row": readable.rows([entry], request.user)[0],
         "redaction": selectors.redaction_of(entry),
         "form": form,
         "may_redact": selectors.redactable(request.user, entry),
