@@ -48,6 +48,24 @@ class EntryFilterForm(forms.Form):
         return data
 
 
+class PeriodForm(forms.Form):
+    """The dates of "who has seen" a person's records (in the URL: dates only), and
+    whether to show only the reads."""
+
+    since = DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reads = forms.BooleanField(label=_("Only who has seen (no changes)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
 class RedactForm(forms.Form):
     """Why the DPO redacts an entry's data: a category only (``ostoja.audit.services`` says
     why there is no free text)."""

@@ -117,6 +117,7 @@ KEYS: dict[str, str | Promise] = {
 REVIEWS: dict[str, str | Promise] = {
     "entry": gettext_lazy("An entry's page"),
     "seen-by": gettext_lazy("Who has seen a record"),
+    "seen-by-person": gettext_lazy("Who has seen a person's records"),
 }
 
 
@@ -172,6 +173,8 @@ class Names:
     def url(self, target_type: str, code: str) -> str:
         if not self.links:
             return ""
+        if target_type == PERSON:
+            return reverse("privacy:person_seen", args=[code])
         if target_type == ENTRY_TARGET:
             return reverse("privacy:entry_detail", args=[code])
         return reverse("privacy:seen_by", args=[target_type, code])

@@ -1,20 +1,27 @@
 """Read-only questions to the audit trail."""
 
 import datetime as dt
+from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ostoja.accounts.models import User
+from ostoja.accounts.policy import Existence
 from ostoja.audit import actions
 from ostoja.audit.models import ENTRY_TARGET, REDACTION, AuditEntry
+from ostoja.people.access import TARGET as PERSON
 from ostoja.privacy.forms import GROUP
 
 # An action nobody registered (``ostoja.audit.actions``; the registry's test keeps that to
 # tests' own actions) counts as a read by its verb, as before the registry.
 READ_VERBS = ("viewed", "searched", "exported", "printed", "downloaded")
+# Actions that name people in their data rather than as their target: a name search shows
+# its candidates (by name to those who may open them), so each candidate has been seen.
+MENTIONS = ("person.matched",)
 
 
 def reads() -> Q:
@@ -85,6 +92,31 @@ def seen_by(
 ) -> list[dict[str, Any]]:
     """Who has seen a record: each person once, with when first and last, and how often."""
     return _readers(entries.filter(reads(), target_type=target_type, target_code=target_code))
+
+
+def about(entries: QuerySet[AuditEntry], records: Iterable[Existence]) -> QuerySet[AuditEntry]:
+    """The entries about any of ``records``: those targeting them, and those naming a
+    person among them in their data (``MENTIONS``), newest first."""
+    codes: dict[str, list[str]] = {}
+    for record in records:
+        codes.setdefault(record.target_type, []).append(record.target_code)
+    targeted = Q(pk__in=[])
+    for target_type, of_type in sorted(codes.items()):
+        targeted |= Q(target_type=target_type, target_code__in=of_type)
+    named = Q(pk__in=[])
+    for code in codes.get(PERSON, []):  # a code is a UUID: it is found only where it is
+        named |= Q(text__contains=code)
+    mentioned = Q(action__in=MENTIONS) & named
+    return (
+        entries.annotate(text=Cast("data", output_field=TextField()))
+        .filter(targeted | mentioned)
+        .order_by("-seq")
+    )
+
+
+def readers_of(entries: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
+    """Who has seen what ``entries`` are about (``about``): each person once."""
+    return _readers(entries.filter(reads()).order_by())
 
 
 def redaction_of(entry: AuditEntry) -> AuditEntry | None:

@@ -1,5 +1,7 @@
 """The data protection officer's view of the audit trail."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,10 +16,17 @@ from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
 from ostoja.lib.forms import add_errors
+from ostoja.lib.http import parse_uuid
 from ostoja.lib.paging import lite_page
+from ostoja.people.access import TARGET as PERSON
 from ostoja.privacy import readable, selectors
-from ostoja.privacy.access import access_entry, access_record_history, entries_visible_to
-from ostoja.privacy.forms import EntryFilterForm, RedactForm
+from ostoja.privacy.access import (
+    access_entry,
+    access_person_trail,
+    access_record_history,
+    entries_visible_to,
+)
+from ostoja.privacy.forms import EntryFilterForm, PeriodForm, RedactForm
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -64,8 +73,46 @@ def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> H
         "code": code,
         "record": names.target(target_type, code),
         "reviewer": request.user.can(Capability.REVIEW_AUDIT),
+        "person": target_type == PERSON and parse_uuid(code) is not None,
     }
     return render(request, "privacy/seen_by.html", context)
+
+
+def person_seen(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Who has seen a person's records — the person with their cases, contacts, calls,
+    interventions and identification — in one list, newest first, by dates: for the DPO
+    (every record, as codes) and the person's case managers (the records they may open)."""
+    access = access_person_trail(request.user, code)
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.about(access.entries, access.records)
+    entries = selectors.in_period(entries, period.get("since"), period.get("until"))
+    if period.get("reads"):
+        entries = entries.filter(selectors.reads())
+    trail.record(
+        "audit.reviewed",
+        actor=request.user,
+        target_type=PERSON,
+        target_code=str(code),
+        purpose="seen-by-person",
+        data={"records": len(access.records)} | {k: str(v) for k, v in period.items() if v},
+    )
+    page = lite_page(entries.select_related("actor"), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    names = readable.names(
+        [], request.user, links=access.reviewer, codes=[r.target_code for r in access.records]
+    )
+    context = {
+        "access": access,
+        "form": form,
+        "records": [names.target(r.target_type, r.target_code) for r in access.records],
+        "readers": selectors.readers_of(entries),
+        "page": page,
+        "rows": readable.rows(page, request.user, links=access.reviewer),
+        "query": query.urlencode(),
+    }
+    return render(request, "privacy/person_seen.html", context)
 
 
 # --- One entry --------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:seen_by": {Role.DPO},
     "privacy:entry_detail": None,  # the DPO, entry by entry: audit/tests/test_redaction.py
     "privacy:entry_redact": None,  # the DPO, own organisation's entries: test_redaction.py
+    # The DPO and the person's case managers: privacy/tests/test_person_seen.py.
+    "privacy:person_seen": None,
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
     # The helpline (helpline/tests/test_contacts.py runs assert_access on each record view).
     "helpline:contact_list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
