@@ -35,6 +35,7 @@ from ostoja.interventions.access import TARGET as INTERVENTION
 from ostoja.interventions.models import Intervention
 from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import Person
+from ostoja.privacy.forms import SearchPurpose
 
 STAFF = "accounts.user"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -249,6 +250,8 @@ def purpose_of(entry: AuditEntry) -> str:
         choices = dict(AccessGrant.Reason.choices)
     elif entry.action == "audit.reviewed":
         choices = REVIEWS
+    elif entry.action.startswith("audit."):
+        choices = dict(SearchPurpose.choices)
     return str(choices.get(entry.purpose, entry.purpose))
 
 

@@ -11,4 +11,8 @@ urlpatterns = [
     path("audit/seen/<str:target_type>/<str:code>/", views.seen_by, name="seen_by"),
     # A person with all their records: cases, contacts, calls, interventions, identification.
     path("audit/people/<uuid:code>/", views.person_seen, name="person_seen"),
+    # Finding a record: the searches are POSTs, so that a name never lands in a URL or a log.
+    path("find/", views.find, name="find"),
+    path("find/case/", views.find_case, name="find_case"),
+    path("find/person/", views.find_person, name="find_person"),
 ]

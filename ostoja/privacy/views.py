@@ -1,9 +1,11 @@
 """The data protection officer's view of the audit trail."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts.access import users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.models import User
+from ostoja.accounts.policy import Existence
 from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
@@ -19,14 +23,21 @@ from ostoja.lib.forms import add_errors
 from ostoja.lib.http import parse_uuid
 from ostoja.lib.paging import lite_page
 from ostoja.people.access import TARGET as PERSON
-from ostoja.privacy import readable, selectors
+from ostoja.privacy import finding, readable, selectors
 from ostoja.privacy.access import (
     access_entry,
     access_person_trail,
     access_record_history,
     entries_visible_to,
 )
-from ostoja.privacy.forms import EntryFilterForm, PeriodForm, RedactForm
+from ostoja.privacy.audit_labels import FOUND, SEARCHED
+from ostoja.privacy.forms import (
+    CaseSearchForm,
+    EntryFilterForm,
+    PeriodForm,
+    PersonSearchForm,
+    RedactForm,
+)
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -113,6 +124,85 @@ def person_seen(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         "query": query.urlencode(),
     }
     return render(request, "privacy/person_seen.html", context)
+
+
+# --- Finding a record ---------------------------------------------------------------------
+
+
+@_review
+def find(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a record by case number or by name (``ostoja.privacy.finding``)."""
+    return _find_page(request, CaseSearchForm(short_code=_short_code(request.user)))
+
+
+@_review
+@require_POST
+def find_case(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A case by its number (tolerant of how it is typed): its code, its clients' codes."""
+    form = CaseSearchForm(request.POST, short_code=_short_code(request.user))
+    if not form.is_valid():
+        return _find_page(request, form, status=400)
+    number = form.cleaned_data["number"]
+    found = finding.cases_numbered(request.user, number)
+    shown = [e for result in found for e in (result.case, *result.clients)]
+    _record_search(
+        request.user, form.cleaned_data["purpose"], shown, {"by": "case_number"}, str(number)
+    )
+    return _find_page(request, form, cases=found)
+
+
+@_review
+@require_POST
+def find_person(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A person by name, in any script or spelling: that they exist, as codes — no name,
+    no date of birth, nothing else (``ostoja.privacy.finding`` says why)."""
+    form = PersonSearchForm(request.POST)
+    case_form = CaseSearchForm(short_code=_short_code(request.user))
+    if not form.is_valid():
+        return _find_page(request, case_form, form, status=400)
+    data = form.cleaned_data
+    found = finding.people_named(request.user, data["name"], data.get("birth_date"))
+    _record_search(request.user, data["purpose"], [r.person for r in found], {"by": "name"})
+    # The results with an empty form: the name is not kept on the screen either.
+    return _find_page(request, case_form, PersonSearchForm(), people=found)
+
+
+def _short_code(user: User) -> str:
+    return getattr(user.organisation, "short_code", "")
+
+
+def _record_search(
+    user: User, purpose: str, shown: list[Existence], how: dict[str, str], number: str = ""
+) -> None:
+    """The search, and each record it shows, into the trail — before the page shows them;
+    what was typed only if it was a case number (not an identity)."""
+    data: dict[str, Any] = how | ({"number": number} if number else {}) | {"found": len(shown)}
+    with transaction.atomic():
+        trail.record(SEARCHED, actor=user, purpose=purpose, data=data)
+        trail.record_many(
+            FOUND,
+            actor=user,
+            targets=[(record.target_type, record.target_code) for record in shown],
+            purpose=purpose,
+        )
+
+
+def _find_page(
+    request: AuthenticatedHttpRequest,
+    case_form: CaseSearchForm,
+    person_form: PersonSearchForm | None = None,
+    *,
+    cases: list[finding.FoundCase] | None = None,
+    people: list[finding.FoundPerson] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "case_form": case_form,
+        "person_form": person_form or PersonSearchForm(),
+        "cases": cases,
+        "people": people,
+    }
+    return render(request, "privacy/find.html", context, status=status)
 
 
 # --- One entry --------------------------------------------------------------------------------

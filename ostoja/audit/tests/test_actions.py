@@ -131,7 +131,7 @@ def test_the_scan_finds_the_writers() -> None:
     assert {"audit/receivers.py", "audit/services.py", "cases/views.py"} <= paths
     assert {"helpline/webhooks.py"}.isdisjoint(paths)  # TwiML's response.record() is not ours
     # Literals, constants (imported or the module's own) and listed f-strings alike.
-    assert {"case.viewed", REDACTION, "call.ringing"} <= written()
+    assert {"case.viewed", REDACTION, "audit.searched", "call.ringing"} <= written()
 
 
 def test_every_action_written_has_words() -> None:
@@ -184,7 +184,11 @@ def test_labels_and_groups_in_the_current_language() -> None:
     assert [label for _value, label in cases] == sorted(label for _value, label in cases)
     assert actions.label_of("nobody.registered") == "nobody.registered"
     assert actions.group_of("no_such_app") == "no_such_app"
-    assert actions.actions_of("privacy") == ["audit.reviewed"]
+    assert actions.actions_of("privacy") == [
+        "audit.record_found",
+        "audit.reviewed",
+        "audit.searched",
+    ]
 
 
 @pytest.fixture

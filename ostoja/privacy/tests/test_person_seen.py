@@ -289,12 +289,13 @@ def test_who_has_seen_one_person_leads_to_all_their_records(
 
 
 def test_no_page_of_the_dpo_shows_who_anyone_is(centre: dict[Role, Persona], world: World) -> None:
-    """A crawl: from the trail, every page of the DPO's reachable by links,
+    """A crawl: from the trail and a search, every page of the DPO's reachable by links,
     over a world of records with a read and a change of each. None shows a name, a date of
     birth or a phone number of a client (the stranger's name included)."""
     _reads(centre, world)
     client = _client(centre[Role.DPO])
-    queue = deque(["/privacy/audit/"])
+    client.post("/privacy/find/person/", {"person-name": "Olena", "person-purpose": "complaint"})
+    queue = deque(["/privacy/audit/", "/privacy/find/"])
     seen = set(queue)
     while queue and len(seen) < 120:
         url = queue.popleft()

@@ -124,6 +124,11 @@ def test_purposes_and_records_in_words(centre: dict[Role, Persona], world: World
     reviewed = AuditEntry.objects.filter(action="audit.reviewed").latest("seq")
     page = _entry_page(client, reviewed)
     assert "Audit trail reviewed" in page and "Who has seen a record" in page
+    client.post("/privacy/find/case/", {"case-number": "1", "case-purpose": "breach"})
+    searched = AuditEntry.objects.filter(action="audit.searched").latest("seq")
+    page = _entry_page(client, searched)
+    assert "A personal data breach being investigated" in page
+    assert "Searched by" in page and "Records found" in page
     staff = record(
         "user.viewed", actor=centre[Role.ADMINISTRATOR].user, target=centre[Role.COUNSELLOR].user
     )
