@@ -132,10 +132,12 @@ class Value:
 
 @dataclass(frozen=True)
 class Detail:
-    """One field of an entry's data: its label and its values."""
+    """One field of an entry's data: its label, its values, and its key as written (to
+    tell it in the code and in exports of the trail)."""
 
     label: str
     values: list[Value]
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -305,7 +307,7 @@ def details(entry: AuditEntry, known: Names) -> list[Detail]:
     except (LookupError, ValueError):
         model = None
     return [
-        Detail(str(KEYS.get(key, key.replace("_", " "))), _values(key, value, model, known))
+        Detail(str(KEYS.get(key, key.replace("_", " "))), _values(key, value, model, known), key)
         for key, value in entry.data.items()
     ]
 

@@ -79,6 +79,7 @@ def test_field_names_are_their_models_words(centre: dict[Role, Persona], world: 
     )
     english = _entry_page(client, changed)
     assert "Person changed" in english and "name, phone, no_such_field" in english
+    assert "Fields <code>fields</code>" in english  # the key as written, beside its words
     polish = _entry_page(client, changed, "pl")
     assert "Zmiana danych osoby" in polish and "Pola" in polish
     assert "telefon" in polish and "no_such_field" in polish
@@ -195,8 +196,8 @@ def test_a_break_the_glass_and_records_of_no_known_kind(
     assert rows[1].label == "sample.viewed" and rows[1].record == readable.Value(
         "nowhere.thing x1", "/privacy/audit/seen/nowhere.thing/x1/"
     )
-    assert [(d.label, [v.text for v in d.values]) for d in rows[1].details] == [
-        ("Fields", ["name"]),
-        ("extra thing", ["y"]),
+    assert [(d.label, d.key, [v.text for v in d.values]) for d in rows[1].details] == [
+        ("Fields", "fields", ["name"]),
+        ("extra thing", "extra_thing", ["y"]),
     ]
     assert rows[2].record is None and rows[2].details[0].values == [readable.Value("name")]
