@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        import ostoja.accounts.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.accounts import receivers  # noqa: F401  # connects the receivers

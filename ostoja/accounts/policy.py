@@ -20,6 +20,10 @@ Emergencies: the names of the people involved in an *open* emergency interventio
 their safe-contact warnings, are shown to the people working it (who opened it, who
 acknowledged it, who was alerted, who is on duty now) — see ``can_view_in_emergency``.
 
+The data protection officer: may learn that a record of their organisation exists, and its
+codes and reference (a case number) — never who the client is, nor what the record holds
+— see ``can_see_existence``.
+
 Every app's ``access.py`` asks ``decide`` once per request and hands its view one
 ``Access``: the record, its scope, whether it may be changed, which field classes may be
 read.
@@ -272,6 +276,56 @@ def can_view_in_emergency(user: User, scope: Scope, emergency: Emergency) -> boo
         return False
     # The people working the emergency.
     return user.pk in emergency.workers
+
+
+@dataclass(frozen=True)
+class Existence:
+    """All that may be known of a record by someone who must know that it exists but may
+    not open it (the data protection officer): its type, its code, and its reference where
+    it has one (a case number, an intervention's reference). Never the scope's ``label`` (a
+    person's name) nor anything the record holds: a page given an ``Existence`` has nothing
+    else it could show."""
+
+    target_type: str
+    target_code: str
+    reference: str = ""  # "" for a person or a contact: they have no number but their code
+
+
+def can_see_existence(user: User, scope: Scope) -> bool:
+    """May ``user`` learn that the record exists, with its codes — and nothing more?
+
+    The data protection officer's rule. ARCHITECTURE.md §3 gives the DPO "audit,
+    retention, subject access — no case content by default", and the GDPR makes the DPO's
+    tasks monitoring, advice and being the contact point for the people whose data is held
+    and for the supervisory authority (Art. 38–39) — not case work. To say who has seen a
+    person's records, to answer someone asking what the centre holds about them, to look
+    into a complaint, the DPO must find the records and follow their codes through the
+    trail; not know who the client is, nor what happened to them.
+
+    So the line is drawn between a *reference* and an *identity*. A code or a case number
+    (``KCIK/2026/0042``) says nothing of the person to anyone who does not already hold the
+    file; a name, a date of birth, a phone number do. The DPO gets existence, type, code
+    and reference (``existence``), never the ``label``, never a field, and cannot break the
+    glass (``may_break_glass`` refuses roles that do not see identities). Restricted
+    records are no exception: their restriction is about who reads their content, which
+    the DPO does not, and their access is the one most in need of watching. A reply to a
+    subject access request that must name the person is a separate step, done with the
+    case manager under dual control (SECURITY.md §6), not this rule.
+    """
+    # Another organisation's records do not exist for this user — another centre's DPO
+    # included: each centre is its own controller, with its own DPO.
+    if not _member(user, scope):
+        return False
+    # Only those who review the audit trail: the DPO's monitoring task.
+    return user.can(Capability.REVIEW_AUDIT)
+
+
+def existence(user: User, scope: Scope) -> Existence | None:
+    """What ``user`` may know of the record under ``can_see_existence``; ``None``: nothing."""
+    # Nothing at all for those the rule does not cover.
+    if not can_see_existence(user, scope):
+        return None
+    return Existence(scope.target_type, scope.target_code, scope.reference)
 
 
 # Apps register how to find the Scope of their records, by target type, so that generic

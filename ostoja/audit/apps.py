@@ -9,6 +9,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        import ostoja.audit.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.audit import checks, receivers  # noqa: F401  # registers them
 
         post_migrate.connect(_install_guards, sender=self)

@@ -8,4 +8,5 @@ class HelplineConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers what this app tells the others: scopes, sources, movers, histories.
+        import ostoja.helpline.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.helpline import access, selectors, services  # noqa: F401

@@ -8,4 +8,5 @@ class IdentificationConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers what this app tells the others: scopes, sources, movers, histories.
+        import ostoja.identification.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.identification import selectors, services  # noqa: F401

@@ -8,4 +8,5 @@ class InterventionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers what this app tells the others: scopes, sources, movers, histories.
+        import ostoja.interventions.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.interventions import selectors, services  # noqa: F401

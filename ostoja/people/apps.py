@@ -8,4 +8,5 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers what this app tells the others: scopes, sources, merge movers.
+        import ostoja.people.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.people import access  # noqa: F401

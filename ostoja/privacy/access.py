@@ -1,15 +1,20 @@
 """Who may read the audit trail, and redact it."""
 
 import re
+import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from ostoja.accounts.models import User
-from ostoja.accounts.policy import find_scope, within_reach
+from ostoja.accounts.policy import Existence, existence, find_scope, within_reach
 from ostoja.accounts.roles import Capability
 from ostoja.audit.models import AuditEntry
+from ostoja.people.access import person_scope
+from ostoja.people.models import Person
+from ostoja.privacy.related import person_records
 
 
 def entries_visible_to(user: User) -> QuerySet[AuditEntry]:
@@ -54,3 +59,44 @@ def access_entry(user: User, code: str, *, write: bool = False) -> AuditEntry:
     if write and entry.organisation_id != getattr(user.organisation, "pk", None):
         raise PermissionDenied
     return entry
+
+
+@dataclass(frozen=True)
+class PersonTrail:
+    """What "who has seen" a person's records may show one user: the person and their
+    records as codes (``Existence``: never a name), the entries to read them from, and
+    whether the user reviews the whole trail (the DPO: links further into it)."""
+
+    person: Existence
+    records: list[Existence]
+    entries: QuerySet[AuditEntry]
+    reviewer: bool
+
+
+def access_person_trail(user: User, code: uuid.UUID) -> PersonTrail:
+    """The trail of one person and their records: for the DPO, all of them (existence
+    only: ``policy.can_see_existence``); for one of the person's case managers, the
+    records they may open. 403 for roles that do neither, 404 for a person who is not the
+    user's to see, 403 for one they may see but do not manage."""
+    # Only the DPO and those who work cases come here at all.
+    if not (user.can(Capability.REVIEW_AUDIT) or user.can(Capability.WORK_CASES)):
+        raise PermissionDenied
+    person = Person.objects.filter(organisation=user.organisation, code=code).first()
+    # No such person in the organisation: missing.
+    if person is None:
+        raise Http404
+    scope = person_scope(person)
+    known = existence(user, scope)
+    # The DPO: every record of the person, as codes.
+    if known is not None:
+        records = person_records(person)
+        return PersonTrail(known, records, entries_visible_to(user), reviewer=True)
+    # Anyone else must be able to open the person without breaking the glass …
+    if not within_reach(user, scope):
+        raise Http404
+    # … and be one of the person's case managers.
+    if user.pk not in scope.case_managers():
+        raise PermissionDenied
+    records = person_records(person, user)
+    entries = AuditEntry.objects.filter(organisation_id=scope.organisation_id)
+    return PersonTrail(records[0], records, entries, reviewer=False)

@@ -1,12 +1,31 @@
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
+from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
-from ostoja.lib.forms import DateField
+from ostoja.lib.forms import DateField, tomorrow
+
+# A whole app's actions in the action filter: "@" and the app's label (``@cases``).
+GROUP = "@"
+
+
+def action_choices() -> list[tuple[str, Any]]:
+    """The action filter's options: every action, grouped by the app that writes it, each
+    group led by "all of them" (in the current language)."""
+    choices: list[tuple[str, Any]] = [("", _("Every action"))]
+    for app_label, group, options in actions.grouped_choices():
+        every = (f"{GROUP}{app_label}", _("All: {group}").format(group=group))
+        choices.append((group, [every, *options]))
+    return choices
 
 
 class EntryFilterForm(forms.Form):
@@ -15,12 +34,7 @@ class EntryFilterForm(forms.Form):
     actor = forms.ModelChoiceField(
         label=_("Who"), queryset=User.objects.none(), required=False, to_field_name="code"
     )
-    action = forms.CharField(
-        label=_("Action"),
-        required=False,
-        max_length=64,
-        help_text=_("For example person.viewed, or user. for every action on users."),
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=action_choices)
     target = forms.CharField(label=_("Record code"), required=False, max_length=64)
     since = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -30,6 +44,24 @@ class EntryFilterForm(forms.Form):
     def __init__(self, *args: Any, staff: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = staff  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+class PeriodForm(forms.Form):
+    """The dates of "who has seen" a person's records (in the URL: dates only), and
+    whether to show only the reads."""
+
+    since = DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reads = forms.BooleanField(label=_("Only who has seen (no changes)"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -49,3 +81,134 @@ class RedactForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={"required": _("Choose why the data is redacted.")},
     )
+
+
+# --- Finding a record -------------------------------------------------------------------------
+
+
+class SearchPurpose(models.TextChoices):
+    """Why the DPO looks a record up: a category, kept as the search's purpose in the trail
+    (no free text — the DPO's search entries are read by others, and a note is where a name
+    slips in; the particulars belong in the DPO's own register)."""
+
+    SUBJECT_REQUEST = (
+        "subject_request",
+        _("A person's request about their data (access, erasure, correction)"),
+    )
+    COMPLAINT = "complaint", _("A complaint or a suspicion of misused access")
+    BREACH = "breach", _("A personal data breach being investigated")
+    AUTHORITY = "authority", _("A request of the supervisory authority or a court")
+    MONITORING = "monitoring", _("Monitoring of compliance (GDPR Art. 39)")
+
+
+def _purpose() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Why"),
+        choices=[("", "—"), *SearchPurpose.choices],
+        error_messages={"required": _("Choose why you are looking the record up.")},
+    )
+
+
+@dataclass(frozen=True)
+class CaseNumber:
+    """A case number as typed, understood: the number, and the year when it was given."""
+
+    number: int
+    year: int | None
+
+    def __str__(self) -> str:
+        return f"{self.number:04d}" if self.year is None else f"{self.year}/{self.number:04d}"
+
+
+_SEPARATORS = r"[\s/\\\-._:,#]"
+_DIGITS = re.compile(rf"(\d{{1,6}})(?:{_SEPARATORS}+(\d{{1,6}}))?")
+FIRST_YEAR, LAST_YEAR = 1990, 2199
+
+
+def _year(digits: str) -> bool:
+    return len(digits) == 4 and FIRST_YEAR <= int(digits) <= LAST_YEAR
+
+
+def parse_case_number(text: str, prefix: str) -> CaseNumber:
+    """Understand a case number typed any usual way — ``KCIK/2026/0042``, ``kcik 2026 42``,
+    ``2026/42``, ``42/2026``, ``0042``, ``42`` — for the organisation whose numbers start
+    with ``prefix``. Another organisation's prefix, letters, a number without a year that
+    is not a year-and-number pair, or zero: ``ValidationError`` with an example."""
+    raw = text.strip().upper()
+    prefix = prefix.upper()
+    if prefix and raw.startswith(prefix):
+        raw = raw[len(prefix) :]
+    raw = re.sub(rf"^{_SEPARATORS}+|{_SEPARATORS}+$", "", raw)
+    found = _DIGITS.fullmatch(raw)
+    if found is None:
+        raise ValidationError(_example(prefix), code="invalid")
+    first, second = found.groups()
+    if second is None:
+        number, year = int(first), None
+    elif _year(first):  # 2026/0042: the order of the case number itself
+        number, year = int(second), int(first)
+    elif _year(second):  # 42/2026: the order people say it in
+        number, year = int(first), int(second)
+    else:
+        raise ValidationError(_example(prefix), code="invalid")
+    if number == 0:
+        raise ValidationError(_example(prefix), code="invalid")
+    return CaseNumber(number, year)
+
+
+def _example(prefix: str) -> str:
+    year = timezone.localdate().year
+    return str(
+        _("This is not a case number of your organisation. Type it as {example}, 42/{year} or 42.")
+    ).format(example=f"{prefix}/{year}/0042", year=year)
+
+
+class CaseSearchForm(forms.Form):
+    """Find a case by its number (not an identity: a case number names a file, not a
+    person)."""
+
+    number = forms.CharField(
+        label=_("Case number"),
+        max_length=40,
+        error_messages={"required": _("Type a case number.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    purpose = _purpose()
+    prefix = "case"  # the page holds two forms: their fields are told apart
+
+    def __init__(self, *args: Any, short_code: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.short_code = short_code
+        self.fields["number"].help_text = _("For example {example}, 42/2026 or 42.").format(
+            example=f"{short_code}/2026/0042"
+        )
+
+    def clean_number(self) -> CaseNumber:
+        return parse_case_number(self.cleaned_data["number"], self.short_code)
+
+
+class PersonSearchForm(forms.Form):
+    """Find a person by name, in any script or spelling (the people app's matcher), and a
+    date of birth if the DPO knows it. Posted, never in a URL; never stored."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Type the person's name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Any script or spelling: Олександр, Oleksandr and Aleksander find each other."),
+    )
+    birth_date = DateField(
+        label=_("Date of birth, if known"),
+        required=False,
+        latest=tomorrow,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "off"}),
+    )
+    purpose = _purpose()
+    prefix = "person"
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if not any(character.isalpha() for character in name):
+            raise ValidationError(_("Type the person's name."), code="invalid")
+        return name

@@ -1,47 +1,122 @@
 """Read-only questions to the audit trail."""
 
 import datetime as dt
+from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ostoja.accounts.models import User
+from ostoja.accounts.policy import Existence
+from ostoja.audit import actions
 from ostoja.audit.models import ENTRY_TARGET, REDACTION, AuditEntry
+from ostoja.people.access import TARGET as PERSON
+from ostoja.privacy.forms import GROUP
 
-# Actions that mean someone saw personal data (ARCHITECTURE §4: reads are entries too).
+# An action nobody registered (``ostoja.audit.actions``; the registry's test keeps that to
+# tests' own actions) counts as a read by its verb, as before the registry.
 READ_VERBS = ("viewed", "searched", "exported", "printed", "downloaded")
+# Actions that name people in their data rather than as their target: a name search shows
+# its candidates (by name to those who may open them), so each candidate has been seen.
+MENTIONS = ("person.matched",)
+
+
+def reads() -> Q:
+    """Entries that mean someone saw personal data."""
+    unregistered = ~Q(action__in=list(actions.ACTIONS)) & Q(
+        action__regex=r"\.(" + "|".join(READ_VERBS) + r")$"
+    )
+    return Q(action__in=actions.reads()) | unregistered
+
+
+def in_period(
+    entries: QuerySet[AuditEntry], since: dt.date | None, until: dt.date | None
+) -> QuerySet[AuditEntry]:
+    """The entries from ``since`` to ``until`` (whole days, in the local time zone)."""
+    zone = timezone.get_current_timezone()
+    if since:
+        entries = entries.filter(at__gte=dt.datetime.combine(since, dt.time(), zone))
+    if until:
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone)
+        entries = entries.filter(at__lt=end)
+    return entries
 
 
 def filter_entries(entries: QuerySet[AuditEntry], filters: dict[str, Any]) -> QuerySet[AuditEntry]:
     if filters.get("actor"):
         entries = entries.filter(actor=filters["actor"])
-    if filters.get("action"):
-        entries = entries.filter(action__startswith=filters["action"])
+    action = filters.get("action") or ""
+    if action.startswith(GROUP):
+        entries = entries.filter(action__in=actions.actions_of(action.removeprefix(GROUP)))
+    elif action:
+        entries = entries.filter(action=action)
     if filters.get("target"):
         entries = entries.filter(target_code=filters["target"].strip())
-    zone = timezone.get_current_timezone()
-    if filters.get("since"):
-        entries = entries.filter(at__gte=dt.datetime.combine(filters["since"], dt.time(), zone))
-    if filters.get("until"):
-        end = dt.datetime.combine(filters["until"] + dt.timedelta(days=1), dt.time(), zone)
-        entries = entries.filter(at__lt=end)
+    entries = in_period(entries, filters.get("since"), filters.get("until"))
     return entries.select_related("actor")
+
+
+def _readers(reads: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
+    """Each reader once, with when first and last, how often, and what they did (the
+    actions in words); the latest first."""
+    rows = reads.values("actor_id", "actor__full_name", "actor__email", "action").annotate(
+        first=Min("at"), last=Max("at"), times=Count("id")
+    )
+    readers: dict[int | None, dict[str, Any]] = {}
+    for row in rows.order_by("actor_id", "action"):
+        reader = readers.setdefault(
+            row["actor_id"],
+            {
+                "actor__full_name": row["actor__full_name"],
+                "actor__email": row["actor__email"],
+                "first": row["first"],
+                "last": row["last"],
+                "times": 0,
+                "did": [],
+            },
+        )
+        reader["first"] = min(reader["first"], row["first"])
+        reader["last"] = max(reader["last"], row["last"])
+        reader["times"] += row["times"]
+        reader["did"].append(actions.label_of(row["action"]))
+    for reader in readers.values():
+        reader["did"].sort()
+    return sorted(readers.values(), key=itemgetter("last"), reverse=True)
 
 
 def seen_by(
     entries: QuerySet[AuditEntry], target_type: str, target_code: str
 ) -> list[dict[str, Any]]:
     """Who has seen a record: each person once, with when first and last, and how often."""
-    reads = entries.filter(target_type=target_type, target_code=target_code).filter(
-        action__regex=r"\.(" + "|".join(READ_VERBS) + r")$"
+    return _readers(entries.filter(reads(), target_type=target_type, target_code=target_code))
+
+
+def about(entries: QuerySet[AuditEntry], records: Iterable[Existence]) -> QuerySet[AuditEntry]:
+    """The entries about any of ``records``: those targeting them, and those naming a
+    person among them in their data (``MENTIONS``), newest first."""
+    codes: dict[str, list[str]] = {}
+    for record in records:
+        codes.setdefault(record.target_type, []).append(record.target_code)
+    targeted = Q(pk__in=[])
+    for target_type, of_type in sorted(codes.items()):
+        targeted |= Q(target_type=target_type, target_code__in=of_type)
+    named = Q(pk__in=[])
+    for code in codes.get(PERSON, []):  # a code is a UUID: it is found only where it is
+        named |= Q(text__contains=code)
+    mentioned = Q(action__in=MENTIONS) & named
+    return (
+        entries.annotate(text=Cast("data", output_field=TextField()))
+        .filter(targeted | mentioned)
+        .order_by("-seq")
     )
-    rows = (
-        reads.values("actor__full_name", "actor__email")
-        .annotate(first=Min("at"), last=Max("at"), times=Count("id"))
-        .order_by("-last")
-    )
-    return [dict(row) for row in rows]
+
+
+def readers_of(entries: QuerySet[AuditEntry]) -> list[dict[str, Any]]:
+    """Who has seen what ``entries`` are about (``about``): each person once."""
+    return _readers(entries.filter(reads()).order_by())
 
 
 def redaction_of(entry: AuditEntry) -> AuditEntry | None:

@@ -9,4 +9,10 @@ urlpatterns = [
     path("audit/entries/<str:code>/", views.entry_detail, name="entry_detail"),
     path("audit/entries/<str:code>/redact/", views.entry_redact, name="entry_redact"),
     path("audit/seen/<str:target_type>/<str:code>/", views.seen_by, name="seen_by"),
+    # A person with all their records: cases, contacts, calls, interventions, identification.
+    path("audit/people/<uuid:code>/", views.person_seen, name="person_seen"),
+    # Finding a record: the searches are POSTs, so that a name never lands in a URL or a log.
+    path("find/", views.find, name="find"),
+    path("find/case/", views.find_case, name="find_case"),
+    path("find/person/", views.find_person, name="find_person"),
 ]

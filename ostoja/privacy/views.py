@@ -1,7 +1,11 @@
 """The data protection officer's view of the audit trail."""
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,14 +14,30 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts.access import users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.models import User
+from ostoja.accounts.policy import Existence
 from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
 from ostoja.lib.forms import add_errors
+from ostoja.lib.http import parse_uuid
 from ostoja.lib.paging import lite_page
-from ostoja.privacy import selectors
-from ostoja.privacy.access import access_entry, access_record_history, entries_visible_to
-from ostoja.privacy.forms import EntryFilterForm, RedactForm
+from ostoja.people.access import TARGET as PERSON
+from ostoja.privacy import finding, readable, selectors
+from ostoja.privacy.access import (
+    access_entry,
+    access_person_trail,
+    access_record_history,
+    entries_visible_to,
+)
+from ostoja.privacy.audit_labels import FOUND, SEARCHED
+from ostoja.privacy.forms import (
+    CaseSearchForm,
+    EntryFilterForm,
+    PeriodForm,
+    PersonSearchForm,
+    RedactForm,
+)
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -36,7 +56,12 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = lite_page(selectors.filter_entries(entries, filters), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "rows": readable.rows(page, request.user),
+        "query": query.urlencode(),
+    }
     return render(request, "privacy/entry_list.html", context)
 
 
@@ -52,8 +77,135 @@ def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> H
         purpose="seen-by",
     )
     readers = selectors.seen_by(entries, target_type, code)
-    context = {"readers": readers, "target_type": target_type, "code": code}
+    names = readable.names([], request.user, links=False, codes=[code])
+    context = {
+        "readers": readers,
+        "target_type": target_type,
+        "code": code,
+        "record": names.target(target_type, code),
+        "reviewer": request.user.can(Capability.REVIEW_AUDIT),
+        "person": target_type == PERSON and parse_uuid(code) is not None,
+    }
     return render(request, "privacy/seen_by.html", context)
+
+
+def person_seen(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Who has seen a person's records — the person with their cases, contacts, calls,
+    interventions and identification — in one list, newest first, by dates: for the DPO
+    (every record, as codes) and the person's case managers (the records they may open)."""
+    access = access_person_trail(request.user, code)
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.about(access.entries, access.records)
+    entries = selectors.in_period(entries, period.get("since"), period.get("until"))
+    if period.get("reads"):
+        entries = entries.filter(selectors.reads())
+    trail.record(
+        "audit.reviewed",
+        actor=request.user,
+        target_type=PERSON,
+        target_code=str(code),
+        purpose="seen-by-person",
+        data={"records": len(access.records)} | {k: str(v) for k, v in period.items() if v},
+    )
+    page = lite_page(entries.select_related("actor"), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    names = readable.names(
+        [], request.user, links=access.reviewer, codes=[r.target_code for r in access.records]
+    )
+    context = {
+        "access": access,
+        "form": form,
+        "records": [names.target(r.target_type, r.target_code) for r in access.records],
+        "readers": selectors.readers_of(entries),
+        "page": page,
+        "rows": readable.rows(page, request.user, links=access.reviewer),
+        "query": query.urlencode(),
+    }
+    return render(request, "privacy/person_seen.html", context)
+
+
+# --- Finding a record ---------------------------------------------------------------------
+
+
+@_review
+def find(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a record by case number or by name (``ostoja.privacy.finding``)."""
+    return _find_page(request, CaseSearchForm(short_code=_short_code(request.user)))
+
+
+@_review
+@require_POST
+def find_case(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A case by its number (tolerant of how it is typed): its code, its clients' codes."""
+    form = CaseSearchForm(request.POST, short_code=_short_code(request.user))
+    if not form.is_valid():
+        return _find_page(request, form, status=400)
+    number = form.cleaned_data["number"]
+    found = finding.cases_numbered(request.user, number)
+    shown = [e for result in found for e in (result.case, *result.clients)]
+    _record_search(
+        request.user, form.cleaned_data["purpose"], shown, {"by": "case_number"}, str(number)
+    )
+    return _find_page(request, form, cases=found)
+
+
+@_review
+@require_POST
+def find_person(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A person by name, in any script or spelling: that they exist, as codes — no name,
+    no date of birth, nothing else (``ostoja.privacy.finding`` says why)."""
+    form = PersonSearchForm(request.POST)
+    case_form = CaseSearchForm(short_code=_short_code(request.user))
+    if not form.is_valid():
+        return _find_page(request, case_form, form, status=400)
+    data = form.cleaned_data
+    found = finding.people_named(request.user, data["name"], data.get("birth_date"))
+    _record_search(request.user, data["purpose"], [r.person for r in found], {"by": "name"})
+    # The results with an empty form: the name is not kept on the screen either.
+    return _find_page(request, case_form, PersonSearchForm(), people=found)
+
+
+def _short_code(user: User) -> str:
+    return getattr(user.organisation, "short_code", "")
+
+
+def _record_search(
+    user: User, purpose: str, shown: list[Existence], how: dict[str, str], number: str = ""
+) -> None:
+    """The search, and each record it shows, into the trail — before the page shows them;
+    what was typed only if it was a case number (not an identity)."""
+    data: dict[str, Any] = how | ({"number": number} if number else {}) | {"found": len(shown)}
+    with transaction.atomic():
+        trail.record(SEARCHED, actor=user, purpose=purpose, data=data)
+        trail.record_many(
+            FOUND,
+            actor=user,
+            targets=[(record.target_type, record.target_code) for record in shown],
+            purpose=purpose,
+        )
+
+
+def _find_page(
+    request: AuthenticatedHttpRequest,
+    case_form: CaseSearchForm,
+    person_form: PersonSearchForm | None = None,
+    *,
+    cases: list[finding.FoundCase] | None = None,
+    people: list[finding.FoundPerson] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "case_form": case_form,
+        "person_form": person_form or PersonSearchForm(),
+        "cases": cases,
+        "people": people,
+    }
+    return render(request, "privacy/find.html", context, status=status)
+
+
+# --- One entry --------------------------------------------------------------------------------
 
 
 @_review
@@ -100,6 +252,7 @@ def _entry_page(
     )
     context = {
         "entry": entry,
+        "row": readable.rows([entry], request.user)[0],
         "redaction": selectors.redaction_of(entry),
         "form": form,
         "may_redact": selectors.redactable(request.user, entry),

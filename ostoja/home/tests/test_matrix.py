@@ -39,6 +39,11 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:seen_by": {Role.DPO},
     "privacy:entry_detail": None,  # the DPO, entry by entry: audit/tests/test_redaction.py
     "privacy:entry_redact": None,  # the DPO, own organisation's entries: test_redaction.py
+    # The DPO and the person's case managers: privacy/tests/test_person_seen.py.
+    "privacy:person_seen": None,
+    "privacy:find": {Role.DPO},
+    "privacy:find_case": {Role.DPO},  # POST (privacy/tests/test_find.py: what is found)
+    "privacy:find_person": {Role.DPO},  # POST
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
     # The helpline (helpline/tests/test_contacts.py runs assert_access on each record view).
     "helpline:contact_list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
@@ -164,6 +169,9 @@ def test_every_role_gets_exactly_its_pages(
         "accounts:user_action": ("post", f"/users/{target}/end-sessions/", 404),
         "privacy:entry_list": ("get", "/privacy/audit/", 403),  # the other centre here has no DPO
         "privacy:seen_by": ("get", f"/privacy/audit/seen/accounts.user/{target}/", 403),
+        "privacy:find": ("get", "/privacy/find/", 403),
+        "privacy:find_case": ("post", "/privacy/find/case/", 403),
+        "privacy:find_person": ("post", "/privacy/find/person/", 403),
     }
     counsellor = centre[Role.COUNSELLOR].user
     assert counsellor.organisation is not None

@@ -29,6 +29,10 @@ def test_only_the_dpo_reads_the_trail(
     )
 
 
+def _rows(page: str) -> str:
+    return page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
 def test_the_dpo_filters_the_trail_and_the_reading_is_recorded(
     client: Client, centre: dict[Role, Persona], other_centre: dict[Role, Persona]
 ) -> None:
@@ -43,14 +47,41 @@ def test_the_dpo_filters_the_trail_and_the_reading_is_recorded(
         target=other_centre[Role.COORDINATOR].user,
     )
     sign_in(client, dpo)
-    page = text(client.get("/privacy/audit/", {"action": "user.", "actor": str(admin.code)}))
-    assert "user.updated" in page and "user.viewed" in page
+    # Every action of the accounts app, by one member of staff.
+    page = text(
+        client.get(
+            "/privacy/audit/",
+            {"action": "@accounts", "actor": str(admin.code)},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    )
+    rows = _rows(page)
+    assert (
+        "Staff member&#x27;s account changed" in rows
+        and "Staff member&#x27;s account viewed" in rows
+    )
     assert str(other_centre[Role.COORDINATOR].user.code)[:8] not in page  # another centre
-    assert "auth.signed_in" not in page  # filtered out
+    assert "Signed in" not in rows  # filtered out
     entry = AuditEntry.objects.filter(action="audit.reviewed").latest("seq")
-    assert entry.actor == dpo.user and entry.data == {"action": "user.", "actor": str(admin.code)}
-    only = text(client.get("/privacy/audit/", {"target": str(target.code)}))
+    assert entry.actor == dpo.user
+    assert entry.data == {"action": "@accounts", "actor": str(admin.code)}
+    only = _rows(text(client.get("/privacy/audit/", {"target": str(target.code)})))
     assert "user.updated" in only and "auth.signed_in" not in only
+    one = _rows(text(client.get("/privacy/audit/", {"action": "user.viewed"})))
+    assert 'title="user.viewed"' in one and 'title="user.updated"' not in one
+
+
+def test_the_action_filter_is_a_list_grouped_by_app(
+    client: Client, centre: dict[Role, Persona]
+) -> None:
+    sign_in(client, centre[Role.DPO])
+    page = text(client.get("/privacy/audit/", HTTP_ACCEPT_LANGUAGE="pl"))
+    select = page.split('name="action"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="Sprawy">' in select and '<optgroup label="Osoby">' in select
+    assert '<option value="case.viewed">Wyświetlenie sprawy</option>' in select
+    assert '<option value="@cases">Wszystkie: Sprawy</option>' in select
+    refused = text(client.get("/privacy/audit/", {"action": "user."}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Select a valid choice. user. is not one of the available choices." in refused
 
 
 def test_bad_filters_get_a_clear_message(client: Client, centre: dict[Role, Persona]) -> None:
@@ -89,8 +120,12 @@ def test_who_has_seen_a_record(client: Client, centre: dict[Role, Persona]) -> N
         record("user.viewed", actor=admin, target=target)
     record("user.updated", actor=centre[Role.COORDINATOR].user, target=target)
     sign_in(client, centre[Role.DPO])
-    page = text(client.get(f"/privacy/audit/seen/accounts.user/{target.code}/"))
+    page = text(
+        client.get(f"/privacy/audit/seen/accounts.user/{target.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    )
     assert admin.full_name in page and ">3<" in page
+    assert "Staff member&#x27;s account viewed" in page  # what they did, in words
+    assert f"{target.full_name} (staff)" in page  # the record, named
     assert centre[Role.COORDINATOR].user.full_name not in page  # changed, did not read
     empty = text(
         client.get("/privacy/audit/seen/accounts.user/nothing/", HTTP_ACCEPT_LANGUAGE="en")

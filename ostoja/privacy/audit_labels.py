@@ -1,0 +1,22 @@
+"""The actions the DPO's pages write to the audit trail, in words
+(``ostoja.audit.actions``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.audit.actions import register_actions
+
+# One per search: how it searched and how many records it showed — never what was typed.
+SEARCHED = "audit.searched"
+# One per record a search showed (targeting it): so that "who has seen" a record shows
+# that the DPO learned it exists, and why (the purpose).
+FOUND = "audit.record_found"
+
+register_actions(
+    "privacy",
+    {
+        "audit.reviewed": _("Audit trail reviewed"),
+        SEARCHED: _("Record looked up by the data protection officer"),
+        FOUND: _("Shown in the data protection officer's search"),
+    },
+    reads={SEARCHED, FOUND},
+)
