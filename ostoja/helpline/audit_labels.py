@@ -13,6 +13,7 @@ register_actions(
         "contact.started": _("Contact started"),
         "contact.saved": _("Contact saved"),
         "contact.completed": _("Contact completed"),
+        "contact.discarded": _("Draft contact discarded"),
         "contact.received": _("Message received"),
         "contact.replied": _("Reply sent"),
         "contact.linked": _("Contact linked to a record"),

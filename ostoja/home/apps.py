@@ -14,6 +14,7 @@ class HomeConfig(AppConfig):
     verbose_name = _("Home")
 
     def ready(self) -> None:
+        import ostoja.home.audit_labels  # noqa: F401  # the trail's words for its actions
         from ostoja.home import checks  # noqa: F401  # registers the checks
 
         connection_created.connect(owner_only, dispatch_uid="ostoja-sqlite-owner-only")

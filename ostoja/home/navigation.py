@@ -27,6 +27,8 @@ NAVIGATION = (
     NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
+    # The DPO's way to a record: that it exists and its codes, never an identity.
+    NavItem(_("Find a record"), "privacy:find", Capability.REVIEW_AUDIT),
 )
 
 

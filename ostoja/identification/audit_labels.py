@@ -14,6 +14,7 @@ register_actions(
         "assessment.started": _("Indicator assessment started"),
         "assessment.answered": _("Indicator answered"),
         "assessment.continued": _("Indicator assessment continued"),
+        "assessment.discarded": _("Indicator assessment discarded"),
         "identification.preliminary": _("Preliminary identification recorded"),
         "identification.decided": _("Identification decision recorded"),
         "identification.catalogue_added": _("Indicator catalogue added"),

@@ -44,23 +44,17 @@ from ostoja.accounts.policy import Existence, existence
 from ostoja.cases.access import case_scope
 from ostoja.cases.models import Case
 from ostoja.people.access import person_scopes
-from ostoja.people.matching import find_matches
+from ostoja.people.matching import PROBABLE_BAND, SIMILAR_BAND, find_matches
 from ostoja.privacy.forms import CaseNumber
 from ostoja.privacy.related import case_clients
 
-# How strong a match is, in words: (at least this score, the words), strongest first. The
-# matcher shows suggestions from its own threshold on; the bands only sort them for a
-# reader who must not see why they matched.
-BANDS: tuple[tuple[float, Promise], ...] = (
-    (0.9, _("strong match")),
-    (0.75, _("likely match")),
-    (0.0, _("possible match")),
-)
+# How strong a match is, in words: the matcher's own bands (``Match.band``), for a reader
+# who must not see why they matched.
+BANDS: dict[str, Promise] = {
+    PROBABLE_BAND: _("probably this person"),
+    SIMILAR_BAND: _("a similar name"),
+}
 LIMIT = 5  # matches shown at most: a name search is not a listing
-
-
-def band(score: float) -> str:
-    return next(str(words) for floor, words in BANDS if score >= floor)
 
 
 @dataclass(frozen=True)
@@ -102,5 +96,5 @@ def people_named(user: User, name: str, birth_date: dt.date | None = None) -> li
     for match in matches:
         known = existence(user, scopes[match.person.pk])
         if known is not None:
-            results.append(FoundPerson(len(results) + 1, known, band(match.score)))
+            results.append(FoundPerson(len(results) + 1, known, str(BANDS[match.band])))
     return results

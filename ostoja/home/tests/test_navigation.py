@@ -18,7 +18,7 @@ EXPECTED = {role: ["Dashboard"] for role in Role} | {
     Role.SPECIALIST: ["Dashboard", "Cases", "People"],
     Role.COORDINATOR: ["Dashboard", "Helpline", "Cases", "People", "Interventions"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
-    Role.DPO: ["Dashboard", "Audit trail"],
+    Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
 }
 # Capabilities that open client data (people, cases, contacts, shelter).
 CLIENT_DATA = {
