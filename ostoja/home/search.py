@@ -51,10 +51,7 @@ class Results:
         return sum(len(hits) for _kind, hits in self.groups)
 
 
-def _cases(user: User, query: str) -> list[Hit]:
-    match = CASE_NUMBER.match(query.strip())
-    if match is None:
-        return []
+def _cases(user: User, match: re.Match[str]) -> list[Hit]:
     a, b = int(match["a"]), int(match["b"])
     year, number = (a, b) if a > 999 else (b, a)
     found = cases_visible_to(user).filter(year=year, number=number).defer("summary")
@@ -88,12 +85,13 @@ def _phone(user: User, query: str) -> tuple[list[Hit], list[Hit]]:
             str(_("phone")),
             reverse("people:person_detail", args=[person.code]),
         )
-        for person in blind_lookup(people_visible_to(user), "phone_index", query)
+        for person in blind_lookup(people_visible_to(user), "phone_index", query, limit=RESULTS)
     ]
-    contacts = sorted(
-        blind_lookup(contacts_visible_to(user), "caller_number_index", query),
-        key=lambda contact: contact.started_at,
-        reverse=True,
+    contacts = blind_lookup(
+        contacts_visible_to(user).order_by("-started_at", "-pk"),
+        "caller_number_index",
+        query,
+        limit=RESULTS,
     )
     calls = [
         Hit(
@@ -129,8 +127,10 @@ def search(user: User, query: str) -> Results:
     query = query.strip()
     if not query:
         return results
-    results.add(_("Cases"), _cases(user, query))
-    if works_with_people(user):
+    number = CASE_NUMBER.match(query)
+    if number is not None:  # a case number is not a name, nor a phone number
+        results.add(_("Cases"), _cases(user, number))
+    elif works_with_people(user):
         if _is_phone(query):
             people, calls = _phone(user, query)
             results.add(_("People"), people)

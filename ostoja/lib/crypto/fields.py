@@ -283,17 +283,25 @@ def blind_candidates(
     return queryset.none() if value is None else queryset.filter(**{index_field: value})
 
 
-def blind_lookup(queryset: "models.QuerySet[Any]", index_field: str, raw: Any) -> list[Any]:
+def blind_lookup(
+    queryset: "models.QuerySet[Any]", index_field: str, raw: Any, limit: int | None = None
+) -> list[Any]:
     """The rows whose source value equals ``raw`` once normalised: the blind index picks
-    candidates, which are then decrypted and compared (only candidates are decrypted)."""
+    candidates, which are then decrypted and compared (only candidates are decrypted). With
+    ``limit``, the first that many in the queryset's order: a regular caller's number
+    matches hundreds of contacts, and only the rows read before the limit is reached are
+    loaded (a cursor, in chunks)."""
     field = queryset.model._meta.get_field(index_field)
     assert isinstance(field, BlindIndexField)  # noqa: S101
     normalise = NORMALISERS[field.kind]
     wanted = normalise(raw) if raw not in (None, "") else None
     if not wanted:
         return []
-    return [
-        row
-        for row in blind_candidates(queryset, index_field, raw)
-        if (source := getattr(row, field.source)) not in (None, "") and normalise(source) == wanted
-    ]
+    candidates = blind_candidates(queryset, index_field, raw)
+    found = []
+    for row in candidates if limit is None else candidates.iterator(chunk_size=2 * limit):
+        if (source := getattr(row, field.source)) not in (None, "") and normalise(source) == wanted:
+            found.append(row)
+            if len(found) == limit:
+                break
+    return found

@@ -102,3 +102,14 @@ def test_lookup_by_name_and_email() -> None:
     anna.save()
     assert blind_lookup(Sample.objects.all(), "name_index", "Anna Nowak") == []
     assert blind_lookup(Sample.objects.all(), "name_index", "anna wisniewska") == [anna]
+
+
+@pytest.mark.django_db
+def test_a_limited_lookup_reads_the_first_rows_in_order_and_stops() -> None:
+    """A regular caller's number matches hundreds of rows; the newest few are wanted."""
+    same = [Sample.objects.create(phone="+48 22 123 45 67") for _ in range(25)]
+    Sample.objects.create(phone="+48 600 000 000")
+    newest = Sample.objects.order_by("-pk")
+    assert blind_lookup(newest, "phone_index", "22 123 45 67", limit=3) == same[::-1][:3]
+    assert len(blind_lookup(newest, "phone_index", "22 123 45 67")) == 25
+    assert blind_lookup(newest, "phone_index", "22 123 45 67", limit=30) == same[::-1]
