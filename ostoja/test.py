@@ -172,3 +172,17 @@ def browser_sign_in(page: "Page", base_url: str, persona: Persona) -> None:
     page.get_by_label("Kod").fill(persona.code())
     page.get_by_label("Kod").press("Enter")
     page.wait_for_url(f"{base_url}/")
+
+
+def open_top_menu(page: "Page") -> None:
+    """Unfold the phone-sized top bar's menu and wait until it has finished unfolding (a
+    click during Bootstrap's collapse animation can miss the menu's buttons)."""
+    page.get_by_role("button", name="Pokaż lub ukryj menu").click()
+    page.wait_for_selector("#topbar.show:not(.collapsing)")
+
+
+def open_user_menu(page: "Page") -> None:
+    """Open the user's menu in the top bar (sessions, two-factor, sign out)."""
+    open_top_menu(page)
+    page.get_by_test_id("user-menu").click()
+    page.wait_for_selector("[data-testid=user-menu] + .dropdown-menu.show")

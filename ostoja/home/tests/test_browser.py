@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.helpline.models import Contact
-from ostoja.test import PASSWORD, make_user
+from ostoja.test import PASSWORD, make_user, open_top_menu, open_user_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def test_a_counsellor_signs_in_with_totp_and_switches_language(
     expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "pl")
     # The phone-sized top bar folds its menu; the language switch is inside it.
-    page.get_by_role("button", name="Pokaż lub ukryj menu").click()
+    open_top_menu(page)
     page.get_by_role("button", name="EN — English").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -68,8 +68,7 @@ def test_a_user_enrols_a_security_key_and_signs_in_with_it(page: Page, live_serv
     page.goto(f"{live_server}/")
     expect(page.get_by_role("heading", name="Pulpit")).to_be_visible()
     # Sign out, and back in with the key as the second factor.
-    page.get_by_role("button", name="Pokaż lub ukryj menu").click()  # phone-sized top bar
-    page.get_by_test_id("user-menu").click()
+    open_user_menu(page)  # phone-sized top bar
     page.get_by_role("button", name="Wyloguj się").click()
     sign_in_with_password()
     page.get_by_role("button", name="Użyj klucza bezpieczeństwa").click()
