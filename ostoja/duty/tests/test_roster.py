@@ -4,6 +4,7 @@ and audit rules."""
 
 import datetime as dt
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -156,6 +157,25 @@ def test_swaps_and_handover_notes(centre: dict[Role, Persona]) -> None:
     # Someone not on the shift may not write its notes.
     response = counsellor.post(f"/duty/shifts/{shift.code}/handover/", {"text": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("pl", "Notatki do przekazania dyżuru"), ("en", "Handover notes")]
+)
+def test_a_shift_without_notes_shows_an_empty_notes_box(
+    centre: dict[Role, Persona], language: str, label: str
+) -> None:
+    """A shift planned without notes (as the demo roster plans them) has none: the box is
+    empty, never the word "None"."""
+    shift = _weekend_shift(centre)
+    assert shift.handover is None
+    client = _client(centre[Role.COUNSELLOR])
+    with time_machine.travel(SATURDAY_2AM - dt.timedelta(days=2), tick=False):
+        page = text(client.get("/duty/?month=2026-12", headers={"accept-language": language}))
+    assert label in page
+    box = re.search(rf'<textarea[^>]*id="handover-{shift.code}"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box is not None and box.group(1) == ""
+    assert "None" not in page
 
 
 def test_every_roster_view_has_its_access_rule(
