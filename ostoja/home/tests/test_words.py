@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 from io import StringIO
 from urllib.parse import urlsplit
 
+import polib
 import pycountry
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -203,3 +205,17 @@ def test_it_finds_what_it_is_meant_to_find() -> None:
         "a choice's value 'in_progress'",
         "None",
     ]
+
+
+def test_a_presumed_victim_is_a_domniemana_ofiara_everywhere() -> None:
+    """One Polish term for one English one (issue #14): "presumed victim" is "domniemana
+    ofiara" (declined), never "potencjalna", "przypuszczalna" or "rzekoma ofiara"."""
+    po = polib.pofile(str(settings.BASE_DIR / "locale/pl/LC_MESSAGES/django.po"))
+    presumed = [e for e in po if not e.obsolete and "presumed victim" in e.msgid.lower()]
+    assert len(presumed) >= 2
+    for entry in presumed:
+        assert re.search(
+            r"domniemana ofiara|domniemanej ofiary|domniemaną ofiarą", entry.msgstr, re.I
+        ), entry.msgid
+    variants = re.compile(r"(potencjaln|przypuszczaln|rzekom|prawdopodobn)\w* ofiar", re.I)
+    assert not [e.msgid for e in po if variants.search(e.msgstr)]
