@@ -495,7 +495,7 @@ class Note(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d}"
 
 
 class Document(models.Model):

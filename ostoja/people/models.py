@@ -193,7 +193,7 @@ class Person(models.Model):
             born: dt.date = self.birth_date
             return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
         if self.estimated_age is not None:
-            since = self.age_estimated_on or self.created_at.date()
+            since = self.age_estimated_on or timezone.localdate(self.created_at)
             return self.estimated_age + (on - since).days // 365
         return None
 

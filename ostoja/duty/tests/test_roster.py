@@ -255,3 +255,10 @@ def test_a_coordinator_sets_office_hours_and_the_escalation_timing(
     friday_2pm = dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
     assert roster.on_duty(organisation, friday_2pm).office is False  # now after closing
     assert AuditEntry.objects.filter(action="duty_settings.changed").exists()
+
+
+def test_a_shift_is_named_by_its_start_in_warsaw(centre: dict[Role, Persona]) -> None:
+    """Stored in UTC, shown in Warsaw: a shift from midnight is that day's (23:00 UTC)."""
+    shift = _weekend_shift(centre)
+    shift.start = dt.datetime(2026, 12, 4, 23, 0, tzinfo=dt.UTC)
+    assert str(shift) == "2026-12-05 00:00"
