@@ -30,6 +30,8 @@ SKIPPED = {"script", "style", "template", "code", "kbd", "samp"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 VOID |= {"track", "wbr"}
 
+# Inputs whose value a person reads in the box (not hidden ones, not buttons' values).
+TYPED = {"text", "search", "tel", "email", "number", "date", "datetime-local", "time", "url"}
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 NONE = re.compile(r"\bNone\b")
 # English's own "None." / "None yet." / "None recorded.": a sentence, not a blank.
@@ -50,6 +52,25 @@ WORDS = {"tak", "nie", "yes", "no", "i", "or", "and", "lub", "do", "od", "to", "
 WORDS |= {name.casefold() for locale in ("pl", "en") for name in _language_names(locale).values()}
 
 
+def _stored_values() -> set[str]:
+    """The stored values of Ostoja's own choices ("open", "phone", "specialist")."""
+    from django.db.models import Choices
+
+    def below(kind: type[Choices]) -> list[type[Choices]]:
+        return [k for sub in kind.__subclasses__() for k in (sub, *below(sub))]
+
+    return {
+        str(value)
+        for kind in below(Choices)
+        if kind.__module__.startswith("ostoja.")
+        for value in kind.values
+        if isinstance(value, str) and value.islower()
+    }
+
+
+STORED = _stored_values()
+
+
 class VisibleText(HTMLParser):
     """The text nodes a person reads: not scripts, styles or templates, and not the
     language switch, whose "PL"/"EN" buttons carry the language's name for screen
@@ -68,6 +89,11 @@ class VisibleText(HTMLParser):
             link = named.get(attribute)
             if link and link.startswith("/") and not link.startswith("//"):
                 self.links.append(link)
+        # What a box shows is read too: never "None" (a code in a filter box, the DPO's
+        # search by record code, is what was asked for).
+        value = named.get("value") or ""
+        if tag == "input" and named.get("type", "text") in TYPED and NONE.search(value):
+            self.handle_data(value)
         if tag in VOID:
             return
         self.stack.append(tag)
@@ -98,6 +124,9 @@ def findings(node: str, language: str = "pl") -> list[str]:
     for value in SNAKE.findall(node):
         if "@" not in node:  # an e-mail address may hold an underscore
             found.append(f"a choice's value {value!r}")
+    # A one-word value ("open", "phone") alone: in English it may be the word itself.
+    if language == "pl" and node in STORED and not SNAKE.search(node):
+        found.append(f"a choice's value {node!r}")
     if CODES.match(node):
         tokens = [t for t in re.split(r"[\s,/;·]+", node) if t]
         if all(t.lower() not in WORDS for t in tokens) and all(
@@ -191,18 +220,21 @@ def test_it_finds_what_it_is_meant_to_find() -> None:
     page = visible(
         "<p>None</p><td>0e3b7a2c-1f1a-4c7e-9a3b-6e2f0b1c2d3e</td><span>ukr</span>"
         "<span>UA, PL</span><em>in_progress</em><script>var a = None;</script>"
-        '<input type="hidden" value="None"><p>Tak</p><p>Nie</p><p>Olena</p>'
+        '<input type="hidden" value="None"><input value="None"><p>Tak</p><p>Nie</p><p>Olena</p>'
         '<form action="/i18n/setlang/"><button>PL</button></form><code>auth.signed_in</code>'
         "<textarea>None</textarea>"
     )
     found = [f for node in page.nodes for f in findings(node)]
     assert findings("None yet.", "en") == [] and findings("None yet.", "pl") == ["None"]
+    assert findings("specialist", "pl") == ["a choice's value 'specialist'"]
+    assert findings("specialist", "en") == []
     assert found == [
         "None",
         "a UUID",
         "a language or country code",
         "a language or country code",
         "a choice's value 'in_progress'",
+        "None",
         "None",
     ]
 
