@@ -14,13 +14,21 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Role
 from ostoja.audit import guards
+from ostoja.cases import pdf as case_pdf
+from ostoja.cases.access import access_case
+from ostoja.cases.models import Consent
+from ostoja.cases.vocabulary import SHARES
 from ostoja.demo.management.commands.demo import demo_email
+from ostoja.identification import pdf as identification_pdf
+from ostoja.identification.models import Assessment
 from ostoja.lib.iso import _language_names
 from ostoja.test import force_sign_in, staff_paths
 
@@ -213,6 +221,34 @@ def test_it_shows_names_not_codes_on_every_page(demo: object, role: Role, langua
     assert READS.get(role, set()) <= routes, READS[role] - routes
     report = "\n".join(f"{path}: {found}" for path, lines in problems.items() for found in lines)
     assert not problems, report
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_referral_summaries_show_names_not_codes(demo: object, language: str) -> None:
+    """The PDFs' pages (a case's and an assessment's summary for a referral), every part
+    shared: the same words as the screens."""
+    coordinator = User.objects.get(email=demo_email(Role.COORDINATOR))
+    consents = Consent.objects.exclude(client=None).select_related("case", "client")[:6]
+    assert consents
+    problems = []
+    with translation.override(language):
+        for consent in consents:
+            consent.shares = list(SHARES)  # in memory only: every part shown
+            access = access_case(coordinator, consent.case.code)
+            context = case_pdf.summary_context(access=access, consent=consent, user=coordinator)
+            pages = [render_to_string("cases/summary_pdf.html", context)]
+            assessment = Assessment.objects.filter(person=consent.client).first()
+            assessment = assessment or Assessment.objects.first()
+            assert assessment is not None
+            context = identification_pdf.summary_context(
+                assessment=assessment, consent=consent, user=coordinator
+            )
+            pages.append(render_to_string("identification/summary_pdf.html", context))
+            for html in pages:
+                for node in visible(html).nodes:
+                    problems += [f"{found} in {node[:120]!r}" for found in findings(node, language)]
+    assert not problems, "\n".join(problems)
 
 
 def test_it_finds_what_it_is_meant_to_find() -> None:
