@@ -4,8 +4,10 @@ text a person reads, where a name or a blank belongs (issue #14)."""
 
 import re
 from collections import deque
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from io import StringIO
+from typing import Any
 from urllib.parse import urlsplit
 
 import polib
@@ -13,7 +15,7 @@ import pycountry
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -21,7 +23,6 @@ from django.utils import translation
 
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Role
-from ostoja.audit import guards
 from ostoja.cases import pdf as case_pdf
 from ostoja.cases.access import access_case
 from ostoja.cases.models import Consent
@@ -200,15 +201,21 @@ READS = {
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: object, django_db_blocker: object) -> object:
+def demo(django_db_setup: object, django_db_blocker: Any) -> Iterator[None]:
     """The demo organisation (``manage.py demo``): every status of a case, contacts with
-    caller languages and countries, interventions, assessments, a roster."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    caller languages and countries, interventions, assessments, a roster. Built once for
+    the module in a transaction rolled back at its end (each test's own is a savepoint
+    inside it), so the reference data of the migrations stays for the tests after."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
         call_command("demo", stdout=StringIO())
-    yield
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        guards.suspend(connection)  # the audit trail is append-only but for this flush
-        call_command("flush", "--no-input", verbosity=0)
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.mark.django_db
