@@ -27,7 +27,6 @@ from ostoja.cases import pdf as case_pdf
 from ostoja.cases.access import access_case
 from ostoja.cases.models import Consent
 from ostoja.cases.vocabulary import SHARES
-from ostoja.demo.management.commands.demo import demo_email
 from ostoja.identification import pdf as identification_pdf
 from ostoja.identification.models import Assessment
 from ostoja.lib.iso import _language_names
@@ -218,12 +217,17 @@ def demo(django_db_setup: object, django_db_blocker: Any) -> Iterator[None]:
             outer.__exit__(None, None, None)
 
 
+def _staff(role: Role) -> User:
+    """The demo's member of staff with ``role`` (the demo has one per role)."""
+    return User.objects.get(membership__role=role, membership__organisation__short_code="KCIK")
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["pl", "en"])
 @pytest.mark.parametrize("role", list(Role))
 def test_it_shows_names_not_codes_on_every_page(demo: object, role: Role, language: str) -> None:
     client = Client(headers={"accept-language": language})
-    force_sign_in(client, User.objects.get(email=demo_email(role)))
+    force_sign_in(client, _staff(role))
     problems, routes = crawl(client, language)
     assert READS.get(role, set()) <= routes, READS[role] - routes
     report = "\n".join(f"{path}: {found}" for path, lines in problems.items() for found in lines)
@@ -235,7 +239,7 @@ def test_it_shows_names_not_codes_on_every_page(demo: object, role: Role, langua
 def test_the_referral_summaries_show_names_not_codes(demo: object, language: str) -> None:
     """The PDFs' pages (a case's and an assessment's summary for a referral), every part
     shared: the same words as the screens."""
-    coordinator = User.objects.get(email=demo_email(Role.COORDINATOR))
+    coordinator = _staff(Role.COORDINATOR)
     consents = Consent.objects.exclude(client=None).select_related("case", "client")[:6]
     assert consents
     problems = []
