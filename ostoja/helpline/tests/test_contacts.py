@@ -109,6 +109,9 @@ def test_a_routine_call_is_logged_and_autosaved_without_loss(
     assert contact.status == Contact.Status.COMPLETED and contact.ended_at is not None
     assert contact.caller_number == "0048 22 123 45 67"
     assert {x.language for x in contact.languages.all()} == {"ukr"}
+    # The completed contact names its language, in the reader's language — never "ukr".
+    assert '<dd class="col-sm-9">ukraiński</dd>' in text(client.get(url))
+    assert ">Ukrainian</dd>" in text(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
     actions = set(
         AuditEntry.objects.filter(target_code=str(contact.code)).values_list("action", flat=True)
     )
