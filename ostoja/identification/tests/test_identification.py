@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
@@ -505,3 +506,31 @@ def test_an_indicator_both_lists_share_is_asked_once_and_counts_for_both(
     assert {a.value for a in answered} == {"yes"}
     progress = text(client.get(f"/identification/assessments/{assessment.code}/"))
     assert f"Odpowiedzi: 1 z {len(set(keys))}" in progress
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_assessment_picker_shows_the_time_in_warsaw(
+    centre: dict[Role, Persona], client_person: Person, language: str
+) -> None:
+    """An assessment made at 00:30 in Warsaw (23:30 UTC the day before) is that day's, in
+    the decision form's picker and wherever it is listed."""
+    manager = centre[Role.CASE_MANAGER]
+    just_after_midnight = dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC)
+    with time_machine.travel(just_after_midnight, tick=False):
+        assessment = services.assessment_start(
+            person=client_person,
+            mode="full",
+            exploitation=["labour"],
+            age_at_exploitation=30,
+            acting_user=manager.user,
+        )
+    page = text(
+        _client(manager).get(
+            f"/identification/people/{client_person.code}/", headers={"accept-language": language}
+        )
+    )
+    option = re.search(rf'<option value="{assessment.pk}"[^>]*>([^<]*)</option>', page)
+    assert option is not None and option.group(1).startswith("2026-12-06 00:30 · "), page
+    assert page.count("2026-12-06 00:30") == 2  # the picker and the list of assessments
+    assert "2026-12-05 23:30" not in page
+    assert str(assessment) == "2026-12-06"
