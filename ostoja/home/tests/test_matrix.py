@@ -119,6 +119,11 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:handover_assign": None,  # coordinators: home/tests/test_workspace.py
     "interventions:handover_acknowledge": None,  # the one it is handed to: same
     "interventions:sms_status": None,  # public, signed: interventions/tests/test_notify.py
+    # Prevention: the helpline's staff (prevention/tests/test_counselling.py runs assert_access).
+    "prevention:list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
+    "prevention:new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
+    "prevention:detail": None,  # a record: prevention/tests/test_counselling.py
+    "prevention:agencies": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     # The duty roster (duty/tests/test_roster.py runs assert_access).
     "duty:roster": None,
     "duty:shift_add": None,
@@ -198,6 +203,9 @@ def test_every_role_gets_exactly_its_pages(
         "people:person_matches": ("post", "/people/matches/", None),
         "cases:case_list": ("get", "/cases/", None),
         "cases:my_tasks": ("get", "/cases/tasks/", None),
+        "prevention:list": ("get", "/prevention/", None),
+        "prevention:new": ("get", "/prevention/new/", None),
+        "prevention:agencies": ("get", "/prevention/agencies/", None),
     }
     assert set(paths) == {name for name, roles in MATRIX.items() if roles}
     for name, (method, path, outsider) in paths.items():

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PreventionConfig(AppConfig):
+    name = "ostoja.prevention"
+    verbose_name = _("Prevention")
+
+    def ready(self) -> None:
+        # Registers what this app tells the others: the contact's source, its histories.
+        import ostoja.prevention.audit_labels  # noqa: F401  # the trail's words for its actions
+        from ostoja.prevention import access, selectors  # noqa: F401

@@ -1,0 +1,34 @@
+"""Read-only views of counselling for the other apps (``accounts.records``): the
+pre-departure counselling recorded from a helpline contact, shown on the contact's page."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ostoja.accounts.models import User
+from ostoja.accounts.records import Event, register_history
+from ostoja.lib.iso import country_name
+from ostoja.prevention.access import counselling_visible_to
+
+TARGET = "prevention.counselling"
+
+
+def _from_contact(user: User, contact: Any) -> Iterator[Event]:
+    for counselling in (
+        counselling_visible_to(user)
+        .filter(contact=contact)
+        .only("code", "created_at", "country", "city")
+    ):
+        where = ", ".join(x for x in (counselling.city, country_name(counselling.country)) if x)
+        yield Event(
+            counselling.created_at,
+            _("Pre-departure counselling"),
+            where or _("Destination not given"),
+            reverse("prevention:detail", args=[counselling.code]),
+            record_type=TARGET,
+        )
+
+
+register_history("helpline.contact", _from_contact)

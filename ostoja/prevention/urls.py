@@ -1,0 +1,11 @@
+from django.urls import path
+
+from ostoja.prevention import views
+
+app_name = "prevention"
+urlpatterns = [
+    path("", views.counselling_list, name="list"),
+    path("new/", views.counselling_new, name="new"),
+    path("<uuid:code>/", views.counselling_detail, name="detail"),
+    path("agencies/", views.agency_lookup, name="agencies"),
+]

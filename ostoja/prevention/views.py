@@ -1,0 +1,116 @@
+"""The counsellor's prevention pages: pre-departure counselling (from a helpline contact or
+on its own) with the red-flag checklist and its risk level, and the KRAZ lookup."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.records import source_of_request
+from ostoja.accounts.roles import Capability
+from ostoja.audit import trail
+from ostoja.prevention import services
+from ostoja.prevention.access import access_counselling, counselling_visible_to, may_change
+from ostoja.prevention.forms import AgencyLookupForm, CounsellingForm
+from ostoja.prevention.kraz import agencies_matching
+from ostoja.prevention.models import Counselling, FlagCatalogue
+from ostoja.prevention.reference import risk_of
+from ostoja.prevention.services import FIELDS
+
+# Prevention is the helpline's work: counsellors, case managers and coordinators.
+_helpline = capability_required(Capability.LOG_CONTACTS)
+
+
+@_helpline
+def counselling_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The organisation's latest pre-departure counselling."""
+    found = counselling_visible_to(request.user).select_related("counsellor")[:50]
+    trail.record("counselling.listed", actor=request.user)
+    return render(request, "prevention/list.html", {"counselling": found})
+
+
+def _page(
+    request: AuthenticatedHttpRequest,
+    form: CounsellingForm,
+    catalogue: FlagCatalogue,
+    counselling: Counselling | None = None,
+    contact: Any = None,
+    status: int = 200,
+) -> HttpResponse:
+    flags = counselling.flags.all() if counselling else []
+    context = {
+        "form": form,
+        "counselling": counselling,
+        "contact": counselling.contact if counselling else contact,
+        "catalogue": catalogue,
+        "risk": risk_of(catalogue, flags) if counselling else None,
+        "editable": counselling is None or may_change(request.user, counselling),
+    }
+    return render(request, "prevention/counselling.html", context, status=status)
+
+
+@_helpline
+def counselling_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Record pre-departure counselling: from a contact (``?contact=``) or on its own."""
+    source = source_of_request(request, "contact")
+    contact = source.record if source else None
+    catalogue = FlagCatalogue.current()
+    if catalogue is None:  # the migrations ship version 1: only a broken install has none
+        raise Http404
+    form = CounsellingForm(request.POST or None, catalogue=catalogue)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        counselling = services.counselling_save(
+            data={name: data[name] for name in FIELDS},
+            flags=list(data["flags"]),
+            organisation=request.user.organisation,
+            catalogue=catalogue,
+            contact=contact,
+            acting_user=request.user,
+        )
+        messages.success(request, _("Counselling recorded."))
+        return redirect("prevention:detail", code=counselling.code)
+    status = 400 if request.method == "POST" else 200
+    return _page(request, form, catalogue, contact=contact, status=status)
+
+
+@_helpline
+def counselling_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """One counselling: what was said, the flags ticked, the risk level and the advice;
+    its counsellor and coordinators change it here."""
+    write = request.method == "POST"
+    counselling = access_counselling(request.user, code, write=write)
+    catalogue = counselling.catalogue
+    if not write:
+        trail.record("counselling.viewed", actor=request.user, target=counselling)
+        initial = {name: getattr(counselling, name) for name in FIELDS}
+        initial["flags"] = list(counselling.flags.all())
+        return _page(
+            request, CounsellingForm(initial=initial, catalogue=catalogue), catalogue, counselling
+        )
+    form = CounsellingForm(request.POST, catalogue=catalogue)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.counselling_save(
+            counselling=counselling,
+            data={name: data[name] for name in FIELDS},
+            flags=list(data["flags"]),
+            acting_user=request.user,
+        )
+        messages.success(request, _("Saved."))
+        return redirect("prevention:detail", code=counselling.code)
+    return _page(request, form, catalogue, counselling, status=400)
+
+
+@_helpline
+def agency_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Look an agency up in KRAZ by its name or register number (public register data:
+    no personal data, not audited)."""
+    form = AgencyLookupForm(request.GET or None)
+    agencies = agencies_matching(form.cleaned_data["q"]) if form.is_valid() else None
+    return render(request, "prevention/agencies.html", {"form": form, "agencies": agencies})
