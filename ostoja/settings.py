@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "ostoja.identification",
     "ostoja.interventions",
     "ostoja.prevention",
+    "ostoja.portal",
     "ostoja.privacy",
     "ostoja.home",
     "ostoja.demo",
@@ -146,6 +147,9 @@ INSTALLED_APPS = [
 # site over client data is exactly the surface the access policy exists to remove.
 
 MIDDLEWARE = [
+    # First: the public portal's requests lose the visitor's address, user agent, referrer
+    # and every cookie but CSRF before anything else reads them (ostoja/portal/privacy.py).
+    "ostoja.portal.privacy.PortalMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ostoja.audit.middleware.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -418,7 +422,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A portal request's log record carries no request object (ostoja/portal/privacy.py).
+    "filters": {"portal": {"()": "ostoja.portal.privacy.PortalLogFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["portal"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("OSTOJA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.server": {"level": "WARNING"},
@@ -428,6 +436,14 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- The public portal (ostoja.portal; ARCHITECTURE.md §4, SECURITY.md §2) -----------------
+# The organisation whose helpline the portal presents (its short code; the first if unset),
+# the numbers and e-mail it shows, and the neutral site the quick exit goes to.
+OSTOJA_PORTAL_ORGANISATION = env_str("OSTOJA_PORTAL_ORGANISATION", "")
+OSTOJA_PORTAL_PHONES = env_list("OSTOJA_PORTAL_PHONES", ["+48 22 628 01 20", "+48 22 628 99 99"])
+OSTOJA_PORTAL_EMAIL = env_str("OSTOJA_PORTAL_EMAIL", "info@kcik.pl")
+OSTOJA_PORTAL_EXIT_URL = env_str("OSTOJA_PORTAL_EXIT_URL", "https://www.bbc.com/weather")
 
 # --- Telephony (ostoja.helpline.telephony; ARCHITECTURE.md §7) -------------------------------
 # The generic webhook's HMAC-SHA256 secret and Twilio's auth token: unset, the webhook and the

@@ -20,6 +20,8 @@ urlpatterns = [
     path("duty/", include("ostoja.duty.urls")),
     path("interventions/", include("ostoja.interventions.urls")),
     path("prevention/", include("ostoja.prevention.urls")),
+    # The public portal: no account, nothing of the staff side (ostoja/portal/privacy.py).
+    path("portal/", include("ostoja.portal.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,

@@ -74,6 +74,12 @@ def test_translation_check_names_untranslated_messages(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(Path(settings.BASE_DIR) / "locale", tmp_path / "locale")
+    # The portal's catalogue is checked too (its own five languages).
+    shutil.copytree(
+        Path(settings.BASE_DIR) / "ostoja" / "portal",
+        tmp_path / "ostoja" / "portal",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (tmp_path / "module.py").write_text(
         "from django.utils.translation import gettext as _\n_('A brand new message')\n"
     )

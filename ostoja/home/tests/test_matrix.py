@@ -119,6 +119,11 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:handover_assign": None,  # coordinators: home/tests/test_workspace.py
     "interventions:handover_acknowledge": None,  # the one it is handed to: same
     "interventions:sms_status": None,  # public, signed: interventions/tests/test_notify.py
+    # The public portal: no account (portal/tests/test_pages.py).
+    "portal:choose": None,
+    "portal:exit": None,
+    "portal:home": None,
+    "portal:page": None,
     # Prevention: the helpline's staff (prevention/tests/test_counselling.py runs assert_access).
     "prevention:list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "prevention:new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},

@@ -1,0 +1,58 @@
+"""What the portal shows of the centre: its helpline numbers and its office hours (from
+the organisation's own settings, as the staff side keeps them)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.dates import WEEKDAYS
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+
+from ostoja.accounts.models import Organisation
+
+
+@dataclass(frozen=True)
+class Helpline:
+    phones: tuple[str, ...]
+    email: str
+    # (days, opens, closes): a weekday or a run of them with the same hours, named lazily
+    # (in the language of the page that shows them).
+    hours: tuple[tuple[str | Promise, str, str], ...]
+
+
+def _days(first: int, last: int) -> str | Promise:
+    if first == last:
+        return WEEKDAYS[first]
+    return format_lazy("{} – {}", WEEKDAYS[first], WEEKDAYS[last])
+
+
+def _organisation() -> Organisation | None:
+    code = settings.OSTOJA_PORTAL_ORGANISATION
+    found = Organisation.objects.filter(short_code=code) if code else Organisation.objects.all()
+    return found.order_by("pk").first()
+
+
+def helpline() -> Helpline:
+    organisation = _organisation()
+    week = organisation.office_hours if organisation else {}
+    runs: list[tuple[int, int, str, str]] = []
+    for day in range(7):
+        opens_closes = week.get(str(day))
+        if not opens_closes:
+            continue
+        opens, closes = opens_closes
+        if runs and runs[-1][1] == day - 1 and runs[-1][2:] == (opens, closes):
+            runs[-1] = (runs[-1][0], day, opens, closes)
+        else:
+            runs.append((day, day, opens, closes))
+    hours = tuple(
+        (
+            WEEKDAYS[first]
+            if first == last
+            else format_lazy("{} – {}", WEEKDAYS[first], WEEKDAYS[last]),
+            opens,
+            closes,
+        )
+        for first, last, opens, closes in runs
+    )
+    return Helpline(tuple(settings.OSTOJA_PORTAL_PHONES), settings.OSTOJA_PORTAL_EMAIL, hours)

@@ -1,0 +1,14 @@
+"""The public portal, under ``/portal/`` (its own host name in production). Nothing here
+links to the staff side, and nothing of the staff side is needed to use it."""
+
+from django.urls import path
+
+from ostoja.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.choose, name="choose"),
+    path("exit/", views.quick_exit, name="exit"),
+    path("<str:lang>/", views.home, name="home"),
+    path("<str:lang>/<slug:slug>/", views.page, name="page"),
+]
