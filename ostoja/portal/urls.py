@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.choose, name="choose"),
     path("exit/", views.quick_exit, name="exit"),
     path("<str:lang>/", views.home, name="home"),
+    path("<str:lang>/check/", views.check, name="check"),
     path("<str:lang>/<slug:slug>/", views.page, name="page"),
 ]

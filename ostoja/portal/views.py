@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ostoja.portal.languages import LANGUAGES, in_language
 from ostoja.portal.selectors import helpline
+from ostoja.prevention.models import FlagCatalogue
+from ostoja.prevention.reference import risk_of
 
 # Page slug -> template. Neutral words: nothing in a URL says what the site is about.
 PAGES = {
@@ -18,6 +21,7 @@ PAGES = {
     "contact": "portal/call.html",
     "info": "portal/rights.html",
     "travel": "portal/abroad.html",
+    "check": "",  # the self-check: its own view
 }
 
 
@@ -50,7 +54,7 @@ def home(request: HttpRequest, lang: str) -> HttpResponse:
 @login_not_required
 @in_language
 def page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
-    if not slug or slug not in PAGES:
+    if not PAGES.get(slug):
         raise Http404
     return _page(request, lang, slug)
 
@@ -63,6 +67,37 @@ def _page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
         "helpline": helpline(),
     }
     return render(request, PAGES[slug], context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+# Answering the questions changes nothing anywhere (nothing is stored or sent): there is
+# nothing to forge, and without a token the page sets no cookie at all.
+@csrf_exempt
+@in_language
+def check(request: HttpRequest, lang: str) -> HttpResponse:
+    """The job-offer self-check: the red-flag checklist's questions on one page, answered
+    by ticking; the result and the advice come back on the same page (same URL: nothing in
+    the history says what was answered). Nothing is stored."""
+    catalogue = FlagCatalogue.current()
+    if catalogue is None:  # the migrations ship version 1: only a broken install has none
+        raise Http404
+    flags = list(catalogue.flags.order_by("order"))
+    risk = None
+    ticked: set[str] = set()
+    if request.method == "POST":
+        ticked = set(request.POST.getlist("flag")) & {flag.code for flag in flags}
+        risk = risk_of(catalogue, [flag for flag in flags if flag.code in ticked])
+    context = {
+        "lang": lang,
+        "slug": "check",
+        "switch": _switch("check"),
+        "helpline": helpline(),
+        "flags": flags,
+        "ticked": ticked,
+        "risk": risk,
+    }
+    return render(request, "portal/check.html", context)
 
 
 @login_not_required

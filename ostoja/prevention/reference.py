@@ -9,8 +9,10 @@ The data format (one JSON object)::
      "flags": [{"code": "fee-in-advance", "weight": 3,
                 "text": {"en": "…", "pl": "…"}, "question": {…}, "advice": {…}}, …]}
 
-Every text is given in each of ``LANGUAGES`` (the staff's); a flag's score is the sum of the
-weights ticked, and the level is medium from ``medium_from`` and high from ``high_from``.
+A flag's wording is given in the staff's languages (``LANGUAGES``); its question and advice
+also in the public portal's (``PUBLIC_LANGUAGES``: the job-offer self-check asks them). A
+score is the sum of the weights ticked; the level is medium from ``medium_from`` and high
+from ``high_from``.
 """
 
 import json
@@ -28,7 +30,9 @@ from ostoja.prevention.models import Flag, FlagCatalogue
 
 SHIPPED = Path(__file__).resolve().parent / "reference" / "red_flags_1.json"
 LANGUAGES = ("en", "pl")
-TEXTS = ("text", "question", "advice")
+PUBLIC_LANGUAGES = ("en", "pl", "uk", "ru", "vi")
+# Each text and the languages it must be given in.
+TEXTS = {"text": LANGUAGES, "question": PUBLIC_LANGUAGES, "advice": PUBLIC_LANGUAGES}
 FLAG_FIELDS = frozenset({"code", "weight", *TEXTS})
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_TEXT = 400
@@ -94,9 +98,9 @@ def _validate_flag(number: int, flag: Any, seen: set[str]) -> list[str]:
         errors.append(
             gettext("{where}: the weight must be a whole number, 1 or more.").format(where=where)
         )
-    for field in TEXTS:
+    for field, languages in TEXTS.items():
         texts = flag.get(field)
-        for language in LANGUAGES:
+        for language in languages:
             value = texts.get(language) if isinstance(texts, dict) else None
             if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
                 errors.append(
