@@ -29,7 +29,7 @@ from ostoja.helpline.models import (
     purpose_bit,
 )
 from ostoja.helpline.tasks import send_reply
-from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
+from ostoja.lib.crypto.files import EncryptedStorage, Upload, validate_upload
 
 # Fields a form may set directly on the contact.
 _PLAIN = (
@@ -261,13 +261,79 @@ def contact_receive_email(*, organisation: Organisation, raw: bytes) -> Contact 
 
 
 @transaction.atomic
+def contact_receive_web(
+    *,
+    organisation: Organisation,
+    text: str,
+    language: str,
+    files: list[Upload],
+    in_reply_to: Contact | None = None,
+) -> Contact:
+    """An anonymous message from the public portal (``ostoja.portal``): an incoming web
+    contact, a draft nobody has taken yet (the helpline's triage), its language as
+    detected, its files sealed. It knows nothing of the sender, and its time is kept to
+    the hour only (SECURITY.md §2.4: no precise timestamps of the public zone)."""
+    started = timezone.now().replace(minute=0, second=0, microsecond=0)
+    contact = Contact.objects.create(
+        organisation=organisation,
+        channel=Contact.Channel.WEB,
+        direction=Contact.Direction.INCOMING,
+        started_at=started,
+        line=_line(organisation, started),
+        summary=text,
+        caller_number="",
+        in_reply_to=in_reply_to,
+    )
+    ContactLanguage.objects.create(contact=contact, language=language)
+    storage = EncryptedStorage()
+    for upload in files:
+        Attachment.objects.create(
+            contact=contact,
+            stored_name=storage.save_upload(upload, "helpline"),
+            content_type=upload.content_type,
+            size=len(upload.content),
+            filename=upload.original_name,
+        )
+    record(
+        "contact.received",
+        actor=None,
+        target=contact,
+        organisation=organisation,
+        data={"attachments": len(files), "refused": 0},
+    )
+    return contact
+
+
+@transaction.atomic
 def contact_reply(*, contact: Contact, body: str, acting_user: User) -> Contact:
-    """Answer an e-mail: an outgoing contact in the same thread, sent on commit."""
-    if contact.channel != Contact.Channel.EMAIL or not contact.correspondent:
+    """Answer an e-mail (an outgoing contact in the same thread, sent on commit) or an
+    anonymous web message (an outgoing web contact the sender reads on the portal with
+    their receipt code)."""
+    web = contact.channel == Contact.Channel.WEB
+    if not web and (contact.channel != Contact.Channel.EMAIL or not contact.correspondent):
         raise ValidationError(_("Only e-mail can be answered by e-mail."))
     if not body.strip():
         raise ValidationError({"body": _("Write the answer first.")})
     now = timezone.now()
+    if web:
+        reply = Contact.objects.create(
+            organisation=contact.organisation,
+            counsellor=acting_user,
+            status=Contact.Status.COMPLETED,
+            channel=Contact.Channel.WEB,
+            direction=Contact.Direction.OUTGOING,
+            started_at=now,
+            ended_at=now,
+            line=_line(contact.organisation, now),
+            summary=body.strip(),
+            caller_number="",
+            in_reply_to=contact,
+            caller_type=contact.caller_type,
+        )
+        record(
+            "contact.replied", actor=acting_user, target=contact, data={"reply": str(reply.code)}
+        )
+        return reply
     reply = Contact.objects.create(
         organisation=contact.organisation,
         counsellor=acting_user,

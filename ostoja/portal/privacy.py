@@ -19,6 +19,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ostoja.portal.abuse import BUCKET, bucket_of
+
 PREFIX = "/portal/"
 # Errors answered with the portal's own page (a form's 400 is the form's own page).
 _OWN_ERRORS = frozenset({403, 404, 405, 500})
@@ -59,6 +61,8 @@ class PortalMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_portal(request.path_info):
             return self.get_response(request)
+        # The only thing kept of the address: today's abuse bucket (``abuse.bucket_of``).
+        request.META[BUCKET] = bucket_of(request.META.get("REMOTE_ADDR", ""))
         for key in IDENTIFYING:
             request.META.pop(key, None)
         # Django's own code reads the address here and there: an unroutable placeholder.

@@ -1,14 +1,18 @@
-"""What the portal shows of the centre: its helpline numbers and its office hours (from
-the organisation's own settings, as the staff side keeps them)."""
+"""What the portal reads: the centre's helpline numbers and office hours (from the
+organisation's own settings, as the staff side keeps them), and a report's thread."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.dates import WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 
 from ostoja.accounts.models import Organisation
+from ostoja.helpline.models import Contact
+from ostoja.portal.models import Report
+from ostoja.portal.receipt import lookup
 
 
 @dataclass(frozen=True)
@@ -26,15 +30,15 @@ def _days(first: int, last: int) -> str | Promise:
     return format_lazy("{} – {}", WEEKDAYS[first], WEEKDAYS[last])
 
 
-def _organisation() -> Organisation | None:
+def organisation() -> Organisation | None:
     code = settings.OSTOJA_PORTAL_ORGANISATION
     found = Organisation.objects.filter(short_code=code) if code else Organisation.objects.all()
     return found.order_by("pk").first()
 
 
 def helpline() -> Helpline:
-    organisation = _organisation()
-    week = organisation.office_hours if organisation else {}
+    centre = organisation()
+    week = centre.office_hours if centre else {}
     runs: list[tuple[int, int, str, str]] = []
     for day in range(7):
         opens_closes = week.get(str(day))
@@ -56,3 +60,19 @@ def helpline() -> Helpline:
         for first, last, opens, closes in runs
     )
     return Helpline(tuple(settings.OSTOJA_PORTAL_PHONES), settings.OSTOJA_PORTAL_EMAIL, hours)
+
+
+def report_by_code(code: str) -> Report | None:
+    return (
+        Report.objects.select_related("first", "organisation").filter(lookup=lookup(code)).first()
+    )
+
+
+def thread(report: Report) -> list[Contact]:
+    """The report's messages, oldest first: the sender's (the first and those added to it)
+    and the helpline's answers to any of them."""
+    first = report.first
+    found = Contact.objects.filter(
+        Q(pk=first.pk) | Q(in_reply_to=first) | Q(in_reply_to__in_reply_to=first)
+    ).filter(organisation=report.organisation, channel=Contact.Channel.WEB)
+    return list(found.order_by("started_at", "pk"))

@@ -8,10 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ostoja.portal import abuse, receipt, services
+from ostoja.portal.forms import MessageForm, ReceiptForm
 from ostoja.portal.languages import LANGUAGES, in_language
-from ostoja.portal.selectors import helpline
+from ostoja.portal.selectors import helpline, organisation, report_by_code, thread
 from ostoja.prevention.models import FlagCatalogue
 from ostoja.prevention.reference import risk_of
 
@@ -34,6 +36,11 @@ def _url(lang: str, slug: str) -> str:
 def _switch(slug: str) -> list[tuple[str, str, str]]:
     """The language switch: (code, name in itself, this page in that language)."""
     return [(code, name, _url(code, slug)) for code, name in LANGUAGES.items()]
+
+
+def _context(lang: str, slug: str, **extra: object) -> dict[str, object]:
+    """What every portal page has: its language, the switch, the helpline's numbers."""
+    return {"lang": lang, "slug": slug, "switch": _switch(slug), "helpline": helpline(), **extra}
 
 
 @require_GET
@@ -60,13 +67,7 @@ def page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
-    context = {
-        "lang": lang,
-        "slug": slug,
-        "switch": _switch(slug),
-        "helpline": helpline(),
-    }
-    return render(request, PAGES[slug], context)
+    return render(request, PAGES[slug], _context(lang, slug))
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,16 +89,81 @@ def check(request: HttpRequest, lang: str) -> HttpResponse:
     if request.method == "POST":
         ticked = set(request.POST.getlist("flag")) & {flag.code for flag in flags}
         risk = risk_of(catalogue, [flag for flag in flags if flag.code in ticked])
-    context = {
-        "lang": lang,
-        "slug": "check",
-        "switch": _switch("check"),
-        "helpline": helpline(),
-        "flags": flags,
-        "ticked": ticked,
-        "risk": risk,
-    }
+    context = _context(lang, "check", flags=flags, ticked=ticked, risk=risk)
     return render(request, "portal/check.html", context)
+
+
+def _message_page(
+    request: HttpRequest,
+    lang: str,
+    *,
+    form: MessageForm | None = None,
+    receipt_form: ReceiptForm | None = None,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    context = _context(
+        lang, "message", form=form or MessageForm(), receipt_form=receipt_form or ReceiptForm()
+    )
+    return render(request, "portal/message.html", context | extra, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+@in_language
+def message(request: HttpRequest, lang: str) -> HttpResponse:
+    """Write to the centre anonymously; the answer is a receipt code, shown once."""
+    centre = organisation()
+    if centre is None:
+        raise Http404
+    if request.method == "GET":
+        return _message_page(request, lang)
+    form = MessageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _message_page(request, lang, form=form, status=400)
+    if not abuse.allow(request, "report"):
+        return _message_page(request, lang, form=form, status=429, limited=True)
+    _report, code = services.report_make(
+        organisation=centre,
+        text=form.cleaned_data["text"],
+        photo=form.cleaned_data["photo"],
+        page_language=lang,
+    )
+    context = _context(lang, "message", receipt=receipt.grouped(code))
+    return render(request, "portal/receipt.html", context)
+
+
+@require_POST
+@login_not_required
+@in_language
+def report(request: HttpRequest, lang: str) -> HttpResponse:
+    """Come back with the receipt code: read the thread and the centre's answers, and
+    write again (the code travels in the form, never in the URL)."""
+    receipt_form = ReceiptForm(request.POST)
+    if not abuse.allow(request, "receipt"):
+        return _message_page(request, lang, receipt_form=receipt_form, status=429, limited=True)
+    found = receipt_form.is_valid() and report_by_code(receipt_form.cleaned_data["code"])
+    if not found:
+        # 400, not 404: the portal answers a 404 with its own page, and this is a form's error.
+        return _message_page(request, lang, receipt_form=receipt_form, status=400, unknown=True)
+    form, added, status = MessageForm(), False, 200
+    if "text" in request.POST:
+        form = MessageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            status = 400
+        elif not abuse.allow(request, "message"):
+            status = 429
+        else:
+            services.report_add(
+                report=found,
+                text=form.cleaned_data["text"],
+                photo=form.cleaned_data["photo"],
+                page_language=lang,
+            )
+            form, added = MessageForm(), True
+    context = _context(lang, "message", thread=thread(found), form=form, added=added)
+    context |= {"code": receipt_form.cleaned_data["code"], "limited": status == 429}
+    return render(request, "portal/report.html", context, status=status)
 
 
 @login_not_required

@@ -69,7 +69,9 @@ def counselling_save(
     if created or ticked != set(counselling.flags.values_list("pk", flat=True)):
         counselling.flags.set(ticked)
         changed.append("flags")
-    if created or changed:
-        action = "counselling.created" if created else "counselling.updated"
-        record(action, actor=acting_user, target=counselling, data={"fields": sorted(changed)})
+    data = {"fields": sorted(changed)}
+    if created:
+        record("counselling.created", actor=acting_user, target=counselling, data=data)
+    elif changed:
+        record("counselling.updated", actor=acting_user, target=counselling, data=data)
     return counselling

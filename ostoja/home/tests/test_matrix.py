@@ -124,6 +124,9 @@ MATRIX: dict[str, set[Role] | None] = {
     "portal:exit": None,
     "portal:home": None,
     "portal:page": None,
+    "portal:check": None,
+    "portal:message": None,
+    "portal:report": None,
     # Prevention: the helpline's staff (prevention/tests/test_counselling.py runs assert_access).
     "prevention:list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "prevention:new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},

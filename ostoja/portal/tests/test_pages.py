@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
 from ostoja.portal.languages import LANGUAGES
@@ -19,20 +20,22 @@ pytestmark = pytest.mark.django_db
 PATHS = ["/portal/"] + [
     f"/portal/{lang}/{slug}/" if slug else f"/portal/{lang}/"
     for lang in LANGUAGES
-    for slug in PAGES
+    for slug in [*PAGES, "message"]
 ]
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 
 
-def test_every_page_is_public_private_and_light(client: Client) -> None:
+def test_every_page_is_public_private_and_light(client: Client, settings: Settings) -> None:
     make_organisation()
     for path in PATHS:
         response = client.get(path)
         assert response.status_code == 200, path
         body = text(response)
-        # Nothing kept by the browser or a proxy, no cookie on a plain visit.
+        # Nothing kept by the browser or a proxy, no cookie on a plain visit (the message
+        # form's CSRF token only where that form is).
         assert "no-store" in response["Cache-Control"], path
-        assert not response.cookies, path
+        form = {settings.CSRF_COOKIE_NAME} if path.endswith("/message/") else set()
+        assert set(response.cookies) == form, path
         # The quick exit on every page.
         assert 'id="quick-exit" href="/portal/exit/"' in body, path
         # Every link stays in the portal (or dials, or writes): nothing of the staff side.

@@ -7,11 +7,14 @@ import logging
 from itertools import cycle
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
+from ostoja.portal import abuse
+from ostoja.portal.models import Report
 from ostoja.portal.privacy import PortalLogFilter
 from ostoja.test import Persona, make_organisation, sign_in
 
@@ -35,10 +38,14 @@ REQUESTS = [
     ("get", "/portal/pl/contact/"),
     ("get", "/portal/en/no-such-page/"),  # 404, logged as a warning
     ("get", "/portal/xx/"),
-    ("post", "/portal/en/"),  # 405, logged as a warning
+    ("post", "/portal/en/info/"),  # 405, logged as a warning
     ("get", "/portal/exit/"),
     ("get", "/portal/en/?utm=" + ADDRESS.replace(".", "-")),
+    ("get", "/portal/en/message/"),  # the form: its CSRF cookie
+    ("post", "/portal/uk/message/"),  # a report (then refused: the day's limit)
+    ("post", "/portal/uk/message/open/"),  # a wrong receipt code (then refused: the limit)
 ]
+FORM = {"text": "Мене тримають на фермі.", "code": "1234 5678 9012 3456"}
 
 
 def _visitor() -> Client:
@@ -64,10 +71,11 @@ def test_a_thousand_portal_requests_leave_no_trace(caplog: pytest.LogCaptureFixt
     caplog.set_level(logging.DEBUG)
     statuses = set()
     for _, (method, path) in zip(range(1000), cycle(REQUESTS), strict=False):
-        response = getattr(client, method)(path)
+        response = getattr(client, method)(path, FORM if method == "post" else {})
         statuses.add(response.status_code)
-        assert not response.cookies
-    assert statuses == {200, 302, 404, 405}
+        assert set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+    assert statuses == {200, 302, 400, 404, 405, 429}
+    assert Report.objects.count() == abuse.LIMITS["report"][0]
     logged = caplog.text + "".join(repr(vars(r)) for r in caplog.records)
     stored = _database_text() + repr(list(AuditEntry.objects.values()))
     for mark in MARKS:
