@@ -13,10 +13,10 @@ carries no request object (a mail handler would otherwise print its headers).
 
 import logging
 from collections.abc import Callable
-from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
 from django.shortcuts import render
 
 from ostoja.portal.abuse import BUCKET, bucket_of
@@ -45,13 +45,8 @@ def is_portal(path: str) -> bool:
 
 
 def _csrf_only(header: str) -> str:
-    cookies: SimpleCookie = SimpleCookie()
-    try:
-        cookies.load(header)
-    except Exception:  # noqa: BLE001 — a malformed cookie header: the visitor keeps none
-        return ""
-    morsel = cookies.get(settings.CSRF_COOKIE_NAME)
-    return f"{settings.CSRF_COOKIE_NAME}={morsel.value}" if morsel else ""
+    value = parse_cookie(header).get(settings.CSRF_COOKIE_NAME)
+    return f"{settings.CSRF_COOKIE_NAME}={value}" if value else ""
 
 
 class PortalMiddleware:
