@@ -11,6 +11,7 @@ register_actions(
         "counselling.viewed": _("Pre-departure counselling viewed"),
         "counselling.created": _("Pre-departure counselling recorded"),
         "counselling.updated": _("Pre-departure counselling changed"),
+        "counselling.plan_exported": _("Safety plan downloaded"),
     },
-    reads={"counselling.listed", "counselling.viewed"},
+    reads={"counselling.listed", "counselling.viewed", "counselling.plan_exported"},
 )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.iso import country_choices
 from ostoja.prevention.models import Answer, Counselling, Flag, FlagCatalogue
+from ostoja.prevention.plan import PLAN_LANGUAGES
 
 _NOT_ASKED = [("", _("Not asked"))]
 _text = forms.Textarea(attrs={"rows": 2})
@@ -81,6 +82,25 @@ class CounsellingForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In your own words: what you actually said or handed over."),
+    )
+
+    plan_language = forms.ChoiceField(
+        label=_("Language of the safety plan"), required=False, choices=_choices(PLAN_LANGUAGES)
+    )
+    emergency_number = forms.CharField(
+        label=_("Emergency number abroad"),
+        required=False,
+        max_length=20,
+        help_text=_("Left empty: 112, which answers across the European Union."),
+    )
+    consulate = forms.CharField(
+        label=_("Polish consulate (address, phone)"),
+        required=False,
+        max_length=1000,
+        widget=_text,
+    )
+    code_word = forms.CharField(
+        label=_("Code word agreed with the person"), required=False, max_length=100
     )
 
     def __init__(self, *args: Any, catalogue: FlagCatalogue, **kwargs: Any) -> None:

@@ -225,6 +225,12 @@ class Counselling(models.Model):
     money_detail = EncryptedTextField(_("how much and what for"), blank=True)
     flags = models.ManyToManyField(Flag, blank=True, related_name="+", verbose_name=_("red flags"))
     advice_given = EncryptedTextField(_("advice given"), blank=True)
+    # The safety plan handed to the person (``prevention.plan``), in their language.
+    plan_language = models.CharField(_("language of the safety plan"), max_length=2, blank=True)
+    emergency_number = models.CharField(_("emergency number abroad"), max_length=20, blank=True)
+    # Filled by the counsellor; from the partner directory once it lists consulates.
+    consulate = EncryptedTextField(_("Polish consulate"), blank=True)
+    code_word = EncryptedTextField(_("code word"), blank=True)
 
     objects: ClassVar[models.Manager["Counselling"]] = models.Manager()
 

@@ -29,6 +29,10 @@ FIELDS = (
     "money_asked",
     "money_detail",
     "advice_given",
+    "plan_language",
+    "emergency_number",
+    "consulate",
+    "code_word",
 )
 
 

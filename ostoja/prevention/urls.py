@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.counselling_list, name="list"),
     path("new/", views.counselling_new, name="new"),
     path("<uuid:code>/", views.counselling_detail, name="detail"),
+    path("<uuid:code>/safety-plan.pdf", views.safety_plan, name="safety_plan"),
     path("agencies/", views.agency_lookup, name="agencies"),
 ]

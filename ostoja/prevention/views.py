@@ -9,12 +9,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.decorators import capability_required
+from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.records import source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
-from ostoja.prevention import services
+from ostoja.prevention import plan, services
 from ostoja.prevention.access import access_counselling, counselling_visible_to, may_change
 from ostoja.prevention.forms import AgencyLookupForm, CounsellingForm
 from ostoja.prevention.kraz import agencies_matching
@@ -105,6 +105,23 @@ def counselling_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Ht
         messages.success(request, _("Saved."))
         return redirect("prevention:detail", code=counselling.code)
     return _page(request, form, catalogue, counselling, status=400)
+
+
+@sudo_required
+@_helpline
+def safety_plan(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The safety plan as a PDF in the person's language (an export: recent sign-in)."""
+    counselling = access_counselling(request.user, code)
+    document, language = plan.safety_plan(counselling)
+    trail.record(
+        "counselling.plan_exported",
+        actor=request.user,
+        target=counselling,
+        data={"lang": language},
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="safety-plan-{language}.pdf"'
+    return response
 
 
 @_helpline

@@ -131,6 +131,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "prevention:list": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "prevention:new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "prevention:detail": None,  # a record: prevention/tests/test_counselling.py
+    "prevention:safety_plan": None,  # a record: prevention/tests/test_plan.py
     "prevention:agencies": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     # The duty roster (duty/tests/test_roster.py runs assert_access).
     "duty:roster": None,
