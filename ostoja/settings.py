@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "ostoja.cases",
     "ostoja.identification",
     "ostoja.interventions",
+    "ostoja.network",
     "ostoja.privacy",
     "ostoja.home",
     "ostoja.demo",

@@ -116,6 +116,27 @@ def works_with_people(user: User) -> bool:
     )
 
 
+def reads_directory(user: User) -> bool:
+    """The partner directory (``ostoja.network``) holds no client data but the work details
+    of the people at partners: every role whose work is with clients looks a partner up
+    (the helpline, case work, the shelter, specialists, coordinators)."""
+    # Active staff only.
+    if not user.is_active:
+        return False
+    # Roles that see identities work with clients; the others need no partner's officer.
+    return user.role in SEES_IDENTITIES
+
+
+def edits_directory(user: User) -> bool:
+    """Who keeps the directory up to date: those who take the institutions' calls and
+    refer clients — counsellors, case managers and coordinators."""
+    # Only those who read it …
+    if not reads_directory(user):
+        return False
+    # … and log contacts (an institution's call is a contact).
+    return user.can(Capability.LOG_CONTACTS)
+
+
 def has_grant(user: User, scope: Scope, at: dt.datetime | None = None) -> bool:
     """Whether ``user`` broke the glass on this record and the grant still runs."""
     return AccessGrant.objects.filter(

@@ -129,6 +129,17 @@ MATRIX: dict[str, set[Role] | None] = {
     "duty:duty_phone": None,
     "duty:settings": None,
     "duty:duty_api": None,
+    # The partner directory (network/tests/test_directory.py runs assert_access).
+    "network:directory": None,
+    "network:partner_new": None,
+    "network:partner_detail": None,
+    "network:partner_edit": None,
+    "network:service_new": None,
+    "network:service_edit": None,
+    "network:service_remove": None,
+    "network:contact_new": None,
+    "network:contact_edit": None,
+    "network:contact_remove": None,
 }
 
 

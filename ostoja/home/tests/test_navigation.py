@@ -13,10 +13,18 @@ pytestmark = pytest.mark.django_db
 
 # What each role's top bar holds — written out, not derived, so a policy change shows here.
 EXPECTED = {role: ["Dashboard"] for role in Role} | {
-    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions"],
-    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People", "Interventions"],
-    Role.SPECIALIST: ["Dashboard", "Cases", "People"],
-    Role.COORDINATOR: ["Dashboard", "Helpline", "Cases", "People", "Interventions"],
+    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions", "Partners"],
+    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People", "Interventions", "Partners"],
+    Role.SHELTER_STAFF: ["Dashboard", "Partners"],
+    Role.SPECIALIST: ["Dashboard", "Cases", "People", "Partners"],
+    Role.COORDINATOR: [
+        "Dashboard",
+        "Helpline",
+        "Cases",
+        "People",
+        "Interventions",
+        "Partners",
+    ],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
 }

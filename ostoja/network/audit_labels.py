@@ -1,0 +1,23 @@
+"""The actions the partner network writes to the audit trail, in words
+(``ostoja.audit.actions``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ostoja.audit.actions import register_actions
+
+register_actions(
+    "network",
+    {
+        "partner.viewed": _("Partner viewed"),
+        "partner.added": _("Partner added to the directory"),
+        "partner.changed": _("Partner's details changed"),
+        "partner.service_added": _("Partner's service added"),
+        "partner.service_changed": _("Partner's service changed"),
+        "partner.service_removed": _("Partner's service removed"),
+        "partner.contact_added": _("Person at a partner added"),
+        "partner.contact_changed": _("Person at a partner changed"),
+        "partner.contact_removed": _("Person at a partner removed"),
+    },
+    # The page of a partner shows the people who work there.
+    reads={"partner.viewed"},
+)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from ostoja.network import views
+
+app_name = "network"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("partners/new/", views.partner_new, name="partner_new"),
+    path("partners/<uuid:code>/", views.partner_detail, name="partner_detail"),
+    path("partners/<uuid:code>/edit/", views.partner_edit, name="partner_edit"),
+    path("partners/<uuid:code>/services/new/", views.service_new, name="service_new"),
+    path("services/<uuid:code>/", views.service_edit, name="service_edit"),
+    path("services/<uuid:code>/remove/", views.service_remove, name="service_remove"),
+    path("partners/<uuid:code>/people/new/", views.contact_new, name="contact_new"),
+    path("people/<uuid:code>/", views.contact_edit, name="contact_edit"),
+    path("people/<uuid:code>/remove/", views.contact_remove, name="contact_remove"),
+]
