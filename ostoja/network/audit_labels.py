@@ -17,7 +17,9 @@ register_actions(
         "partner.contact_added": _("Person at a partner added"),
         "partner.contact_changed": _("Person at a partner changed"),
         "partner.contact_removed": _("Person at a partner removed"),
+        "directory.exported": _("Partner directory exported (HSDS)"),
+        "directory.imported": _("Partners imported into the directory (HSDS)"),
     },
     # The page of a partner shows the people who work there.
-    reads={"partner.viewed"},
+    reads={"partner.viewed", "directory.exported"},
 )

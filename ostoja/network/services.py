@@ -1,12 +1,14 @@
 """Every change to the partner directory (STYLE.md: one transaction, one audit entry that
 names the fields changed, never their values)."""
 
+from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.audit.trail import record
+from ostoja.network import hsds
 from ostoja.network.models import Partner, PartnerContact, PartnerService
 
 PARTNER_FIELDS = (
@@ -151,3 +153,137 @@ def partner_contact_remove(*, contact: PartnerContact, acting_user: User) -> Non
         data={"contact": str(contact.code)},
     )
     contact.delete()
+
+
+# --- The HSDS data package (``ostoja.network.hsds``) ---------------------------------------
+
+
+class ImportRefused(Exception):
+    """A data package refused whole: ``report`` says, row by row, what was wrong."""
+
+    def __init__(self, report: list[str]) -> None:
+        super().__init__("\n".join(report))
+        self.report = report
+
+
+def directory_export(
+    *, organisation: Organisation, folder: Path, acting_user: User | None
+) -> list[Path]:
+    """Write the organisation's directory as an HSDS 3.0 data package into ``folder``; it
+    is checked against the official schemas first, and nothing is written if a row fails."""
+    partners = Partner.objects.filter(organisation=organisation).prefetch_related(
+        "services", "contacts__partner", "services__partner"
+    )
+    tables = hsds.directory_package(partners)
+    wrong = hsds.package_problems(tables)
+    if wrong:
+        raise ImportRefused(wrong)
+    written = hsds.write_package(tables, folder)
+    record(
+        "directory.exported",
+        actor=acting_user,
+        organisation=organisation,
+        data={"organizations": len(tables["organization"]), "services": len(tables["service"])},
+    )
+    return written
+
+
+def _refusals(
+    organisation: Organisation, organizations: list[Any], services: list[Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Read every row; what would be imported, and what is refused, row by row."""
+    report: list[str] = []
+    partners: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    ours = {
+        str(code)
+        for code in Partner.objects.filter(organisation=organisation).values_list("code", flat=True)
+    }
+
+    def refuse(table: str, number: int, row: Any, problems: list[str]) -> None:
+        name = row.get("name", "") if isinstance(row, dict) else ""
+        where = f"{table}.json, row {number}" + (f" ({name})" if name else "")
+        report.extend(f"{where}: {problem}" for problem in problems)
+
+    for number, row in enumerate(organizations, start=1):
+        data, wrong = hsds.read_organization(row)
+        # (A row the schema refused has no data: its identifiers may be anything.)
+        code = data.get("code", "")
+        if code and code in seen:
+            wrong.append(f"id {code} appears twice in the file")
+        elif code and code not in ours and Partner.objects.filter(code=code).exists():
+            wrong.append(f"id {code} belongs to another centre's directory")
+        for contact in data.get("contacts", []):
+            held = PartnerContact.objects.filter(code=contact["code"]).exclude(partner__code=code)
+            if held.exists():
+                wrong.append(f"contact id {contact['code']} belongs to another partner")
+        seen.add(code)
+        if wrong:
+            refuse("organization", number, row, wrong)
+        else:
+            partners.append(data)
+    offered: list[dict[str, Any]] = []
+    service_codes: set[str] = set()
+    for number, row in enumerate(services, start=1):
+        data, wrong = hsds.read_service(row)
+        code, partner = data.get("code", ""), data.get("partner", "")
+        if code and code in service_codes:
+            wrong.append(f"id {code} appears twice in the file")
+        if partner and partner not in seen and partner not in ours:
+            wrong.append(f"organization_id {partner} is neither in the file nor in the directory")
+        elif partner:
+            taken = PartnerService.objects.filter(code=code).exclude(partner__code=partner)
+            if taken.exists():
+                wrong.append(f"id {code} belongs to another partner's service")
+        service_codes.add(code)
+        if wrong:
+            refuse("service", number, row, wrong)
+        else:
+            offered.append(data)
+    return partners, offered, report
+
+
+@transaction.atomic
+def directory_import(
+    *,
+    organisation: Organisation,
+    organizations: list[Any],
+    services: list[Any],
+    acting_user: User | None,
+) -> dict[str, int]:
+    """Add to (or bring up to date in) the organisation's directory the partners and
+    services of an HSDS 3.0 data package (compiled ``organization`` and ``service`` rows).
+    All or nothing: ``ImportRefused`` with every refused row, and nothing changed, if any
+    row is wrong. How many partners were added and changed, and services taken in."""
+    partners, offered, report = _refusals(organisation, organizations, services)
+    if report:
+        raise ImportRefused(report)
+    counts = {"added": 0, "changed": 0, "services": 0}
+    by_code: dict[str, Partner] = {}
+    for data in partners:
+        partner = Partner.objects.filter(organisation=organisation, code=data["code"]).first()
+        if partner is None:
+            partner = Partner(organisation=organisation, code=data["code"])
+            counts["added"] += 1
+        else:
+            counts["changed"] += 1
+        _apply(partner, PARTNER_FIELDS, data)
+        partner.updated_by = acting_user
+        partner.save()
+        for item in data["contacts"]:
+            contact = PartnerContact.objects.filter(code=item["code"]).first()
+            contact = contact or PartnerContact(partner=partner, code=item["code"])
+            _apply(contact, CONTACT_FIELDS, item)
+            contact.save()
+        by_code[str(partner.code)] = partner
+    for data in offered:
+        partner = by_code.get(data["partner"]) or Partner.objects.get(
+            organisation=organisation, code=data["partner"]
+        )
+        item = PartnerService.objects.filter(code=data["code"]).first()
+        item = item or PartnerService(partner=partner, code=data["code"])
+        _apply(item, SERVICE_FIELDS, data)
+        item.save()
+        counts["services"] += 1
+    record("directory.imported", actor=acting_user, organisation=organisation, data=counts)
+    return counts
