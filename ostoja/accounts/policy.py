@@ -137,6 +137,13 @@ def edits_directory(user: User) -> bool:
     return user.can(Capability.LOG_CONTACTS)
 
 
+def consults_institutions(user: User) -> bool:
+    """Consultations for institutions (``ostoja.network``): a Police officer's question is
+    a call the helpline takes, so those who take calls log and read them — the roles that
+    keep the directory. Their questions may be about people: nobody else reads them."""
+    return edits_directory(user)
+
+
 def has_grant(user: User, scope: Scope, at: dt.datetime | None = None) -> bool:
     """Whether ``user`` broke the glass on this record and the grant still runs."""
     return AccessGrant.objects.filter(

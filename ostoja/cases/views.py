@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import Access
-from ostoja.accounts.records import source_of_request
+from ostoja.accounts.records import history, source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.cases import forms as f
@@ -82,8 +82,8 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a case for a person (and from the contact that brought them, if given)."""
     raw = request.GET.get("person") or request.POST.get("person")
     person = access_person(request.user, uuid_or_404(raw), write=True).record
-    source = source_of_request(request, "contact", "intervention")
-    # What the contact or intervention knows is offered; nothing is assumed.
+    source = source_of_request(request, "contact", "intervention", "consultation")
+    # What the contact, intervention or consultation knows is offered; nothing is assumed.
     known = {"manager": request.user.pk}
     form = f.CaseOpenForm(
         request.POST or None,
@@ -151,6 +151,9 @@ def _page(
         "action_goal": action_goal,
         "document_form": f.DocumentForm(),
         "coordinator": request.user.can(Capability.SEE_ALL_CASES),
+        # Where the case came from, as the other apps know it (an intervention, a
+        # consultation for an institution), as far as the user may see it.
+        "came_from": history("cases.case", request.user, access.record),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

@@ -10,8 +10,23 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ostoja.accounts.models import User
-from ostoja.accounts.policy import edits_directory, reads_directory
-from ostoja.network.models import Partner, PartnerContact, PartnerService
+from ostoja.accounts.policy import (
+    Scope,
+    can_view,
+    consults_institutions,
+    edits_directory,
+    find_scope,
+    reads_directory,
+)
+from ostoja.accounts.records import Source, register_source
+from ostoja.network.models import (
+    Consultation,
+    Partner,
+    PartnerContact,
+    PartnerService,
+    Training,
+)
+from ostoja.network.vocabulary import referrer
 
 
 def partners_visible_to(user: User) -> QuerySet[Partner]:
@@ -53,3 +68,66 @@ def access_partner_contact(user: User, code: uuid.UUID, *, write: bool = False) 
         raise Http404
     access_partner(user, contact.partner.code, write=write)
     return contact
+
+
+def consultations_visible_to(user: User) -> QuerySet[Consultation]:
+    """The organisation's consultations, for those who give them."""
+    # Roles that do not consult institutions see none.
+    if not consults_institutions(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(organisation=user.organisation)
+
+
+def access_consultation(user: User, code: uuid.UUID) -> Consultation:
+    """One consultation of the user's organisation: 404 if there is none the user may see.
+    Whoever may see it may change it (they answer the institutions' calls)."""
+    consultation = (
+        consultations_visible_to(user)
+        .filter(code=code)
+        .select_related("partner", "follow_up_assignee", "case", "intervention")
+        .first()
+    )
+    # Not the organisation's, or a role that does not consult: missing.
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def opened_case(user: User, consultation: Consultation) -> Scope | None:
+    """The case opened from the consultation, if there is one the user may open."""
+    # No case, nothing to show.
+    if consultation.case is None:
+        return None
+    scope = find_scope(user, "cases.case", str(consultation.case.code))
+    # Shown only to those who may open it.
+    return scope if scope is not None and can_view(user, scope) else None
+
+
+def trainings_visible_to(user: User) -> QuerySet[Training]:
+    """The trainings and presentations the organisation gave: for those who consult."""
+    # Roles that do not consult institutions see none.
+    if not consults_institutions(user):
+        return Training.objects.none()
+    return Training.objects.filter(organisation=user.organisation)
+
+
+def _consultation_source(user: User, code: uuid.UUID) -> Source:
+    """A consultation as the source of a case (``?consultation=``): what was typed is
+    offered, and the case is linked to it (each shows the other)."""
+    from ostoja.network.services import consultation_link
+
+    consultation = access_consultation(user, code)
+    known = {"summary": consultation.question, "referred_by": referrer(consultation.partner)}
+
+    def link(target_type: str, target_code: str, acting_user: User) -> None:
+        consultation_link(
+            consultation=consultation,
+            target_type=target_type,
+            target_code=target_code,
+            acting_user=acting_user,
+        )
+
+    return Source("consultation", consultation.code, consultation, known, link)
+
+
+register_source("consultation", _consultation_source)

@@ -17,9 +17,17 @@ register_actions(
         "partner.contact_added": _("Person at a partner added"),
         "partner.contact_changed": _("Person at a partner changed"),
         "partner.contact_removed": _("Person at a partner removed"),
+        "consultation.listed": _("Consultations for institutions listed"),
+        "consultation.viewed": _("Consultation viewed"),
+        "consultation.logged": _("Consultation for an institution logged"),
+        "consultation.changed": _("Consultation changed"),
+        "consultation.follow_up_done": _("Follow-up of a consultation done"),
+        "consultation.case_opened": _("Case opened from a consultation"),
+        "consultation.intervention_opened": _("Intervention opened from a consultation"),
+        "training.recorded": _("Training or presentation recorded"),
         "directory.exported": _("Partner directory exported (HSDS)"),
         "directory.imported": _("Partners imported into the directory (HSDS)"),
     },
     # The page of a partner shows the people who work there.
-    reads={"partner.viewed", "directory.exported"},
+    reads={"partner.viewed", "directory.exported", "consultation.listed", "consultation.viewed"},
 )

@@ -3,11 +3,17 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.lib.forms import PhoneField
-from ostoja.lib.iso import language_choices
-from ostoja.network.models import Partner, PartnerService
+from ostoja.accounts.models import User
+from ostoja.duty.forms import StaffField
+from ostoja.interventions.models import Intervention
+from ostoja.lib.forms import DateField, DateTimeField, PhoneField, tomorrow
+from ostoja.lib.iso import country_choices, language_choices
+from ostoja.network.models import Consultation, Partner, PartnerService, Training
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
 
 _ANY: list[tuple[str, Any]] = [("", _("Any"))]
@@ -130,3 +136,149 @@ class PartnerContactForm(forms.Form):
     @classmethod
     def of(cls, contact: Any) -> dict[str, Any]:
         return {name: getattr(contact, name) for name in cls.base_fields}
+
+
+class PartnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        place = f" ({obj.city})" if obj.city else ""
+        return f"{obj.name}{place}"
+
+
+_when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_day = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConsultationForm(forms.Form):
+    """Logged in under a minute: the institution, who asks, the topic, what was asked and
+    advised; the rest when there is one."""
+
+    partner = PartnerChoiceField(
+        label=_("Institution"),
+        queryset=Partner.objects.none(),
+        required=False,
+        help_text=_("From the directory; or type a new one below."),
+    )
+    new_partner = forms.CharField(label=_("New institution"), max_length=200, required=False)
+    new_kind = forms.ChoiceField(
+        label=_("Its kind"), choices=[("", "—"), *PartnerKind.choices], required=False
+    )
+    new_voivodeship = forms.ChoiceField(
+        label=_("Its voivodeship"), choices=[("", "—"), *Voivodeship.choices], required=False
+    )
+    new_city = forms.CharField(label=_("Its city"), max_length=100, required=False)
+    asker = forms.CharField(label=_("Person asking"), max_length=200, required=False)
+    asker_function = forms.CharField(label=_("Their function"), max_length=200, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Consultation.Channel.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=Consultation.Topic.choices)
+    asked_at = DateTimeField(label=_("Asked at"), widget=_when, latest=tomorrow)
+    question = forms.CharField(
+        label=_("Question"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    advice = forms.CharField(
+        label=_("Advice given"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    minutes = forms.IntegerField(label=_("Time spent (minutes)"), min_value=0, max_value=1440)
+    documents_sent = forms.CharField(label=_("Documents sent"), max_length=500, required=False)
+    follow_up = forms.CharField(label=_("Follow-up"), max_length=2000, required=False)
+    follow_up_due = DateField(label=_("Follow-up due"), required=False, widget=_day)
+    follow_up_assignee = StaffField(
+        label=_("Follow-up by"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        partners: QuerySet[Partner],
+        staff: QuerySet[User],
+        new: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+        self.fields["follow_up_assignee"].queryset = staff  # type: ignore[attr-defined]
+        if not new:  # the institution of a logged consultation stays
+            for name in ("partner", "new_partner", "new_kind", "new_voivodeship", "new_city"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "partner" in self.fields and not data.get("partner"):
+            if not data.get("new_partner"):
+                self.add_error("partner", _("Choose the institution, or type a new one."))
+            elif not data.get("new_kind"):
+                self.add_error("new_kind", _("Say what kind of institution it is."))
+        if data.get("follow_up") and not (
+            data.get("follow_up_due") and data.get("follow_up_assignee")
+        ):
+            self.add_error("follow_up_due", _("A follow-up needs a due date and a person."))
+        return data
+
+    @classmethod
+    def of(cls, consultation: Consultation) -> dict[str, Any]:
+        names = [n for n in cls.base_fields if not n.startswith("new_") and n != "partner"]
+        initial = {name: getattr(consultation, name) for name in names}
+        initial["asked_at"] = timezone.localtime(consultation.asked_at).replace(tzinfo=None)
+        return initial
+
+
+class CaseFromConsultationForm(forms.Form):
+    """A case for the people a consultation was about: a name for each, one a line."""
+
+    names = forms.CharField(
+        label=_("The people, one a line"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_('A name or a description ("woman, about 30") for each person.'),
+    )
+    citizenship = forms.ChoiceField(label=_("Citizenship"), choices=(), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=(), required=False)
+    manager = StaffField(label=_("Case manager"), queryset=User.objects.none())
+    summary = forms.CharField(
+        label=_("Summary"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, managers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = managers  # type: ignore[attr-defined]
+        self.fields["citizenship"].choices = [("", "—"), *country_choices()]  # type: ignore[attr-defined]
+        self.fields["language"].choices = [("", "—"), *language_choices()]  # type: ignore[attr-defined]
+
+    def clean_names(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["names"].splitlines() if line.strip()]
+        if len(names) > 50:
+            raise ValidationError(_("At most 50 people at once."))
+        if any(len(name) > 200 for name in names):
+            raise ValidationError(_("A name is at most 200 characters long."))
+        return names
+
+    def people(self) -> list[dict[str, Any]]:
+        """The people as ``person_create`` takes them."""
+        data = self.cleaned_data
+        extra: dict[str, Any] = {}
+        if data["citizenship"]:
+            extra["citizenships"] = [data["citizenship"]]
+        if data["language"]:
+            extra |= {"languages": [data["language"]], "preferred_language": data["language"]}
+        return [{"name": name} | extra for name in data["names"]]
+
+
+class InterventionFromConsultationForm(forms.Form):
+    situation = forms.ChoiceField(label=_("Situation"), choices=Intervention.Situation.choices)
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Training.Kind.choices)
+    partner = PartnerChoiceField(
+        label=_("Institution"), queryset=Partner.objects.none(), required=False
+    )
+    held_on = DateField(label=_("Held on"), widget=_day, latest=tomorrow)
+    audience = forms.CharField(label=_("Audience"), max_length=200)
+    participants = forms.IntegerField(label=_("Participants"), min_value=1, max_value=10000)
+    topic = forms.CharField(label=_("Topic"), max_length=300)
+
+    def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]

@@ -13,8 +13,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
 
 
@@ -124,3 +126,129 @@ class PartnerContact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Consultation(models.Model):
+    """A consultation given to an institution (one of the centre's five tasks): a Police
+    officer asks how to identify a presumed victim, a social worker about the support
+    programme. The question and the advice may be about people: they are sealed."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        MEETING = "meeting", _("Meeting")
+        LETTER = "letter", _("Letter")
+
+    class Topic(models.TextChoices):
+        IDENTIFICATION = "identification", _("Identification of a suspected case")
+        LEGAL_CRIMINAL = "legal_criminal", _("Legal question: criminal law")
+        LEGAL_RESIDENCE = "legal_residence", _("Legal question: residence")
+        LEGAL_LABOUR = "legal_labour", _("Legal question: labour law")
+        LEGAL_FAMILY = "legal_family", _("Legal question: family law")
+        KPWIOO = "kpwioo", _("Procedure of the support programme (KPWiOO)")
+        RETURN = "return", _("Return")
+        SHELTER = "shelter", _("Shelter")
+        TRAINING = "training", _("Training request")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("institution"),
+    )
+    asker = models.CharField(_("person asking"), max_length=200, blank=True)
+    asker_function = models.CharField(_("their function"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    asked_at = models.DateTimeField(_("asked at"))
+    question = EncryptedTextField(_("question"), blank=True)
+    advice = EncryptedTextField(_("advice given"), blank=True)
+    minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
+    documents_sent = models.CharField(_("documents sent"), max_length=500, blank=True)
+    follow_up = EncryptedTextField(_("follow-up"), blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("follow-up by"),
+    )
+    follow_up_done_at = models.DateTimeField(_("follow-up done"), null=True, blank=True)
+    # What the consultation led to (each shows the other).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        ordering = ["-asked_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "asked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_topic_display()}"
+
+    @property
+    def follow_up_overdue(self) -> bool:
+        return (
+            self.follow_up_due is not None
+            and self.follow_up_done_at is None
+            and self.follow_up_due < timezone.localdate()
+        )
+
+
+class Training(models.Model):
+    """A training or presentation the centre gave to an institution: part of the same
+    reporting line as consultations."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        PRESENTATION = "presentation", _("Presentation")
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="trainings",
+        null=True,
+        blank=True,
+        verbose_name=_("institution"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    held_on = models.DateField(_("held on"))
+    audience = models.CharField(_("audience"), max_length=200)
+    participants = models.PositiveIntegerField(_("participants"))
+    topic = models.CharField(_("topic"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("training or presentation")
+        verbose_name_plural = _("trainings and presentations")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"

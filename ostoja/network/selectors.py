@@ -1,11 +1,17 @@
 """Reading the partner directory: the search by kind, place, language and service."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import User
-from ostoja.network.access import partners_visible_to
+from ostoja.accounts.policy import consults_institutions
+from ostoja.accounts.records import Event, register_history
+from ostoja.cases.access import cases_visible_to
+from ostoja.network.access import consultations_visible_to, partners_visible_to
 from ostoja.network.models import Partner, PartnerService
 
 
@@ -36,3 +42,36 @@ def partners_found(user: User, filters: dict[str, Any]) -> QuerySet[Partner]:
     if filters.get("language") or filters.get("service"):
         partners = partners.filter(Exists(services))
     return partners.order_by("name", "pk")
+
+
+def partner_work(user: User, partner: Partner) -> dict[str, Any]:
+    """Every consultation and case in which ``partner`` took part, as far as ``user`` may
+    see them (a consultation's question is not shown here: its own page is the read)."""
+    consultations = list(
+        consultations_visible_to(user)
+        .filter(partner=partner)
+        .defer("question", "advice", "follow_up")
+        .select_related("case")
+    )
+    cases = cases_visible_to(user).filter(pk__in=[c.case_id for c in consultations if c.case_id])
+    return {
+        "consultations": consultations,
+        "consulting": consults_institutions(user),
+        "cases": list(cases.order_by("-opened_on")),
+    }
+
+
+def _consultations_of_case(user: User, case: Any) -> Iterator[Event]:
+    """The consultation a case came from, on the case's page (each shows the other)."""
+    found = consultations_visible_to(user).filter(case=case).select_related("partner")
+    for consultation in found.defer("question", "advice", "follow_up"):
+        yield Event(
+            consultation.asked_at,
+            str(_("Consultation for an institution")),
+            f"{consultation.partner.name} · {consultation.get_topic_display()}",
+            reverse("network:consultation_detail", args=[consultation.code]),
+            record_type="network.consultation",
+        )
+
+
+register_history("cases.case", _consultations_of_case)

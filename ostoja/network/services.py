@@ -4,12 +4,30 @@ names the fields changed, never their values)."""
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.models import Notice, Organisation, User
+from ostoja.accounts.records import Source
+from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
+from ostoja.cases.models import Case
+from ostoja.cases.services import case_open
+from ostoja.interventions.models import Intervention
+from ostoja.interventions.services import intervention_open
 from ostoja.network import hsds
-from ostoja.network.models import Partner, PartnerContact, PartnerService
+from ostoja.network.models import (
+    Consultation,
+    Partner,
+    PartnerContact,
+    PartnerService,
+    Training,
+)
+from ostoja.network.vocabulary import referrer
+from ostoja.people.services import person_create
 
 PARTNER_FIELDS = (
     "name",
@@ -287,3 +305,195 @@ def directory_import(
         counts["services"] += 1
     record("directory.imported", actor=acting_user, organisation=organisation, data=counts)
     return counts
+
+
+# --- Consultations for institutions --------------------------------------------------------
+
+CONSULTATION_FIELDS = (
+    "asker",
+    "asker_function",
+    "channel",
+    "topic",
+    "asked_at",
+    "question",
+    "advice",
+    "minutes",
+    "documents_sent",
+    "follow_up",
+    "follow_up_due",
+    "follow_up_assignee",
+)
+
+
+def _follow_up_notice(consultation: Consultation, acting_user: User) -> None:
+    """The colleague given a consultation's follow-up hears of it (the notification
+    centre): the institution and the date, never what was asked."""
+    assignee = consultation.follow_up_assignee
+    if assignee is None or assignee == acting_user or consultation.follow_up_due is None:
+        return
+    notice_send(
+        recipients=[assignee],
+        kind=Notice.Kind.FOLLOW_UP,
+        text=_("%(name)s gives you a follow-up of a consultation for %(partner)s, due %(due)s.")
+        % {
+            "name": str(acting_user),
+            "partner": consultation.partner.name,
+            "due": consultation.follow_up_due.isoformat(),
+        },
+        url=reverse("network:consultation_detail", args=[consultation.code]),
+        target_type="network.consultation",
+        target_code=str(consultation.code),
+        key=f"given:{consultation.follow_up_due.isoformat()}",
+    )
+
+
+@transaction.atomic
+def consultation_log(
+    *, organisation: Organisation, data: dict[str, Any], acting_user: User
+) -> Consultation:
+    """Log a consultation. The institution comes from the directory (``partner``) or is
+    typed and added to it (``new_partner`` with its kind, voivodeship and city); the person
+    asking is added to the partner's people if they are not there yet."""
+    partner = data.get("partner")
+    if partner is None:
+        new = {key: data.get(f"new_{key}", "") for key in ("kind", "voivodeship", "city")}
+        partner = partner_add(
+            organisation=organisation,
+            data={"name": data["new_partner"]} | new,
+            acting_user=acting_user,
+        )
+    consultation = Consultation(organisation=organisation, partner=partner, created_by=acting_user)
+    _apply(consultation, CONSULTATION_FIELDS, data)
+    consultation.save()
+    if consultation.asker and not partner.contacts.filter(name=consultation.asker).exists():
+        partner_contact_add(
+            partner=partner,
+            data={"name": consultation.asker, "title": consultation.asker_function},
+            acting_user=acting_user,
+        )
+    record(
+        "consultation.logged",
+        actor=acting_user,
+        target=consultation,
+        data={"partner": str(partner.code), "topic": consultation.topic},
+    )
+    _follow_up_notice(consultation, acting_user)
+    return consultation
+
+
+@transaction.atomic
+def consultation_change(
+    *, consultation: Consultation, data: dict[str, Any], acting_user: User
+) -> list[str]:
+    """Change what was logged; the names of the fields that changed."""
+    changed = _apply(consultation, CONSULTATION_FIELDS, data)
+    if changed:
+        consultation.save()
+        record(
+            "consultation.changed",
+            actor=acting_user,
+            target=consultation,
+            data={"fields": changed},
+        )
+        if {"follow_up_assignee", "follow_up_due"} & set(changed):
+            _follow_up_notice(consultation, acting_user)
+    return changed
+
+
+@transaction.atomic
+def consultation_follow_up_done(*, consultation: Consultation, acting_user: User) -> None:
+    if consultation.follow_up_done_at is not None:
+        raise ValidationError(_("This follow-up is done already."))
+    consultation.follow_up_done_at = timezone.now()
+    consultation.save(update_fields=["follow_up_done_at"])
+    record("consultation.follow_up_done", actor=acting_user, target=consultation)
+
+
+def consultation_link(
+    *, consultation: Consultation, target_type: str, target_code: str, acting_user: User
+) -> None:
+    """Record that a case or an intervention came from the consultation (in the caller's
+    transaction): each shows the other."""
+    if target_type == "cases.case":
+        consultation.case = Case.objects.get(code=target_code)
+        consultation.save(update_fields=["case"])
+        action = "consultation.case_opened"
+    else:
+        consultation.intervention = Intervention.objects.get(code=target_code)
+        consultation.save(update_fields=["intervention"])
+        action = "consultation.intervention_opened"
+    record(action, actor=acting_user, target=consultation, data={"to": target_code})
+
+
+@transaction.atomic
+def consultation_case_open(
+    *,
+    consultation: Consultation,
+    people: list[dict[str, Any]],
+    manager: User,
+    summary: str,
+    acting_user: User,
+) -> Case:
+    """Open a case from a consultation about people (a group of workers on a farm): each
+    person typed so far is registered and becomes a client of the case, linked to the
+    consultation."""
+    if consultation.case_id is not None:
+        raise ValidationError(_("A case was opened from this consultation already."))
+    organisation = consultation.organisation
+    clients = [
+        person_create(organisation=organisation, data=person, acting_user=acting_user)
+        for person in people
+    ]
+    source = Source(
+        "consultation",
+        consultation.code,
+        consultation,
+        link=lambda target_type, target_code, user: consultation_link(
+            consultation=consultation,
+            target_type=target_type,
+            target_code=target_code,
+            acting_user=user,
+        ),
+    )
+    return case_open(
+        organisation=organisation,
+        clients=clients,
+        manager=manager,
+        data={"summary": summary, "referred_by": referrer(consultation.partner)},
+        source=source,
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def consultation_intervention_open(
+    *, consultation: Consultation, situation: str, acting_user: User
+) -> Intervention:
+    """Open an emergency intervention from a consultation, with what was asked as its
+    description, linked to it."""
+    if consultation.intervention_id is not None:
+        raise ValidationError(_("An intervention was opened from this consultation already."))
+    intervention = intervention_open(
+        organisation=consultation.organisation,
+        data={"situation": situation, "description": consultation.question},
+        acting_user=acting_user,
+    )
+    consultation_link(
+        consultation=consultation,
+        target_type="interventions.intervention",
+        target_code=str(intervention.code),
+        acting_user=acting_user,
+    )
+    return intervention
+
+
+@transaction.atomic
+def training_record(
+    *, organisation: Organisation, data: dict[str, Any], acting_user: User
+) -> Training:
+    """Record a training or presentation given to an institution."""
+    training = Training(organisation=organisation, created_by=acting_user)
+    _apply(training, ("partner", "kind", "held_on", "audience", "participants", "topic"), data)
+    training.save()
+    record("training.recorded", actor=acting_user, target=training, data={"kind": training.kind})
+    return training

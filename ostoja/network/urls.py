@@ -14,4 +14,20 @@ urlpatterns = [
     path("partners/<uuid:code>/people/new/", views.contact_new, name="contact_new"),
     path("people/<uuid:code>/", views.contact_edit, name="contact_edit"),
     path("people/<uuid:code>/remove/", views.contact_remove, name="contact_remove"),
+    path("consultations/", views.consultation_list, name="consultation_list"),
+    path("consultations/new/", views.consultation_new, name="consultation_new"),
+    path("consultations/<uuid:code>/", views.consultation_detail, name="consultation_detail"),
+    path("consultations/<uuid:code>/edit/", views.consultation_edit, name="consultation_edit"),
+    path(
+        "consultations/<uuid:code>/follow-up/",
+        views.consultation_follow_up_done,
+        name="consultation_follow_up_done",
+    ),
+    path("consultations/<uuid:code>/case/", views.consultation_case, name="consultation_case"),
+    path(
+        "consultations/<uuid:code>/intervention/",
+        views.consultation_intervention,
+        name="consultation_intervention",
+    ),
+    path("trainings/", views.trainings, name="trainings"),
 ]

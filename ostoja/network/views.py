@@ -5,19 +5,45 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ostoja.accounts.decorators import permission_required_by
 from ostoja.accounts.http import AuthenticatedHttpRequest
-from ostoja.accounts.policy import edits_directory, reads_directory
+from ostoja.accounts.policy import consults_institutions, edits_directory, reads_directory
+from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
+from ostoja.cases.access import case_managers
+from ostoja.duty.access import staff_on_call
+from ostoja.lib.forms import add_errors, report
+from ostoja.lib.http import uuid_or_404
 from ostoja.lib.paging import lite_page
 from ostoja.network import selectors, services
-from ostoja.network.access import access_partner, access_partner_contact, access_service
-from ostoja.network.forms import DirectorySearchForm, PartnerContactForm, PartnerForm, ServiceForm
+from ostoja.network.access import (
+    access_consultation,
+    access_partner,
+    access_partner_contact,
+    access_service,
+    consultations_visible_to,
+    opened_case,
+    partners_visible_to,
+    trainings_visible_to,
+)
+from ostoja.network.forms import (
+    CaseFromConsultationForm,
+    ConsultationForm,
+    DirectorySearchForm,
+    InterventionFromConsultationForm,
+    PartnerContactForm,
+    PartnerForm,
+    ServiceForm,
+    TrainingForm,
+)
+from ostoja.network.models import Consultation
 
 _readers = permission_required_by(reads_directory)
 _editors = permission_required_by(edits_directory)
@@ -41,6 +67,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "editor": edits_directory(request.user),
+        "consulting": consults_institutions(request.user),
     }
     return render(request, "network/directory.html", context)
 
@@ -54,7 +81,7 @@ def partner_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
         "services": partner.services.all(),
         "contacts": partner.contacts.all(),
         "editor": edits_directory(request.user),
-    }
+    } | selectors.partner_work(request.user, partner)
     return render(request, "network/partner_detail.html", context)
 
 
@@ -152,3 +179,168 @@ def contact_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     services.partner_contact_remove(contact=contact, acting_user=request.user)
     messages.success(request, _("Person removed."))
     return redirect("network:partner_detail", code=contact.partner.code)
+
+
+# --- Consultations for institutions --------------------------------------------------------
+
+_consulting = permission_required_by(consults_institutions)
+
+
+def _consultation_form(request: AuthenticatedHttpRequest, **kwargs: Any) -> ConsultationForm:
+    return ConsultationForm(
+        request.POST or None,
+        partners=partners_visible_to(request.user),
+        staff=staff_on_call(request.user),
+        **kwargs,
+    )
+
+
+@_consulting
+def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The consultations given to institutions, newest first, with follow-ups to do."""
+    consultations = consultations_visible_to(request.user).select_related("partner")
+    page = lite_page(
+        consultations.defer("question", "advice", "follow_up"), request.GET.get("page")
+    )
+    follow_ups = (
+        consultations.filter(
+            follow_up_assignee=request.user,
+            follow_up_done_at__isnull=True,
+            follow_up_due__isnull=False,
+        )
+        .order_by("follow_up_due")
+        .defer("question", "advice")
+    )
+    trail.record("consultation.listed", actor=request.user)
+    context = {"page": page, "follow_ups": follow_ups, "query": ""}
+    return render(request, "network/consultation_list.html", context)
+
+
+@_consulting
+def consultation_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    initial: dict[str, Any] = {"asked_at": now, "channel": Consultation.Channel.PHONE}
+    raw = request.GET.get("partner")
+    if raw:
+        initial["partner"] = access_partner(request.user, uuid_or_404(raw))
+    form = _consultation_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assert request.user.organisation is not None  # noqa: S101
+        consultation = services.consultation_log(
+            organisation=request.user.organisation, data=form.cleaned_data, acting_user=request.user
+        )
+        messages.success(request, _("Consultation logged."))
+        return redirect("network:consultation_detail", code=consultation.code)
+    context = {"form": form, "title": _("Log a consultation")}
+    return render(request, "network/form.html", context, status=_status(request))
+
+
+@_consulting
+def consultation_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    consultation = access_consultation(request.user, code)
+    trail.record("consultation.viewed", actor=request.user, target=consultation)
+    opens_cases = request.user.can(Capability.WORK_CASES)
+    context = {
+        "consultation": consultation,
+        "case": opened_case(request.user, consultation),
+        "intervention_form": InterventionFromConsultationForm(),
+        "opens_cases": opens_cases,
+    }
+    return render(request, "network/consultation_detail.html", context)
+
+
+@_consulting
+def consultation_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    consultation = access_consultation(request.user, code)
+    form = _consultation_form(request, initial=ConsultationForm.of(consultation), new=False)
+    if request.method == "POST" and form.is_valid():
+        services.consultation_change(
+            consultation=consultation, data=form.cleaned_data, acting_user=request.user
+        )
+        messages.success(request, _("Saved."))
+        return redirect("network:consultation_detail", code=consultation.code)
+    context = {"form": form, "title": str(consultation)}
+    return render(request, "network/form.html", context, status=_status(request))
+
+
+@require_POST
+@_consulting
+def consultation_follow_up_done(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    consultation = access_consultation(request.user, code)
+    try:
+        services.consultation_follow_up_done(consultation=consultation, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Follow-up done."))
+    return redirect("network:consultation_detail", code=consultation.code)
+
+
+@_consulting
+def consultation_case(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Open a case for the people a consultation was about (case workers only)."""
+    consultation = access_consultation(request.user, code)
+    # Opening a case is case work.
+    if not request.user.can(Capability.WORK_CASES):
+        raise PermissionDenied
+    form = CaseFromConsultationForm(
+        request.POST or None,
+        managers=case_managers(request.user),
+        initial={"summary": consultation.question, "manager": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.consultation_case_open(
+                consultation=consultation,
+                people=form.people(),
+                manager=form.cleaned_data["manager"],
+                summary=form.cleaned_data["summary"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("cases:case_detail", code=case.code)
+    context = {"form": form, "title": _("Open a case from the consultation")}
+    return render(request, "network/form.html", context, status=_status(request))
+
+
+@require_POST
+@_consulting
+def consultation_intervention(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Open an emergency intervention from a consultation."""
+    consultation = access_consultation(request.user, code)
+    form = InterventionFromConsultationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the situation."))
+        return redirect("network:consultation_detail", code=consultation.code)
+    try:
+        intervention = services.consultation_intervention_open(
+            consultation=consultation,
+            situation=form.cleaned_data["situation"],
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        report(request, error)
+        return redirect("network:consultation_detail", code=consultation.code)
+    messages.success(request, _("Intervention %(ref)s opened.") % {"ref": intervention.reference})
+    return redirect("interventions:detail", code=intervention.code)
+
+
+@_consulting
+def trainings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The trainings and presentations given to institutions, and recording one."""
+    form = TrainingForm(request.POST or None, partners=partners_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        assert request.user.organisation is not None  # noqa: S101
+        services.training_record(
+            organisation=request.user.organisation, data=form.cleaned_data, acting_user=request.user
+        )
+        messages.success(request, _("Training recorded."))
+        return redirect("network:trainings")
+    page = lite_page(
+        trainings_visible_to(request.user).select_related("partner"), request.GET.get("page")
+    )
+    context = {"form": form, "page": page, "query": ""}
+    return render(request, "network/trainings.html", context, status=_status(request))

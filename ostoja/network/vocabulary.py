@@ -1,6 +1,8 @@
 """The directory's lists: Poland's voivodeships, the kinds of partner the centre works with,
 and the kinds of service (the taxonomy of the HSDS export, DOMAIN.md §7)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +78,23 @@ class Weekday(models.TextChoices):
     FR = "FR", _("Friday")
     SA = "SA", _("Saturday")
     SU = "SU", _("Sunday")
+
+
+# Who referred a case (``cases.vocabulary.Referrer``), by the kind of the partner.
+_REFERRERS = {
+    PartnerKind.POLICE: "police",
+    PartnerKind.POLICE_THB: "police",
+    PartnerKind.BORDER_GUARD: "border_guard",
+    PartnerKind.PROSECUTOR: "prosecutor",
+    PartnerKind.COURT: "prosecutor",
+    PartnerKind.CONSULATE: "consulate",
+    PartnerKind.SOCIAL_ASSISTANCE: "social",
+    PartnerKind.NGO: "ngo",
+    PartnerKind.SHELTER: "ngo",
+    PartnerKind.CRISIS_CENTRE: "social",
+}
+
+
+def referrer(partner: Any) -> str:
+    """The case's "referred by" for a case that came from ``partner``."""
+    return _REFERRERS.get(partner.kind, "other")

@@ -140,6 +140,15 @@ MATRIX: dict[str, set[Role] | None] = {
     "network:contact_new": None,
     "network:contact_edit": None,
     "network:contact_remove": None,
+    # Consultations (network/tests/test_consultations.py runs assert_access).
+    "network:consultation_list": None,
+    "network:consultation_new": None,
+    "network:consultation_detail": None,
+    "network:consultation_edit": None,
+    "network:consultation_follow_up_done": None,
+    "network:consultation_case": None,
+    "network:consultation_intervention": None,
+    "network:trainings": None,
 }
 
 

@@ -16,7 +16,9 @@ from ostoja.network.access import (
     access_partner,
     access_partner_contact,
     access_service,
+    consultations_visible_to,
     partners_visible_to,
+    trainings_visible_to,
 )
 from ostoja.network.models import Partner, PartnerContact, PartnerService
 from ostoja.network.services import partner_add, partner_contact_add, service_add
@@ -262,6 +264,8 @@ def test_the_rules_of_the_directory(centre: dict[Role, Persona]) -> None:
     assert reads_directory(specialist) and not edits_directory(specialist)
     assert not reads_directory(centre[Role.ANALYST].user)
     assert not partners_visible_to(centre[Role.ANALYST].user).exists()
+    assert not trainings_visible_to(centre[Role.SPECIALIST].user).exists()
+    assert not consultations_visible_to(centre[Role.SPECIALIST].user).exists()
     assert access_partner(counsellor, partner.code, write=True) == partner
     with pytest.raises(PermissionDenied):
         access_partner(specialist, partner.code, write=True)
