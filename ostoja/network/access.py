@@ -11,6 +11,7 @@ from django.http import Http404
 
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import (
+    Access,
     Scope,
     can_view,
     consults_institutions,
@@ -19,11 +20,15 @@ from ostoja.accounts.policy import (
     reads_directory,
 )
 from ostoja.accounts.records import Source, register_source
+from ostoja.cases.access import access_case, cases_visible_to
+from ostoja.cases.models import Case
 from ostoja.network.models import (
     Consultation,
+    IncomingReferral,
     Partner,
     PartnerContact,
     PartnerService,
+    Referral,
     Training,
 )
 from ostoja.network.vocabulary import referrer
@@ -93,14 +98,19 @@ def access_consultation(user: User, code: uuid.UUID) -> Consultation:
     return consultation
 
 
-def opened_case(user: User, consultation: Consultation) -> Scope | None:
-    """The case opened from the consultation, if there is one the user may open."""
+def find_case(user: User, case: Case | None) -> Scope | None:
+    """A case another record led to, if there is one the user may open."""
     # No case, nothing to show.
-    if consultation.case is None:
+    if case is None:
         return None
-    scope = find_scope(user, "cases.case", str(consultation.case.code))
+    scope = find_scope(user, "cases.case", str(case.code))
     # Shown only to those who may open it.
     return scope if scope is not None and can_view(user, scope) else None
+
+
+def opened_case(user: User, consultation: Consultation) -> Scope | None:
+    """The case opened from the consultation, if there is one the user may open."""
+    return find_case(user, consultation.case)
 
 
 def trainings_visible_to(user: User) -> QuerySet[Training]:
@@ -131,3 +141,45 @@ def _consultation_source(user: User, code: uuid.UUID) -> Source:
 
 
 register_source("consultation", _consultation_source)
+
+
+def access_referral(user: User, code: uuid.UUID, *, write: bool = False) -> Access[Referral]:
+    """A referral, with its case's access (``cases.access``): whoever may open the case
+    may see its referrals, whoever may change it records the partner's answers."""
+    referral = (
+        Referral.objects.filter(code=code).select_related("case", "partner", "client").first()
+    )
+    # No such referral: missing.
+    if referral is None:
+        raise Http404
+    case_access = access_case(user, referral.case.code, write=write)
+    return Access(
+        referral, case_access.scope, case_access.writable, case_access.readable, case_access.manages
+    )
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    """The referrals of the cases the user may open."""
+    return Referral.objects.filter(case__in=cases_visible_to(user))
+
+
+def incoming_referrals_visible_to(user: User) -> QuerySet[IncomingReferral]:
+    """Referrals from institutions: for those who take the institutions' calls."""
+    # Roles that do not consult institutions see none.
+    if not consults_institutions(user):
+        return IncomingReferral.objects.none()
+    return IncomingReferral.objects.filter(organisation=user.organisation)
+
+
+def access_incoming_referral(user: User, code: uuid.UUID) -> IncomingReferral:
+    """One incoming referral of the organisation: 404 if there is none the user may see."""
+    incoming = (
+        incoming_referrals_visible_to(user)
+        .filter(code=code)
+        .select_related("partner", "case", "contact")
+        .first()
+    )
+    # Not the organisation's, or a role that does not take institutions' calls: missing.
+    if incoming is None:
+        raise Http404
+    return incoming

@@ -13,8 +13,9 @@ from ostoja.duty.forms import StaffField
 from ostoja.interventions.models import Intervention
 from ostoja.lib.forms import DateField, DateTimeField, PhoneField, tomorrow
 from ostoja.lib.iso import country_choices, language_choices
-from ostoja.network.models import Consultation, Partner, PartnerService, Training
+from ostoja.network.models import Consultation, Partner, PartnerService, Referral, Training
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
+from ostoja.people.models import Person
 
 _ANY: list[tuple[str, Any]] = [("", _("Any"))]
 
@@ -278,6 +279,74 @@ class TrainingForm(forms.Form):
     audience = forms.CharField(label=_("Audience"), max_length=200)
     participants = forms.IntegerField(label=_("Participants"), min_value=1, max_value=10000)
     topic = forms.CharField(label=_("Topic"), max_length=300)
+
+    def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+
+class ReferralForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Person.objects.none())
+    partner = PartnerChoiceField(label=_("Partner"), queryset=Partner.objects.none())
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=PartnerService.objects.none(), required=False
+    )
+    reason = forms.CharField(
+        label=_("What for"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    answer_due = DateField(label=_("Answer expected by"), widget=_day)
+
+    def __init__(
+        self,
+        *args: Any,
+        clients: QuerySet[Person],
+        partners: QuerySet[Partner],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients  # type: ignore[attr-defined]
+        self.fields["client"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+        self.fields["service"].queryset = PartnerService.objects.filter(  # type: ignore[attr-defined]
+            partner__in=partners
+        ).select_related("partner")
+        self.fields["service"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda s: f"{s.partner.name}: {s.name}"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        service, partner = data.get("service"), data.get("partner")
+        if service and partner and service.partner_id != partner.pk:
+            self.add_error("service", _("This is another partner's service."))
+        return data
+
+
+class ReferralAnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Referral.Status.choices if c[0] != Referral.Status.SENT],
+    )
+    feedback = forms.CharField(
+        label=_("The partner's feedback"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class IncomingReferralForm(forms.Form):
+    partner = PartnerChoiceField(label=_("Referred by"), queryset=Partner.objects.none())
+    referrer = forms.CharField(label=_("Person referring"), max_length=200, required=False)
+    received_at = DateTimeField(label=_("Received at"), widget=_when, latest=tomorrow)
+    summary = forms.CharField(
+        label=_("What the institution says"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

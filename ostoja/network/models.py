@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
@@ -252,3 +253,141 @@ class Training(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on}"
+
+
+class Disclosure(models.Model):
+    """The disclosure ledger: what of a client's data left the centre, to whom, when,
+    under which consent, and by whom (GDPR Art. 30 and 15(1)(c): the recipients of a
+    person's data). Written by the service that sends, in its transaction; never changed."""
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("recipient")
+    )
+    consent = models.ForeignKey(
+        "cases.Consent", on_delete=models.PROTECT, related_name="+", verbose_name=_("consent")
+    )
+    shares = models.JSONField(_("what was shared"), default=list)
+    document = models.CharField(_("document"), max_length=200)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.at:%Y-%m-%d}"
+
+
+class Referral(models.Model):
+    """A client referred to a partner's service, with the partner's answer and feedback:
+    sent → accepted or declined → in progress → completed."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", pgettext_lazy("referral", "Sent")
+        ACCEPTED = "accepted", pgettext_lazy("referral", "Accepted")
+        DECLINED = "declined", pgettext_lazy("referral", "Declined")
+        IN_PROGRESS = "in_progress", pgettext_lazy("referral", "In progress")
+        COMPLETED = "completed", pgettext_lazy("referral", "Completed")
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("partner")
+    )
+    service = models.ForeignKey(
+        PartnerService,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        null=True,
+        blank=True,
+        verbose_name=_("service"),
+    )
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="referral")
+    reason = EncryptedTextField(_("what for"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SENT
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    answer_due = models.DateField(_("answer expected by"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    feedback = EncryptedTextField(_("the partner's feedback"), blank=True)
+    document = models.CharField(max_length=200, editable=False)  # the sealed summary PDF
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "status", "answer_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.get_status_display()}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.SENT and self.answer_due < timezone.localdate()
+
+
+class IncomingReferral(models.Model):
+    """A presumed victim referred to the centre by an institution (a Police unit): it
+    opens a helpline contact at once and, when the centre accepts it, a case."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("referral", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("referral", "Accepted")
+        DECLINED = "declined", pgettext_lazy("referral", "Declined")
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="incoming_referrals",
+        verbose_name=_("referred by"),
+    )
+    referrer = models.CharField(_("person referring"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    summary = EncryptedTextField(_("what the institution says"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    contact = models.OneToOneField("helpline.Contact", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("incoming referral")
+        verbose_name_plural = _("incoming referrals")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.received_at:%Y-%m-%d}"

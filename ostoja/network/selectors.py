@@ -11,8 +11,12 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import consults_institutions
 from ostoja.accounts.records import Event, register_history
 from ostoja.cases.access import cases_visible_to
-from ostoja.network.access import consultations_visible_to, partners_visible_to
-from ostoja.network.models import Partner, PartnerService
+from ostoja.network.access import (
+    consultations_visible_to,
+    partners_visible_to,
+    referrals_visible_to,
+)
+from ostoja.network.models import IncomingReferral, Partner, PartnerService
 
 
 def partners_found(user: User, filters: dict[str, Any]) -> QuerySet[Partner]:
@@ -45,17 +49,30 @@ def partners_found(user: User, filters: dict[str, Any]) -> QuerySet[Partner]:
 
 
 def partner_work(user: User, partner: Partner) -> dict[str, Any]:
-    """Every consultation and case in which ``partner`` took part, as far as ``user`` may
-    see them (a consultation's question is not shown here: its own page is the read)."""
+    """Every consultation, referral and case in which ``partner`` took part, as far as
+    ``user`` may see them (a consultation's question is not shown here: its own page is
+    the read; a referral shows its case's number and status, never the client)."""
     consultations = list(
         consultations_visible_to(user)
         .filter(partner=partner)
         .defer("question", "advice", "follow_up")
         .select_related("case")
     )
-    cases = cases_visible_to(user).filter(pk__in=[c.case_id for c in consultations if c.case_id])
+    referrals = list(
+        referrals_visible_to(user)
+        .filter(partner=partner)
+        .select_related("case")
+        .defer("reason", "feedback")
+    )
+    incoming = IncomingReferral.objects.filter(partner=partner, case__isnull=False)
+    cases = cases_visible_to(user).filter(
+        Q(pk__in=[c.case_id for c in consultations if c.case_id])
+        | Q(pk__in=[r.case_id for r in referrals])
+        | Q(pk__in=incoming.values("case_id"))
+    )
     return {
         "consultations": consultations,
+        "referrals": referrals,
         "consulting": consults_institutions(user),
         "cases": list(cases.order_by("-opened_on")),
     }

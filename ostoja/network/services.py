@@ -1,32 +1,45 @@
 """Every change to the partner directory (STYLE.md: one transaction, one audit entry that
 names the fields changed, never their values)."""
 
+import datetime as dt
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Notice, Organisation, User
+from ostoja.accounts.policy import Access, TeamRole
 from ostoja.accounts.records import Source
 from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
-from ostoja.cases.models import Case
+from ostoja.cases import pdf
+from ostoja.cases.models import Case, Consent
+from ostoja.cases.selectors import sharing_consents
 from ostoja.cases.services import case_open
+from ostoja.helpline.services import contact_link, contact_save, contact_start
 from ostoja.interventions.models import Intervention
 from ostoja.interventions.services import intervention_open
+from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.network import hsds
 from ostoja.network.models import (
     Consultation,
+    Disclosure,
+    IncomingReferral,
     Partner,
     PartnerContact,
     PartnerService,
+    Referral,
     Training,
 )
-from ostoja.network.vocabulary import referrer
+from ostoja.network.vocabulary import PartnerKind, referrer
+from ostoja.people.models import Person
 from ostoja.people.services import person_create
 
 PARTNER_FIELDS = (
@@ -414,15 +427,17 @@ def consultation_link(
 ) -> None:
     """Record that a case or an intervention came from the consultation (in the caller's
     transaction): each shows the other."""
+    data = {"to": target_code}
     if target_type == "cases.case":
         consultation.case = Case.objects.get(code=target_code)
         consultation.save(update_fields=["case"])
-        action = "consultation.case_opened"
+        record("consultation.case_opened", actor=acting_user, target=consultation, data=data)
     else:
         consultation.intervention = Intervention.objects.get(code=target_code)
         consultation.save(update_fields=["intervention"])
-        action = "consultation.intervention_opened"
-    record(action, actor=acting_user, target=consultation, data={"to": target_code})
+        record(
+            "consultation.intervention_opened", actor=acting_user, target=consultation, data=data
+        )
 
 
 @transaction.atomic
@@ -497,3 +512,291 @@ def training_record(
     training.save()
     record("training.recorded", actor=acting_user, target=training, data={"kind": training.kind})
     return training
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+# Kinds of partner a consent to share "with police, Border Guard or prosecutor" covers.
+LAW_ENFORCEMENT = frozenset(
+    {PartnerKind.POLICE, PartnerKind.POLICE_THB, PartnerKind.BORDER_GUARD, PartnerKind.PROSECUTOR}
+)
+# The partner's answers, from each status.
+NEXT_STATUS = {
+    Referral.Status.SENT: {Referral.Status.ACCEPTED, Referral.Status.DECLINED},
+    Referral.Status.ACCEPTED: {Referral.Status.IN_PROGRESS, Referral.Status.COMPLETED},
+    Referral.Status.IN_PROGRESS: {Referral.Status.COMPLETED},
+}
+
+
+def sharing_consent(*, case: Case, client: Person, partner: Partner) -> Consent | None:
+    """The client's consent in force, in this case, to share with ``partner``: a consent
+    to share with a named organisation that names it (by its name or short name), or —
+    for the Police, the Border Guard and prosecutors — a consent to share with them."""
+    names = {partner.name.casefold().strip(), partner.alternate_name.casefold().strip()} - {""}
+    for consent in sharing_consents(case.consents.filter(client=client)):
+        if consent.scope == Consent.Scope.SHARE_ORGANISATION:
+            if consent.recipient.casefold().strip() in names:
+                return consent
+        elif consent.scope == Consent.Scope.SHARE_POLICE and partner.kind in LAW_ENFORCEMENT:
+            return consent
+    return None
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    access: Access[Case],
+    client: Person,
+    partner: Partner,
+    service: PartnerService | None,
+    reason: str,
+    answer_due: dt.date,
+    acting_user: User,
+) -> Referral:
+    """Refer a client of the case to a partner. Nothing leaves without the client's consent
+    to share with that partner (``sharing_consent``): without it, the referral is refused
+    and nothing is recorded. With it, the referral summary (the case's PDF: what the
+    consent names and the user may read) is made and kept sealed with the referral, and
+    the disclosure ledger records what went to whom, under which consent, by whom."""
+    case = access.record
+    if not case.clients.filter(person=client).exists():
+        raise ValidationError(_("This person is not a client of the case."))
+    if partner.organisation_id != case.organisation_id:
+        raise ValidationError(_("There is no such partner in the directory."))
+    consent = sharing_consent(case=case, client=client, partner=partner)
+    if consent is None:
+        raise ValidationError(
+            _(
+                "The client has not consented to sharing their data with %(partner)s (or the "
+                "consent was withdrawn). Nothing was sent. Record the client's consent to "
+                "share with this organisation in the case first."
+            )
+            % {"partner": partner.name}
+        )
+    context = pdf.summary_context(access=access, consent=consent, user=acting_user)
+    document = pdf.render_pdf(render_to_string("cases/summary_pdf.html", context))
+    stored = EncryptedStorage().save(f"referrals/{uuid.uuid4()}.pdf", ContentFile(document))
+    shares = sorted(context["shares"])
+    disclosure = Disclosure.objects.create(
+        organisation=case.organisation,
+        client=client,
+        case=case,
+        partner=partner,
+        consent=consent,
+        shares=shares,
+        document="referral_summary",
+        by=acting_user,
+    )
+    referral = Referral.objects.create(
+        organisation=case.organisation,
+        case=case,
+        client=client,
+        partner=partner,
+        service=service,
+        disclosure=disclosure,
+        reason=reason,
+        answer_due=answer_due,
+        document=stored,
+        created_by=acting_user,
+    )
+    record(
+        "referral.sent",
+        actor=acting_user,
+        target=referral,
+        data={
+            "case": str(case.code),
+            "client": str(client.code),
+            "partner": str(partner.code),
+            "consent": str(consent.code),
+            "disclosure": str(disclosure.code),
+            "shares": shares,
+        },
+    )
+    return referral
+
+
+def _tell_case_managers(referral: Referral, text: str, key: str, acting_user: User | None) -> None:
+    """The case's managers hear of a referral (never who the client is: the case number)."""
+    managers = [
+        manager
+        for manager in User.objects.filter(
+            case_teams__case=referral.case, case_teams__role=TeamRole.CASE_MANAGER
+        )
+        if manager != acting_user
+    ]
+    notice_send(
+        recipients=managers,
+        kind=Notice.Kind.FOLLOW_UP,
+        text=text,
+        url=reverse("network:referral_detail", args=[referral.code]),
+        target_type="network.referral",
+        target_code=str(referral.code),
+        key=key,
+    )
+
+
+@transaction.atomic
+def referral_answer(*, referral: Referral, status: str, feedback: str, acting_user: User) -> None:
+    """Record the partner's answer or progress (sent → accepted / declined → in progress
+    → completed), with its date and the partner's feedback; the case managers are told."""
+    if status not in NEXT_STATUS.get(Referral.Status(referral.status), set()):
+        raise ValidationError(
+            _("A referral that is %(now)s cannot become %(next)s.")
+            % {
+                "now": referral.get_status_display().lower(),
+                "next": str(Referral.Status(status).label).lower(),
+            }
+        )
+    now = timezone.now()
+    referral.status = status
+    if status in (Referral.Status.ACCEPTED, Referral.Status.DECLINED):
+        referral.answered_at = now
+    elif status == Referral.Status.IN_PROGRESS:
+        referral.started_at = now
+    else:
+        referral.completed_at = now
+    if feedback:
+        referral.feedback = feedback
+    referral.save()
+    record("referral.answered", actor=acting_user, target=referral, data={"status": status})
+    _tell_case_managers(
+        referral,
+        _("The referral of case %(case)s to %(partner)s: %(status)s.")
+        % {
+            "case": referral.case.reference,
+            "partner": referral.partner.name,
+            "status": referral.get_status_display().lower(),
+        },
+        status,
+        acting_user,
+    )
+
+
+@transaction.atomic
+def referrals_overdue(*, today: dt.date) -> int:
+    """Tell the case managers of each referral still unanswered past the date its answer
+    was expected (once): it is on their task list, among what the notices ask of them."""
+    overdue = Referral.objects.filter(
+        status=Referral.Status.SENT, answer_due__lt=today
+    ).select_related("case", "partner")
+    for referral in overdue:
+        _tell_case_managers(
+            referral,
+            _("The referral of case %(case)s to %(partner)s is unanswered since %(due)s.")
+            % {
+                "case": referral.case.reference,
+                "partner": referral.partner.name,
+                "due": referral.answer_due.isoformat(),
+            },
+            "overdue",
+            None,
+        )
+    return len(overdue)
+
+
+# Who is calling, for a helpline contact, by the kind of the partner.
+_CALLERS = {
+    PartnerKind.POLICE: "police",
+    PartnerKind.POLICE_THB: "police",
+    PartnerKind.BORDER_GUARD: "border_guard",
+    PartnerKind.PROSECUTOR: "prosecutor",
+    PartnerKind.COURT: "prosecutor",
+    PartnerKind.SOCIAL_ASSISTANCE: "social_services",
+    PartnerKind.CRISIS_CENTRE: "social_services",
+    PartnerKind.NGO: "ngo",
+    PartnerKind.SHELTER: "ngo",
+    PartnerKind.CONSULATE: "consulate",
+    PartnerKind.LABOUR_INSPECTION: "labour_inspectorate",
+}
+
+
+@transaction.atomic
+def incoming_referral_receive(
+    *,
+    organisation: Organisation,
+    partner: Partner,
+    referrer: str,
+    received_at: dt.datetime,
+    summary: str,
+    acting_user: User,
+) -> IncomingReferral:
+    """An institution refers a presumed victim to the centre: a helpline contact is opened
+    at once (the institution as the caller), to be accepted (a case) or declined."""
+    contact = contact_start(organisation=organisation, acting_user=acting_user)
+    contact_save(
+        contact=contact,
+        data={
+            "caller_type": _CALLERS.get(PartnerKind(partner.kind), "other"),
+            "summary": summary,
+            "started_at": received_at,
+        },
+        acting_user=acting_user,
+    )
+    incoming = IncomingReferral.objects.create(
+        organisation=organisation,
+        partner=partner,
+        referrer=referrer,
+        received_at=received_at,
+        summary=summary,
+        contact=contact,
+        created_by=acting_user,
+    )
+    record(
+        "incoming_referral.received",
+        actor=acting_user,
+        target=incoming,
+        data={"partner": str(partner.code), "contact": str(contact.code)},
+    )
+    return incoming
+
+
+@transaction.atomic
+def incoming_referral_decide(
+    *,
+    incoming: IncomingReferral,
+    accept: bool,
+    people: list[dict[str, Any]],
+    manager: User | None,
+    acting_user: User,
+) -> Case | None:
+    """Accept an incoming referral — the people referred are registered and a case is
+    opened for them, linked to the referral's contact — or decline it."""
+    if incoming.status != IncomingReferral.Status.RECEIVED:
+        raise ValidationError(_("This referral was decided already."))
+    incoming.status = (
+        IncomingReferral.Status.ACCEPTED if accept else IncomingReferral.Status.DECLINED
+    )
+    incoming.decided_at = timezone.now()
+    case = None
+    if accept:
+        if not people or manager is None:
+            raise ValidationError(_("Name the people referred and their case manager."))
+        clients = [
+            person_create(organisation=incoming.organisation, data=p, acting_user=acting_user)
+            for p in people
+        ]
+        contact = incoming.contact
+
+        def link(target_type: str, target_code: str, user: User) -> None:
+            contact_link(
+                contact=contact, target_type=target_type, target_code=target_code, acting_user=user
+            )
+
+        source = Source("contact", contact.code, contact, link=link)
+        case = case_open(
+            organisation=incoming.organisation,
+            clients=clients,
+            manager=manager,
+            data={"summary": incoming.summary, "referred_by": referrer(incoming.partner)},
+            source=source,
+            acting_user=acting_user,
+        )
+        incoming.case = case
+    incoming.save()
+    record(
+        "incoming_referral.decided",
+        actor=acting_user,
+        target=incoming,
+        data={"status": incoming.status} | ({"case": str(case.code)} if case else {}),
+    )
+    return case

@@ -30,4 +30,9 @@ urlpatterns = [
         name="consultation_intervention",
     ),
     path("trainings/", views.trainings, name="trainings"),
+    path("cases/<uuid:code>/referrals/", views.case_referrals, name="case_referrals"),
+    path("referrals/<uuid:code>/", views.referral_detail, name="referral_detail"),
+    path("referrals/<uuid:code>/summary.pdf", views.referral_document, name="referral_document"),
+    path("incoming/", views.incoming_referrals, name="incoming_list"),
+    path("incoming/<uuid:code>/", views.incoming_detail, name="incoming_detail"),
 ]

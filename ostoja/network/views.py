@@ -1,6 +1,7 @@
 """The partner directory's pages: the search, a partner's page with its services and the
 people there, and the forms that keep it up to date."""
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -12,23 +13,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ostoja.accounts.decorators import permission_required_by
+from ostoja.accounts.decorators import capability_required, permission_required_by, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import consults_institutions, edits_directory, reads_directory
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
-from ostoja.cases.access import case_managers
+from ostoja.cases.access import access_case, case_managers
+from ostoja.cases.models import Case
+from ostoja.cases.selectors import case_clients
+from ostoja.cases.vocabulary import SHARES
 from ostoja.duty.access import staff_on_call
+from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import uuid_or_404
 from ostoja.lib.paging import lite_page
 from ostoja.network import selectors, services
 from ostoja.network.access import (
     access_consultation,
+    access_incoming_referral,
     access_partner,
     access_partner_contact,
+    access_referral,
     access_service,
     consultations_visible_to,
+    find_case,
+    incoming_referrals_visible_to,
     opened_case,
     partners_visible_to,
     trainings_visible_to,
@@ -37,13 +46,16 @@ from ostoja.network.forms import (
     CaseFromConsultationForm,
     ConsultationForm,
     DirectorySearchForm,
+    IncomingReferralForm,
     InterventionFromConsultationForm,
     PartnerContactForm,
     PartnerForm,
+    ReferralAnswerForm,
+    ReferralForm,
     ServiceForm,
     TrainingForm,
 )
-from ostoja.network.models import Consultation
+from ostoja.network.models import Consultation, Referral
 
 _readers = permission_required_by(reads_directory)
 _editors = permission_required_by(edits_directory)
@@ -344,3 +356,162 @@ def trainings(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     context = {"form": form, "page": page, "query": ""}
     return render(request, "network/trainings.html", context, status=_status(request))
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+_cases = capability_required(Capability.WORK_CASES)
+
+
+def _referral_form(request: AuthenticatedHttpRequest, case: Case) -> ReferralForm:
+    due = timezone.localdate() + dt.timedelta(days=7)
+    return ReferralForm(
+        request.POST or None,
+        clients=case_clients(case),
+        partners=partners_visible_to(request.user),
+        initial={"answer_due": due},
+    )
+
+
+@_cases
+def case_referrals(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A case's referrals to partners, and referring a client (under their consent)."""
+    access = access_case(request.user, code, write=request.method == "POST")
+    case = access.record
+    form = _referral_form(request, case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_send(
+                access=access,
+                client=data["client"],
+                partner=data["partner"],
+                service=data["service"],
+                reason=data["reason"],
+                answer_due=data["answer_due"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Referral to %(partner)s sent.") % {"partner": referral.partner.name}
+            )
+            return redirect("network:referral_detail", code=referral.code)
+    trail.record("referral.listed", actor=request.user, target=case)
+    referrals = Referral.objects.filter(case=case).select_related("partner", "client")
+    context = {"case": case, "form": form, "referrals": referrals}
+    return render(request, "network/case_referrals.html", context, status=_status(request))
+
+
+@_cases
+def referral_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A referral with its disclosure, and recording the partner's answer or progress."""
+    access = access_referral(request.user, code, write=request.method == "POST")
+    referral = access.record
+    form = ReferralAnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_answer(
+                referral=referral,
+                status=form.cleaned_data["status"],
+                feedback=form.cleaned_data["feedback"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("network:referral_detail", code=referral.code)
+    trail.record("referral.viewed", actor=request.user, target=referral)
+    context = {
+        "referral": referral,
+        "disclosure": referral.disclosure,
+        "share_labels": [SHARES[k] for k in SHARES if k in referral.disclosure.shares],
+        "form": form,
+        "writable": access.writable,
+        "open": referral.status in services.NEXT_STATUS,
+    }
+    return render(request, "network/referral_detail.html", context, status=_status(request))
+
+
+@sudo_required
+@_cases
+def referral_document(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The referral summary that was sent (sudo mode: an export of personal data)."""
+    referral = access_referral(request.user, code).record
+    trail.record("referral.document_downloaded", actor=request.user, target=referral)
+    return file_response(
+        EncryptedStorage(),
+        referral.document,
+        content_type="application/pdf",
+        filename=f"{referral.case.reference.replace('/', '-')}-skierowanie.pdf",
+    )
+
+
+@_consulting
+def incoming_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Referrals from institutions: received ones, and recording a new one (it opens a
+    helpline contact)."""
+    now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+    form = IncomingReferralForm(
+        request.POST or None,
+        partners=partners_visible_to(request.user),
+        initial={"received_at": now},
+    )
+    if request.method == "POST" and form.is_valid():
+        assert request.user.organisation is not None  # noqa: S101
+        incoming = services.incoming_referral_receive(
+            organisation=request.user.organisation, acting_user=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("Referral received; a contact was opened."))
+        return redirect("network:incoming_detail", code=incoming.code)
+    trail.record("incoming_referral.listed", actor=request.user)
+    page = lite_page(
+        incoming_referrals_visible_to(request.user).select_related("partner").defer("summary"),
+        request.GET.get("page"),
+    )
+    context = {"form": form, "page": page, "query": ""}
+    return render(request, "network/incoming_list.html", context, status=_status(request))
+
+
+@_consulting
+def incoming_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """An incoming referral: accepting it opens a case for the people referred (case
+    workers), declining closes it."""
+    incoming = access_incoming_referral(request.user, code)
+    form = CaseFromConsultationForm(
+        request.POST or None,
+        managers=case_managers(request.user),
+        initial={"summary": incoming.summary, "manager": request.user.pk},
+    )
+    if request.method == "POST":
+        # Deciding on a referral is case work.
+        if not request.user.can(Capability.WORK_CASES):
+            raise PermissionDenied
+        accept = "decline" not in request.POST
+        if not accept or form.is_valid():
+            try:
+                case = services.incoming_referral_decide(
+                    incoming=incoming,
+                    accept=accept,
+                    people=form.people() if accept else [],
+                    manager=form.cleaned_data["manager"] if accept else None,
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                if case is not None:
+                    messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+                    return redirect("cases:case_detail", code=case.code)
+                messages.success(request, _("Referral declined."))
+                return redirect("network:incoming_detail", code=incoming.code)
+    trail.record("incoming_referral.viewed", actor=request.user, target=incoming)
+    context = {
+        "incoming": incoming,
+        "form": form,
+        "decides": request.user.can(Capability.WORK_CASES),
+        "case": find_case(request.user, incoming.case),
+    }
+    return render(request, "network/incoming_detail.html", context, status=_status(request))

@@ -149,6 +149,12 @@ MATRIX: dict[str, set[Role] | None] = {
     "network:consultation_case": None,
     "network:consultation_intervention": None,
     "network:trainings": None,
+    # Referrals (network/tests/test_referrals.py runs assert_access).
+    "network:case_referrals": None,
+    "network:referral_detail": None,
+    "network:referral_document": None,
+    "network:incoming_list": None,
+    "network:incoming_detail": None,
 }
 
 
