@@ -18,6 +18,7 @@ from ostoja.accounts.policy import (
     edits_directory,
     find_scope,
     reads_directory,
+    works_with_people,
 )
 from ostoja.accounts.records import Source, register_source
 from ostoja.cases.access import access_case, cases_visible_to
@@ -25,6 +26,7 @@ from ostoja.cases.models import Case
 from ostoja.network.models import (
     Consultation,
     IncomingReferral,
+    Interpreter,
     Partner,
     PartnerContact,
     PartnerService,
@@ -183,3 +185,11 @@ def access_incoming_referral(user: User, code: uuid.UUID) -> IncomingReferral:
     if incoming is None:
         raise Http404
     return incoming
+
+
+def interpreters_visible_to(user: User) -> QuerySet[Interpreter]:
+    """The organisation's interpreters, for whoever works with clients (who book them)."""
+    # Only roles whose work is with clients book interpreters.
+    if not works_with_people(user):
+        return Interpreter.objects.none()
+    return Interpreter.objects.filter(organisation=user.organisation)

@@ -34,6 +34,9 @@ register_actions(
         "incoming_referral.viewed": _("Incoming referral viewed"),
         "incoming_referral.received": _("Referral from an institution received"),
         "incoming_referral.decided": _("Referral from an institution accepted or declined"),
+        "interpreter.listed": _("Interpreters listed"),
+        "interpreter.added": _("Interpreter added to the registry"),
+        "interpreter.booked": _("Interpreter booked"),
         "directory.exported": _("Partner directory exported (HSDS)"),
         "directory.imported": _("Partners imported into the directory (HSDS)"),
     },
@@ -48,5 +51,6 @@ register_actions(
         "referral.document_downloaded",
         "incoming_referral.listed",
         "incoming_referral.viewed",
+        "interpreter.listed",
     },
 )

@@ -1,5 +1,6 @@
 """Forms of the partner directory: validation only."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -13,7 +14,15 @@ from ostoja.duty.forms import StaffField
 from ostoja.interventions.models import Intervention
 from ostoja.lib.forms import DateField, DateTimeField, PhoneField, tomorrow
 from ostoja.lib.iso import country_choices, language_choices
-from ostoja.network.models import Consultation, Partner, PartnerService, Referral, Training
+from ostoja.network.models import (
+    Booking,
+    Consultation,
+    Interpreter,
+    Partner,
+    PartnerService,
+    Referral,
+    Training,
+)
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
 from ostoja.people.models import Person
 
@@ -351,3 +360,75 @@ class IncomingReferralForm(forms.Form):
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+
+class ListField(forms.CharField):
+    """Values separated by commas or lines, as a list."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+
+
+class InterpreterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=(), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    dialects = forms.CharField(label=_("Dialects"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Interpreter.Kind.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Interpreter.Sex.choices)
+    modes = forms.MultipleChoiceField(
+        label=_("Works"), choices=Interpreter.Mode.choices, widget=forms.CheckboxSelectMultiple
+    )
+    availability = forms.CharField(label=_("Availability"), max_length=200, required=False)
+    cost_per_hour = forms.DecimalField(
+        label=_("Cost per hour (PLN)"), min_value=Decimal(0), max_digits=7, decimal_places=2
+    )
+    confidentiality_signed_on = DateField(
+        label=_("Confidentiality agreement signed on"), required=False, widget=_day, latest=tomorrow
+    )
+    phone = PhoneField(label=_("Phone"), required=False)
+    home_town = forms.CharField(label=_("Comes from (town)"), max_length=100, required=False)
+    community = forms.CharField(label=_("Community"), max_length=200, required=False)
+    suspect_proceedings = ListField(
+        label=_("Interpreted for a suspect in"),
+        max_length=2000,
+        required=False,
+        help_text=_("References of the proceedings, separated by commas."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = language_choices()  # type: ignore[attr-defined]
+
+
+class BookingForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    purpose = forms.ChoiceField(label=_("For"), choices=Booking.Purpose.choices)
+    starts_at = DateTimeField(label=_("When"), widget=_when)
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=Decimal("0.25"), max_value=24, max_digits=5, decimal_places=2
+    )
+    town = forms.CharField(label=_("The person comes from (town)"), max_length=100, required=False)
+    community = forms.CharField(label=_("The person's community"), max_length=200, required=False)
+    proceedings = forms.CharField(
+        label=_("Proceedings"),
+        max_length=100,
+        required=False,
+        help_text=_("The reference of the criminal proceedings, if the booking is for them."),
+    )
+    interpreter = forms.ModelChoiceField(
+        label=_("Interpreter"), queryset=Interpreter.objects.none(), required=False
+    )
+    override = forms.CharField(
+        label=_("Why book them despite the conflict"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, interpreters: QuerySet[Interpreter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()  # type: ignore[attr-defined]
+        self.fields["interpreter"].queryset = interpreters  # type: ignore[attr-defined]

@@ -391,3 +391,105 @@ class IncomingReferral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.received_at:%Y-%m-%d}"
+
+
+class Interpreter(models.Model):
+    """An interpreter the centre books: sworn translator or community interpreter, with the
+    languages, the ways they work and their confidentiality agreement. What a conflict of
+    interest is checked against (``services.interpreter_conflicts``): where they come from,
+    their community, the people in the centre's records they are related to, and the
+    proceedings in which they interpreted for a suspect."""
+
+    class Kind(models.TextChoices):
+        SWORN = "sworn", _("Sworn translator")
+        COMMUNITY = "community", _("Community interpreter")
+
+    class Sex(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+
+    class Mode(models.TextChoices):
+        PHONE = "phone", _("By phone")
+        VIDEO = "video", _("By video")
+        IN_PERSON = "in_person", _("In person")
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    languages = models.JSONField(_("languages"), default=list)  # ISO 639-3
+    dialects = models.CharField(_("dialects"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sex = models.CharField(_("sex"), max_length=5, choices=Sex.choices)
+    modes = models.JSONField(_("works"), default=list)
+    availability = models.CharField(_("availability"), max_length=200, blank=True)
+    cost_per_hour = models.DecimalField(_("cost per hour (PLN)"), max_digits=7, decimal_places=2)
+    confidentiality_signed_on = models.DateField(
+        _("confidentiality agreement signed on"), null=True, blank=True
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    home_town = models.CharField(_("comes from (town)"), max_length=100, blank=True)
+    community = models.CharField(_("community"), max_length=200, blank=True)
+    related_people = models.ManyToManyField(
+        "people.Person", blank=True, related_name="+", verbose_name=_("related to")
+    )
+    # References of proceedings in which they interpreted for a suspect (e.g. "RSD 123/26").
+    suspect_proceedings = models.JSONField(_("interpreted for a suspect in"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("interpreter")
+        verbose_name_plural = _("interpreters")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Booking(models.Model):
+    """An interpreter booked for a consultation, a call, a police interview or a medical
+    visit, with the hours and the cost; a conflict of interest found when booking stays
+    on record with the written reason it was overridden."""
+
+    class Purpose(models.TextChoices):
+        CONSULTATION = "consultation", _("Consultation")
+        CALL = "call", _("Call")
+        POLICE_INTERVIEW = "police_interview", _("Police interview")
+        MEDICAL_VISIT = "medical_visit", _("Medical visit")
+
+    code = _code()
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    interpreter = models.ForeignKey(
+        Interpreter,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("interpreter"),
+    )
+    purpose = models.CharField(_("for"), max_length=20, choices=Purpose.choices)
+    language = models.CharField(_("language"), max_length=3)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="bookings", null=True, blank=True
+    )
+    starts_at = models.DateTimeField(_("when"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    cost = models.DecimalField(_("cost (PLN)"), max_digits=9, decimal_places=2)
+    proceedings = models.CharField(_("proceedings"), max_length=100, blank=True)
+    conflicts = models.JSONField(_("conflicts of interest"), default=list, blank=True)
+    override = EncryptedTextField(_("why booked despite the conflict"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("interpreter booking")
+        verbose_name_plural = _("interpreter bookings")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.interpreter} {self.starts_at:%Y-%m-%d}"

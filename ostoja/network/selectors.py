@@ -1,9 +1,10 @@
 """Reading the partner directory: the search by kind, place, language and service."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,19 @@ from ostoja.accounts.records import Event, register_history
 from ostoja.cases.access import cases_visible_to
 from ostoja.network.access import (
     consultations_visible_to,
+    interpreters_visible_to,
     partners_visible_to,
     referrals_visible_to,
 )
-from ostoja.network.models import IncomingReferral, Partner, PartnerService
+from ostoja.network.models import (
+    Booking,
+    IncomingReferral,
+    Interpreter,
+    Partner,
+    PartnerService,
+)
+from ostoja.network.services import CONFLICTS, interpreter_conflicts
+from ostoja.people.models import Person
 
 
 def partners_found(user: User, filters: dict[str, Any]) -> QuerySet[Partner]:
@@ -92,3 +102,64 @@ def _consultations_of_case(user: User, case: Any) -> Iterator[Event]:
 
 
 register_history("cases.case", _consultations_of_case)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An interpreter for a booking, with the conflicts of interest found."""
+
+    interpreter: Interpreter
+    conflicts: list[str]
+
+    def reasons(self) -> list[str]:
+        return [str(CONFLICTS[c]) for c in self.conflicts]
+
+
+def interpreter_candidates(
+    user: User,
+    *,
+    language: str,
+    case: Any,
+    town: str = "",
+    community: str = "",
+    proceedings: str = "",
+) -> list[Candidate]:
+    """The active interpreters who speak ``language``, those without a conflict first."""
+    if not language:
+        return []
+    found = (
+        interpreters_visible_to(user)
+        .filter(active=True, languages__icontains=f'"{language}"')
+        .prefetch_related("related_people")
+    )
+    candidates = [
+        Candidate(
+            interpreter,
+            interpreter_conflicts(
+                interpreter, case=case, town=town, community=community, proceedings=proceedings
+            ),
+        )
+        for interpreter in found
+    ]
+    return sorted(candidates, key=lambda c: (bool(c.conflicts), c.interpreter.name))
+
+
+def person_language(case: Any) -> str:
+    """The language of the case's clients, from their records (preferred, else first)."""
+    for person in Person.objects.filter(case_links__case=case):
+        if person.preferred_language or person.languages:
+            return str(person.preferred_language or person.languages[0])
+    return ""
+
+
+def interpreting_totals(user: User, year: int) -> dict[str, Any]:
+    """Interpreting hours and costs of ``year``: in all, and per case the user may open."""
+    bookings = Booking.objects.filter(organisation=user.organisation, starts_at__year=year)
+    total = bookings.aggregate(hours=Sum("hours"), cost=Sum("cost"), count=Count("pk"))
+    per_case = (
+        bookings.filter(case__in=cases_visible_to(user))
+        .values("case__code", "case__reference")
+        .annotate(hours=Sum("hours"), cost=Sum("cost"))
+        .order_by("case__reference")
+    )
+    return {"year": year, "total": total, "per_case": list(per_case)}

@@ -3,6 +3,7 @@ names the fields changed, never their values)."""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import Access, TeamRole
@@ -29,9 +31,11 @@ from ostoja.interventions.services import intervention_open
 from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.network import hsds
 from ostoja.network.models import (
+    Booking,
     Consultation,
     Disclosure,
     IncomingReferral,
+    Interpreter,
     Partner,
     PartnerContact,
     PartnerService,
@@ -800,3 +804,122 @@ def incoming_referral_decide(
         data={"status": incoming.status} | ({"case": str(case.code)} if case else {}),
     )
     return case
+
+
+# --- Interpreters --------------------------------------------------------------------------
+
+CONFLICTS = {
+    "town": gettext_lazy("comes from the same town"),
+    "community": gettext_lazy("belongs to the same community"),
+    "related": gettext_lazy("is related to someone in the case"),
+    "suspect": gettext_lazy("interpreted for a suspect in the same proceedings"),
+}
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
+
+
+def interpreter_conflicts(
+    interpreter: Interpreter, *, case: Case | None, town: str, community: str, proceedings: str
+) -> list[str]:
+    """Why ``interpreter`` may not be impartial for the people of this booking: they come
+    from the same town or community, are recorded as related to a client of the case, or
+    interpreted for a suspect in the same proceedings. [] if none."""
+    found = []
+    if _same(town, interpreter.home_town):
+        found.append("town")
+    if _same(community, interpreter.community):
+        found.append("community")
+    if case is not None and interpreter.related_people.filter(case_links__case=case).exists():
+        found.append("related")
+    if any(_same(proceedings, done) for done in interpreter.suspect_proceedings):
+        found.append("suspect")
+    return found
+
+
+@transaction.atomic
+def interpreter_add(
+    *, organisation: Organisation, data: dict[str, Any], acting_user: User
+) -> Interpreter:
+    interpreter = Interpreter(organisation=organisation)
+    fields = (
+        "name",
+        "languages",
+        "dialects",
+        "kind",
+        "sex",
+        "modes",
+        "availability",
+        "cost_per_hour",
+        "confidentiality_signed_on",
+        "phone",
+        "home_town",
+        "community",
+        "suspect_proceedings",
+    )
+    _apply(interpreter, fields, data)
+    interpreter.save()
+    record("interpreter.added", actor=acting_user, target=interpreter)
+    return interpreter
+
+
+@transaction.atomic
+def interpreter_book(
+    *,
+    organisation: Organisation,
+    interpreter: Interpreter,
+    data: dict[str, Any],
+    case: Case | None,
+    consultation: Consultation | None,
+    acting_user: User,
+) -> Booking:
+    """Book an interpreter. A conflict of interest (``interpreter_conflicts``) stops the
+    booking unless a written reason to book them anyway is given; the conflict and the
+    reason stay on record."""
+    if interpreter.organisation_id != organisation.pk or not interpreter.active:
+        raise ValidationError({"interpreter": _("There is no such interpreter.")})
+    if data["language"] not in interpreter.languages:
+        raise ValidationError({"interpreter": _("This interpreter does not speak the language.")})
+    conflicts = interpreter_conflicts(
+        interpreter,
+        case=case,
+        town=data.get("town", ""),
+        community=data.get("community", ""),
+        proceedings=data.get("proceedings", ""),
+    )
+    if conflicts and not data.get("override", "").strip():
+        raise ValidationError(
+            {
+                "override": _(
+                    "%(name)s %(why)s: write why they are booked anyway, or choose another."
+                )
+                % {
+                    "name": interpreter.name,
+                    "why": ", ".join(str(CONFLICTS[c]) for c in conflicts),
+                }
+            }
+        )
+    booking = Booking.objects.create(
+        organisation=organisation,
+        interpreter=interpreter,
+        purpose=data["purpose"],
+        language=data["language"],
+        case=case,
+        consultation=consultation,
+        starts_at=data["starts_at"],
+        hours=data["hours"],
+        cost=(interpreter.cost_per_hour * data["hours"]).quantize(Decimal("0.01")),
+        proceedings=data.get("proceedings", ""),
+        conflicts=conflicts,
+        override=data.get("override", "") if conflicts else "",
+        created_by=acting_user,
+    )
+    record(
+        "interpreter.booked",
+        actor=acting_user,
+        target=booking,
+        data={"interpreter": str(interpreter.code), "conflicts": conflicts}
+        | ({"case": str(case.code)} if case else {}),
+    )
+    return booking

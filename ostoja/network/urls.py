@@ -33,6 +33,8 @@ urlpatterns = [
     path("cases/<uuid:code>/referrals/", views.case_referrals, name="case_referrals"),
     path("referrals/<uuid:code>/", views.referral_detail, name="referral_detail"),
     path("referrals/<uuid:code>/summary.pdf", views.referral_document, name="referral_document"),
+    path("interpreters/", views.interpreters, name="interpreters"),
+    path("interpreters/book/", views.interpreter_book, name="interpreter_book"),
     path("incoming/", views.incoming_referrals, name="incoming_list"),
     path("incoming/<uuid:code>/", views.incoming_detail, name="incoming_detail"),
 ]

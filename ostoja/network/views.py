@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from ostoja.accounts.decorators import capability_required, permission_required_by, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
-from ostoja.accounts.policy import consults_institutions, edits_directory, reads_directory
+from ostoja.accounts.policy import (
+    consults_institutions,
+    edits_directory,
+    reads_directory,
+    works_with_people,
+)
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.cases.access import access_case, case_managers
@@ -38,15 +43,18 @@ from ostoja.network.access import (
     consultations_visible_to,
     find_case,
     incoming_referrals_visible_to,
+    interpreters_visible_to,
     opened_case,
     partners_visible_to,
     trainings_visible_to,
 )
 from ostoja.network.forms import (
+    BookingForm,
     CaseFromConsultationForm,
     ConsultationForm,
     DirectorySearchForm,
     IncomingReferralForm,
+    InterpreterForm,
     InterventionFromConsultationForm,
     PartnerContactForm,
     PartnerForm,
@@ -55,7 +63,7 @@ from ostoja.network.forms import (
     ServiceForm,
     TrainingForm,
 )
-from ostoja.network.models import Consultation, Referral
+from ostoja.network.models import Consultation, Interpreter, Referral
 
 _readers = permission_required_by(reads_directory)
 _editors = permission_required_by(edits_directory)
@@ -80,6 +88,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "editor": edits_directory(request.user),
         "consulting": consults_institutions(request.user),
+        "interpreting": works_with_people(request.user),
     }
     return render(request, "network/directory.html", context)
 
@@ -256,6 +265,7 @@ def consultation_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> H
         "consultation": consultation,
         "case": opened_case(request.user, consultation),
         "intervention_form": InterventionFromConsultationForm(),
+        "bookings": consultation.bookings.select_related("interpreter"),
         "opens_cases": opens_cases,
     }
     return render(request, "network/consultation_detail.html", context)
@@ -373,6 +383,7 @@ def _referral_form(request: AuthenticatedHttpRequest, case: Case) -> ReferralFor
     )
 
 
+@sudo_required  # referring discloses a client's data: recent authentication first
 @_cases
 def case_referrals(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """A case's referrals to partners, and referring a client (under their consent)."""
@@ -515,3 +526,108 @@ def incoming_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
         "case": find_case(request.user, incoming.case),
     }
     return render(request, "network/incoming_detail.html", context, status=_status(request))
+
+
+# --- Interpreters --------------------------------------------------------------------------
+
+_with_people = permission_required_by(works_with_people)
+# What a booking page may be opened with (``?language=vie&town=…``).
+BOOKING_CONTEXT = ("language", "town", "community", "proceedings")
+
+
+@_with_people
+def interpreters(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The registry of interpreters, the year's interpreting hours and costs, and (for
+    coordinators) adding an interpreter."""
+    coordinator = request.user.can(Capability.SEE_ALL_CASES)
+    form = InterpreterForm(request.POST or None)
+    if request.method == "POST":
+        # The registry is kept by the coordinators (costs, agreements).
+        if not coordinator:
+            raise PermissionDenied
+        if form.is_valid():
+            assert request.user.organisation is not None  # noqa: S101
+            services.interpreter_add(
+                organisation=request.user.organisation,
+                data=form.cleaned_data,
+                acting_user=request.user,
+            )
+            messages.success(request, _("Interpreter added."))
+            return redirect("network:interpreters")
+    year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        year = int(raw)
+    trail.record("interpreter.listed", actor=request.user)
+    context = {
+        "interpreters": interpreters_visible_to(request.user),
+        "form": form if coordinator else None,
+        "totals": selectors.interpreting_totals(request.user, year),
+        "modes": dict(Interpreter.Mode.choices),
+    }
+    return render(request, "network/interpreters.html", context, status=_status(request))
+
+
+@_with_people
+def interpreter_book(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Book an interpreter for a case or a consultation (``?case=`` / ``?consultation=``):
+    the person's language picks the candidates, each checked for conflicts of interest."""
+    case = consultation = None
+    raw_case = request.GET.get("case") or request.POST.get("case")
+    raw_consultation = request.GET.get("consultation") or request.POST.get("consultation")
+    if raw_case:
+        case = access_case(request.user, uuid_or_404(raw_case), write=True).record
+    elif raw_consultation:
+        consultation = access_consultation(request.user, uuid_or_404(raw_consultation))
+        if consultation.case is not None:  # the people of the case it opened
+            case = access_case(request.user, consultation.case.code, write=True).record
+    query = request.POST or request.GET
+    initial = {"language": selectors.person_language(case) if case else ""}
+    initial |= {k: request.GET[k] for k in BOOKING_CONTEXT if k in request.GET}
+    candidates = selectors.interpreter_candidates(
+        request.user,
+        language=query.get("language") or initial["language"],
+        case=case,
+        town=query.get("town", ""),
+        community=query.get("community", ""),
+        proceedings=query.get("proceedings", ""),
+    )
+    # The choice is among the candidates, once the language has found some.
+    interpreters = interpreters_visible_to(request.user)
+    if candidates:
+        interpreters = interpreters.filter(pk__in=[c.interpreter.pk for c in candidates])
+    form = BookingForm(
+        query if request.method == "POST" else None, interpreters=interpreters, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["interpreter"] is None:
+            form.add_error("interpreter", _("Choose the interpreter."))
+        else:
+            assert request.user.organisation is not None  # noqa: S101
+            try:
+                booking = services.interpreter_book(
+                    organisation=request.user.organisation,
+                    interpreter=form.cleaned_data["interpreter"],
+                    data=form.cleaned_data,
+                    case=case,
+                    consultation=consultation,
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("%(name)s booked.") % {"name": booking.interpreter.name}
+                )
+                if consultation is not None:
+                    return redirect("network:consultation_detail", code=consultation.code)
+                if case is not None:
+                    return redirect("cases:case_detail", code=case.code)
+                return redirect("network:interpreters")
+    context = {
+        "form": form,
+        "candidates": candidates,
+        "case": case,
+        "consultation": consultation,
+    }
+    return render(request, "network/interpreter_book.html", context, status=_status(request))

@@ -155,6 +155,9 @@ MATRIX: dict[str, set[Role] | None] = {
     "network:referral_document": None,
     "network:incoming_list": None,
     "network:incoming_detail": None,
+    # Interpreters (network/tests/test_interpreters.py runs assert_access).
+    "network:interpreters": None,
+    "network:interpreter_book": None,
 }
 
 
