@@ -277,3 +277,16 @@ def test_the_rules_of_the_directory(centre: dict[Role, Persona]) -> None:
     User.objects.filter(pk=counsellor.pk).update(is_active=False)
     counsellor.refresh_from_db()
     assert not reads_directory(counsellor) and not edits_directory(counsellor)
+
+
+def test_the_top_bars_search_finds_a_partner_by_name(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    partner = _crisis_centre(centre)
+    page = text(_client(centre[Role.SHELTER_STAFF]).post("/search/", {"q": "OIK Krak"}))
+    assert f"/network/partners/{partner.code}/" in page and "Ośrodek interwencji kryzysowej" in page
+    # Nobody else's directory, and not for those who do not read it.
+    for persona in (other_centre[Role.COORDINATOR], centre[Role.ANALYST]):
+        assert str(partner.code) not in text(_client(persona).post("/search/", {"q": "OIK Krak"}))
+    entry = AuditEntry.objects.filter(action="search.performed").order_by("pk").first()
+    assert entry is not None and entry.data == {"found": {"Partnerzy": 1}}
