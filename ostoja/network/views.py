@@ -31,6 +31,7 @@ from ostoja.duty.access import staff_on_call
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import uuid_or_404
+from ostoja.lib.iso import language_choices
 from ostoja.lib.paging import lite_page
 from ostoja.network import selectors, services
 from ostoja.network.access import (
@@ -627,6 +628,8 @@ def interpreter_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "candidates": candidates,
+        "language_options": language_choices(),
+        "language": query.get("language") or initial["language"],
         "case": case,
         "consultation": consultation,
     }
