@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "ostoja.cases",
     "ostoja.identification",
     "ostoja.interventions",
+    "ostoja.shelter",
     "ostoja.privacy",
     "ostoja.home",
     "ostoja.demo",

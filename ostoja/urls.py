@@ -19,6 +19,7 @@ urlpatterns = [
     path("identification/", include("ostoja.identification.urls")),
     path("duty/", include("ostoja.duty.urls")),
     path("interventions/", include("ostoja.interventions.urls")),
+    path("shelter/", include("ostoja.shelter.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,

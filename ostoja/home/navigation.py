@@ -25,6 +25,8 @@ NAVIGATION = (
     # The helpline registers people too (a caller from a contact): counsellors have it.
     NavItem(_("People"), "people:person_list", Capability.WORK_CASES, Capability.LOG_CONTACTS),
     NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
+    # Those who run the shelter, and those on duty who find a bed at night.
+    NavItem(_("Shelter"), "shelter:board", Capability.WORK_SHELTER, Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
     # The DPO's way to a record: that it exists and its codes, never an identity.

@@ -13,10 +13,11 @@ pytestmark = pytest.mark.django_db
 
 # What each role's top bar holds — written out, not derived, so a policy change shows here.
 EXPECTED = {role: ["Dashboard"] for role in Role} | {
-    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions"],
-    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People", "Interventions"],
+    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions", "Shelter"],
+    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People", "Interventions", "Shelter"],
+    Role.SHELTER_STAFF: ["Dashboard", "Shelter"],
     Role.SPECIALIST: ["Dashboard", "Cases", "People"],
-    Role.COORDINATOR: ["Dashboard", "Helpline", "Cases", "People", "Interventions"],
+    Role.COORDINATOR: ["Dashboard", "Helpline", "Cases", "People", "Interventions", "Shelter"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
 }

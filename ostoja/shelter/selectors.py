@@ -1,0 +1,131 @@
+"""Read-only views of the shelter: who holds which bed on a night (the occupancy board),
+nights of accommodation in a year, and the stays other apps show (``accounts.records``).
+
+A night is counted by the morning rule (``models``): the night of day D is held by whoever
+is in the bed at 06:00 local on D + 1 (admitted then or before, not yet discharged)."""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ostoja.accounts.models import User
+from ostoja.accounts.records import Event, register_history
+from ostoja.shelter.access import PLACEMENT, placements_visible_to
+from ostoja.shelter.models import Bed, Facility, Placement, morning_after, nights_between
+
+
+@dataclass(frozen=True)
+class BedState:
+    """A bed on one night: free, taken, reserved or out of use, with the stay holding it."""
+
+    FREE = "free"
+    TAKEN = "taken"
+    RESERVED = "reserved"
+    OUT = "out"
+
+    bed: Bed
+    state: str
+    placement: Placement | None = None
+
+
+@dataclass
+class FacilityRow:
+    """One facility of the board: its beds on the night, and how many are free."""
+
+    facility: Facility
+    beds: list[BedState] = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return sum(1 for b in self.beds if b.state == BedState.FREE)
+
+    @property
+    def taken(self) -> int:
+        return sum(1 for b in self.beds if b.state == BedState.TAKEN)
+
+
+def held_on(day: dt.date, time_zone: str) -> Q:
+    """The placements holding a bed on the night of ``day``: stays under way at the next
+    morning, and — tonight or later — reservations expected by then."""
+    morning = morning_after(day, time_zone)
+    staying = Q(admitted_at__lte=morning) & (
+        Q(discharged_at__isnull=True) | Q(discharged_at__gt=morning)
+    )
+    if day < timezone.localdate():
+        return staying
+    reserved = Q(status=Placement.Status.RESERVED) & (
+        Q(expected_at__isnull=True) | Q(expected_at__lte=morning)
+    )
+    return staying | reserved
+
+
+def board(facilities: QuerySet[Facility], day: dt.date, time_zone: str) -> list[FacilityRow]:
+    """Facilities × beds on the night of ``day``, in three queries whatever the number of
+    placements (facilities, beds, the placements holding them that night)."""
+    rows = {
+        f.pk: FacilityRow(f) for f in facilities.filter(active=True).defer("address", "house_rules")
+    }
+    beds = list(
+        Bed.objects.filter(room__facility__in=list(rows))
+        .select_related("room")
+        .order_by("room__facility__name", "room__name", "label")
+    )
+    holding = Placement.objects.filter(bed__in=[b.pk for b in beds])
+    held = {
+        p.bed_id: p
+        for p in holding.filter(held_on(day, time_zone)).only(
+            "code", "bed_id", "status", "admitted_at", "discharged_at", "expected_at"
+        )
+    }
+    for bed in beds:
+        placement = held.get(bed.pk)
+        if placement is not None:
+            state = BedState.RESERVED if placement.admitted_at is None else BedState.TAKEN
+        else:
+            state = BedState.OUT if bed.out_of_use else BedState.FREE
+        rows[bed.room.facility_id].beds.append(BedState(bed, state, placement))
+    return list(rows.values())
+
+
+def nights_in_year(facilities: QuerySet[Facility], year: int, time_zone: str) -> dict[int, int]:
+    """Nights of accommodation in ``year`` by facility (its pk), by the morning rule; in the
+    year under way, up to tonight (a stay not ended has no nights in the future yet)."""
+    first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), timezone.localdate())
+    start, end = morning_after(first, time_zone), morning_after(last, time_zone)
+    stays = Placement.objects.filter(
+        bed__room__facility__in=facilities, admitted_at__lte=end
+    ).filter(Q(discharged_at__isnull=True) | Q(discharged_at__gt=start))
+    nights: Counter[int] = Counter()
+    rows = stays.values_list("bed__room__facility_id", "admitted_at", "discharged_at")
+    for facility_id, admitted_at, discharged_at in rows:
+        nights[facility_id] += nights_between(admitted_at, discharged_at, first, last, time_zone)
+    return dict(nights)
+
+
+def _stays(field: str) -> Callable[[User, Any], Iterator[Event]]:
+    """A person's or a case's stays (``accounts.records`` history), as far as the user may
+    open them: the facility's name, never its address."""
+
+    def provider(user: User, record: Any) -> Iterator[Event]:
+        statuses = dict(Placement.Status.choices)
+        for stay in placements_visible_to(user).filter(**{field: record}):
+            yield Event(
+                stay.admitted_at or stay.reserved_at,
+                str(_("Shelter")),
+                f"{stay.bed.room.facility.name} · {statuses[stay.status]}",
+                reverse("shelter:placement", args=[stay.code]),
+                record_type=PLACEMENT,
+            )
+
+    return provider
+
+
+register_history("people.person", _stays("person"))
+register_history("cases.case", _stays("case"))

@@ -1,0 +1,280 @@
+"""Every change to the shelter (STYLE.md: one transaction, one audit entry; the entries name
+records by their codes, never an address, a name or what someone arrived with)."""
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ostoja.accounts.models import Organisation, User
+from ostoja.audit.trail import record
+from ostoja.cases.models import Case
+from ostoja.interventions.models import Intervention, InterventionAction
+from ostoja.interventions.services import intervention_action_add
+from ostoja.people.models import Person
+from ostoja.shelter.models import ACTIVE, Bed, Facility, Placement, Room
+
+# A time typed to the minute on a phone may run a little ahead of the server's clock.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+def _not_in_future(at: dt.datetime, field: str) -> None:
+    if at > timezone.now() + CLOCK_SLACK:
+        raise ValidationError({field: _("This time cannot be in the future.")})
+
+
+@transaction.atomic
+def facility_create(
+    *,
+    organisation: Organisation,
+    data: dict[str, Any],
+    rooms: Iterable[tuple[str, int]] = (),
+    staff: Iterable[User] = (),
+    acting_user: User,
+) -> Facility:
+    """A facility with its rooms, each with its number of beds (``[("1", 3)]``)."""
+    facility = Facility.objects.create(organisation=organisation, **data)
+    facility.staff.set([u for u in staff if u.organisation == organisation])
+    for name, beds in rooms:
+        room = Room.objects.create(facility=facility, name=name)
+        for number in range(1, beds + 1):
+            Bed.objects.create(room=room, label=str(number))
+    record(
+        "facility.created",
+        actor=acting_user,
+        target=facility,
+        data={"kind": facility.kind, "beds": sum(beds for _name, beds in rooms)},
+    )
+    return facility
+
+
+@transaction.atomic
+def bed_set_use(*, bed: Bed, out_of_use: bool, acting_user: User) -> None:
+    """Take a bed out of use (broken, being cleaned, kept free) or back into use. A bed
+    someone holds stays in use until they leave it."""
+    if out_of_use and bed.placements.filter(status__in=ACTIVE).exists():
+        raise ValidationError(_("Someone holds this bed: move them first."))
+    if bed.out_of_use != out_of_use:
+        bed.out_of_use = out_of_use
+        bed.save(update_fields=["out_of_use"])
+        record(
+            "bed.use_changed",
+            actor=acting_user,
+            target=bed,
+            data={"out_of_use": out_of_use, "facility": str(bed.room.facility.code)},
+        )
+
+
+def check_fits(person: Person, facility: Facility, on: dt.date) -> None:
+    """Refuse a person the facility does not take (a minor in an adults-only place, a man
+    in a women's shelter)."""
+    if person.is_minor(on) and not facility.takes_minors:
+        raise ValidationError({"bed": _("This place does not take minors: choose one that does.")})
+    if person.gender == Person.Gender.MASCULINE and not facility.takes_men:
+        raise ValidationError({"bed": _("This place does not take men.")})
+    if person.gender == Person.Gender.FEMININE and not facility.takes_women:
+        raise ValidationError({"bed": _("This place does not take women.")})
+
+
+def _check_bed(bed: Bed, person: Person, facility: Facility | None) -> None:
+    if facility is not None and bed.room.facility_id != facility.pk:
+        raise ValidationError({"bed": _("This bed is in another facility.")})
+    if bed.room.facility.organisation_id != person.organisation_id:
+        raise ValidationError({"bed": _("There is no such bed.")})
+    if not bed.room.facility.active or bed.out_of_use:
+        raise ValidationError({"bed": _("This bed is out of use.")})
+    if bed.placements.filter(status__in=ACTIVE).exists():
+        raise ValidationError({"bed": _("This bed is taken: choose another.")})
+    check_fits(person, bed.room.facility, timezone.localdate())
+
+
+def _insert(placement: Placement) -> Placement:
+    """Store a new active placement; the database's own rule decides a race for the same
+    bed or the same person (the loser is told, nothing of theirs is half-written)."""
+    try:
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError:
+        if Placement.objects.filter(person=placement.person, status__in=ACTIVE).exists():
+            raise ValidationError(
+                {"person": _("This person already has a bed or a reservation.")}
+            ) from None
+        raise ValidationError(
+            {"bed": _("This bed was taken a moment ago: choose another.")}
+        ) from None
+    return placement
+
+
+@transaction.atomic
+def placement_reserve(
+    *,
+    person: Person,
+    bed: Bed,
+    acting_user: User,
+    facility: Facility | None = None,
+    case: Case | None = None,
+    intervention: Intervention | None = None,
+    expected_at: dt.datetime | None = None,
+) -> Placement:
+    """Hold a bed for a person (from an emergency intervention, a case, or a partner's
+    referral): the bed is theirs until they are admitted or the reservation is cancelled."""
+    if person.merged_into_id:
+        raise ValidationError({"person": _("There is no such record, or you cannot see it.")})
+    current = Placement.objects.filter(person=person, status__in=ACTIVE).first()
+    if current is not None:
+        raise ValidationError({"person": _("This person already has a bed or a reservation.")})
+    _check_bed(bed, person, facility)
+    placement = _insert(
+        Placement(
+            organisation_id=person.organisation_id,
+            person=person,
+            bed=bed,
+            case=case,
+            intervention=intervention,
+            expected_at=expected_at,
+            placed_by=acting_user,
+        )
+    )
+    record(
+        "placement.reserved",
+        actor=acting_user,
+        target=placement,
+        data={
+            "bed": str(bed.code),
+            "facility": str(bed.room.facility.code),
+            "person": str(person.code),
+            "from": "intervention" if intervention else "case" if case else "",
+        },
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_admit(
+    *,
+    placement: Placement,
+    at: dt.datetime,
+    brought_by: str,
+    arrived_with: str,
+    expected_departure: dt.date | None,
+    acting_user: User,
+) -> None:
+    """The person has arrived: the stay begins. An emergency intervention it came from
+    records the shelter place (its clock's "safe")."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if placement.status != Placement.Status.RESERVED:
+        raise ValidationError(_("Only a reservation can be admitted."))
+    _not_in_future(at, "at")
+    if expected_departure is not None and expected_departure < timezone.localdate(at):
+        raise ValidationError(
+            {"expected_departure": _("The departure cannot be before the arrival.")}
+        )
+    placement.status = Placement.Status.ADMITTED
+    placement.admitted_at = at
+    placement.brought_by = brought_by
+    placement.arrived_with = arrived_with or ""
+    placement.expected_departure = expected_departure
+    placement.save()
+    record(
+        "placement.admitted",
+        actor=acting_user,
+        target=placement,
+        data={"brought_by": brought_by, "bed": str(placement.bed.code)},
+    )
+    intervention = placement.intervention
+    if intervention is not None and intervention.status == Intervention.Status.OPEN:
+        intervention_action_add(
+            intervention=intervention,
+            kind=InterventionAction.Kind.SHELTER,
+            at=max(at, intervention.first_contact_at),
+            note="",
+            acting_user=acting_user,
+        )
+
+
+def _end(placement: Placement, at: dt.datetime, reason: str, destination: str) -> None:
+    if placement.status != Placement.Status.ADMITTED or placement.admitted_at is None:
+        raise ValidationError(_("Only a stay that has begun can end."))
+    _not_in_future(at, "at")
+    if at < placement.admitted_at:
+        admitted = timezone.localtime(placement.admitted_at).strftime("%Y-%m-%d %H:%M")
+        raise ValidationError(
+            {"at": _("This is before the admission ({admitted}).").format(admitted=admitted)}
+        )
+    placement.status = Placement.Status.DISCHARGED
+    placement.discharged_at = at
+    placement.reason = reason
+    placement.destination = destination
+    placement.save()
+
+
+@transaction.atomic
+def placement_discharge(
+    *, placement: Placement, at: dt.datetime, reason: str, destination: str, acting_user: User
+) -> None:
+    """The stay ends: when, why, and where the person went."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if reason not in Placement.Reason.values or reason == Placement.Reason.MOVED:
+        raise ValidationError({"reason": _("Choose the reason.")})
+    if destination not in Placement.Destination.values:
+        raise ValidationError({"destination": _("Choose where the person went.")})
+    _end(placement, at, reason, destination)
+    record(
+        "placement.discharged",
+        actor=acting_user,
+        target=placement,
+        data={"reason": reason, "destination": destination},
+    )
+
+
+@transaction.atomic
+def placement_move(
+    *, placement: Placement, bed: Bed, at: dt.datetime, acting_user: User
+) -> Placement:
+    """Move the person to another bed, in the same facility or another: the stay in the
+    first bed ends and one in the new bed begins at the same moment."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if bed.pk == placement.bed_id:
+        raise ValidationError({"bed": _("The person is in this bed already.")})
+    moved = placement.bed.room.facility_id != bed.room.facility_id
+    destination = Placement.Destination.ANOTHER_SHELTER if moved else ""
+    _end(placement, at, Placement.Reason.MOVED, destination)
+    _check_bed(bed, placement.person, None)
+    successor = _insert(
+        Placement(
+            organisation_id=placement.organisation_id,
+            person=placement.person,
+            bed=bed,
+            case=placement.case,
+            intervention=placement.intervention,
+            status=Placement.Status.ADMITTED,
+            reserved_at=at,
+            admitted_at=at,
+            brought_by=Placement.BroughtBy.STAFF,
+            expected_departure=placement.expected_departure,
+            moved_from=placement,
+            placed_by=acting_user,
+        )
+    )
+    record(
+        "placement.moved",
+        actor=acting_user,
+        target=placement,
+        data={"to": str(successor.code), "bed": str(bed.code)},
+    )
+    return successor
+
+
+@transaction.atomic
+def placement_cancel(*, placement: Placement, acting_user: User) -> None:
+    """The person will not come: the bed is free again."""
+    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    if placement.status != Placement.Status.RESERVED:
+        raise ValidationError(_("Only a reservation can be cancelled."))
+    placement.status = Placement.Status.CANCELLED
+    placement.save(update_fields=["status"])
+    record("placement.cancelled", actor=acting_user, target=placement)

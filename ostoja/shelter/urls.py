@@ -1,0 +1,17 @@
+from django.urls import path
+
+from ostoja.shelter import views
+
+app_name = "shelter"
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("reserve/", views.reserve, name="reserve"),
+    path("facilities/<uuid:code>/", views.facility_detail, name="facility"),
+    path("beds/<uuid:code>/use/", views.bed_use, name="bed_use"),
+    path("placements/<uuid:code>/", views.placement_detail, name="placement"),
+    path("placements/<uuid:code>/admit/", views.placement_admit, name="admit"),
+    path("placements/<uuid:code>/discharge/", views.placement_discharge, name="discharge"),
+    path("placements/<uuid:code>/move/", views.placement_move, name="move"),
+    path("placements/<uuid:code>/cancel/", views.placement_cancel, name="cancel"),
+    path("cases/<uuid:code>/", views.case_panel, name="case_panel"),
+]

@@ -1,0 +1,315 @@
+"""The shelter's pages: the occupancy board (facilities × beds on a night), a facility (its
+sealed address only for those the policy lets read it), a placement with the person's
+safe-contact protocol at the top, and the forms that reserve, admit, move and discharge.
+
+Beds are for whoever runs the shelter and whoever may be on duty (``access.sees_beds``):
+at 2 a.m. the duty worker finds a free bed and the facility's phone from the board."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ostoja.accounts.decorators import permission_required_by
+from ostoja.accounts.http import AuthenticatedHttpRequest
+from ostoja.accounts.models import User
+from ostoja.accounts.policy import Access, may_break_glass
+from ostoja.audit import trail
+from ostoja.cases.access import access_case
+from ostoja.cases.models import Case
+from ostoja.cases.selectors import case_clients
+from ostoja.interventions.access import access_intervention, people_involved
+from ostoja.interventions.models import Intervention
+from ostoja.lib.forms import add_errors, report
+from ostoja.lib.http import render_panel, uuid_or_404
+from ostoja.people.access import access_person
+from ostoja.people.models import Person
+from ostoja.shelter import selectors, services
+from ostoja.shelter.access import (
+    access_facility,
+    access_placement,
+    address_visible,
+    facilities_visible_to,
+    placements_visible_to,
+    sees_beds,
+)
+from ostoja.shelter.forms import AdmitForm, BoardForm, DischargeForm, MoveForm, ReserveForm
+from ostoja.shelter.models import ACTIVE, Bed, Facility, Placement
+
+_beds = permission_required_by(sees_beds)
+
+
+def _time_zone(user: User) -> str:
+    assert user.organisation is not None  # noqa: S101  # sees_beds: a member
+    return user.organisation.time_zone
+
+
+def _now_minute() -> Any:
+    return timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+
+
+def free_beds(user: User) -> QuerySet[Bed]:
+    """The beds of the user's facilities that are in use and held by nobody now."""
+    return (
+        Bed.objects.filter(
+            room__facility__in=facilities_visible_to(user),
+            room__facility__active=True,
+            out_of_use=False,
+        )
+        .exclude(placements__status__in=ACTIVE)
+        .select_related("room__facility")
+        .order_by("room__facility__name", "room__name", "label")
+    )
+
+
+@_beds
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Facilities × beds on a night (tonight unless ``?on=``): free, taken, reserved, out of
+    use — no names and no addresses, so the duty worker's phone shows only what it must."""
+    form = BoardForm(request.GET or None)
+    day = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else None
+    day = day or timezone.localdate()
+    rows = selectors.board(facilities_visible_to(request.user), day, _time_zone(request.user))
+    trail.record("facility.listed", actor=request.user, data={"on": day.isoformat()})
+    context = {"form": form, "rows": rows, "day": day, "today": timezone.localdate()}
+    return render(request, "shelter/board.html", context)
+
+
+@_beds
+def facility_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """One facility: its phone, whom it takes, its rules and its beds tonight; its address
+    for those who may read it (recorded before it is shown), and the residents one may
+    see."""
+    access = access_facility(request.user, code)
+    facility = access.record
+    sealed = address_visible(request.user, access)
+    if sealed:
+        trail.record("facility.address_viewed", actor=request.user, target=facility)
+    else:
+        trail.record("facility.viewed", actor=request.user, target=facility)
+    residents = list(
+        placements_visible_to(request.user).filter(bed__room__facility=facility, status__in=ACTIVE)
+    )
+    if residents:
+        trail.record("placement.listed", actor=request.user, data={"facility": str(facility.code)})
+    today = timezone.localdate()
+    rows = selectors.board(Facility.objects.filter(pk=facility.pk), today, _time_zone(request.user))
+    context = {
+        "facility": facility,
+        "address": facility.address if sealed else None,
+        "may_break_glass": not sealed and may_break_glass(request.user, access.scope),
+        "writable": access.writable,
+        "beds": rows[0].beds if rows else [],
+        "residents": residents,
+    }
+    return render(request, "shelter/facility.html", context)
+
+
+@require_POST
+@_beds
+def bed_use(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Take a bed out of use or back into use (the facility's staff and coordinators)."""
+    bed = Bed.objects.select_related("room__facility").filter(code=code).first()
+    if bed is None:
+        raise Http404
+    access_facility(request.user, bed.room.facility.code, write=True)
+    try:
+        services.bed_set_use(
+            bed=bed, out_of_use=request.POST.get("out_of_use") == "1", acting_user=request.user
+        )
+    except ValidationError as error:
+        report(request, error)
+    return redirect("shelter:facility", code=bed.room.facility.code)
+
+
+def _source_people(
+    request: AuthenticatedHttpRequest,
+) -> tuple[list[Person], Intervention | None, Case | None]:
+    """Whom a reservation may be for, from where the page was opened: the people of an
+    emergency intervention the user may see, a case's clients, or one person."""
+    user = request.user
+    raw: dict[str, str] = {**request.GET.dict(), **request.POST.dict()}
+    if raw.get("intervention"):
+        intervention = access_intervention(user, uuid_or_404(raw["intervention"])).record
+        people = [item.person for item in people_involved(user, intervention) if item.visible]
+        return people, intervention, None
+    if raw.get("case"):
+        case = access_case(user, uuid_or_404(raw["case"]), write=True).record
+        return list(case_clients(case)), None, case
+    if raw.get("person"):
+        return [access_person(user, uuid_or_404(raw["person"]), write=True).record], None, None
+    raise Http404
+
+
+@_beds
+def reserve(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Reserve a bed ("place tonight"): from an emergency intervention, a case or a person.
+    The duty worker sees the free beds and the facilities' phones, never their addresses."""
+    people, intervention, case = _source_people(request)
+    form = ReserveForm(
+        request.POST or None,
+        people=Person.objects.filter(pk__in=[p.pk for p in people]),
+        facilities=facilities_visible_to(request.user).filter(active=True),
+        beds=free_beds(request.user),
+        initial={"person": people[0].pk if len(people) == 1 else None},
+        prefix="bed",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.placement_reserve(
+                person=form.cleaned_data["person"],
+                bed=form.cleaned_data["bed"],
+                facility=form.cleaned_data["facility"],
+                expected_at=form.cleaned_data["expected_at"],
+                intervention=intervention,
+                case=case,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Bed reserved."))
+            return redirect("shelter:placement", code=placement.code)
+    if people:  # the names offered are reads of those people's records
+        trail.record("person.listed", actor=request.user, data={"for": "shelter_reserve"})
+    facilities = facilities_visible_to(request.user).filter(active=True).defer("address")
+    context = {
+        "form": form,
+        "intervention": intervention,
+        "case": case,
+        "facilities": facilities,
+        "nobody": not people,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "shelter/reserve.html", context, status=status)
+
+
+def _placement_page(
+    request: AuthenticatedHttpRequest,
+    access: Access[Placement],
+    *,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    placement = access.record
+    now = _now_minute()
+    forms = forms or {}
+    context = {
+        "placement": placement,
+        "person": placement.person,
+        "facility": placement.bed.room.facility,
+        "writable": access.writable,
+        "admit_form": forms.get("admit") or AdmitForm(initial={"at": now, "brought_by": "staff"}),
+        "discharge_form": forms.get("discharge") or DischargeForm(initial={"at": now}),
+        "move_form": forms.get("move")
+        or MoveForm(beds=free_beds(request.user), initial={"at": now}),
+        "history": Placement.objects.filter(person=placement.person)
+        .exclude(pk=placement.pk)
+        .select_related("bed__room__facility")
+        .order_by("-reserved_at")[:20],
+    }
+    return render(request, "shelter/placement.html", context, status=status)
+
+
+@_beds
+def placement_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    access = access_placement(request.user, code)
+    trail.record("placement.viewed", actor=request.user, target=access.record)
+    return _placement_page(request, access)
+
+
+@require_POST
+@_beds
+def placement_admit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    access = access_placement(request.user, code, write=True)
+    form = AdmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.placement_admit(
+                placement=access.record, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Admitted."))
+            return redirect("shelter:placement", code=access.record.code)
+    return _placement_page(request, access, forms={"admit": form}, status=400)
+
+
+@require_POST
+@_beds
+def placement_discharge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    access = access_placement(request.user, code, write=True)
+    form = DischargeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.placement_discharge(
+                placement=access.record, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Discharged."))
+            return redirect("shelter:placement", code=access.record.code)
+    return _placement_page(request, access, forms={"discharge": form}, status=400)
+
+
+@require_POST
+@_beds
+def placement_move(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    access = access_placement(request.user, code, write=True)
+    form = MoveForm(request.POST, beds=free_beds(request.user))
+    if form.is_valid():
+        try:
+            successor = services.placement_move(
+                placement=access.record, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Moved."))
+            return redirect("shelter:placement", code=successor.code)
+    return _placement_page(request, access, forms={"move": form}, status=400)
+
+
+@require_POST
+@_beds
+def placement_cancel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    access = access_placement(request.user, code, write=True)
+    try:
+        services.placement_cancel(placement=access.record, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Reservation cancelled: the bed is free."))
+    return redirect("shelter:placement", code=access.record.code)
+
+
+@_beds
+def case_panel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The case page's shelter panel (htmx): its clients' current placements and their
+    history, and "place tonight"."""
+    access = access_case(request.user, code)
+    case = access.record
+    placements = list(
+        placements_visible_to(request.user)
+        .filter(person__in=case_clients(case))
+        .order_by("-reserved_at")[:20]
+    )
+    if placements:
+        trail.record("placement.listed", actor=request.user, data={"case": str(case.code)})
+    context = {
+        "case": case,
+        "current": [p for p in placements if p.active],
+        "past": [p for p in placements if not p.active],
+        "writable": access.writable,
+    }
+    title = _("Shelter")
+    return render_panel(request, "shelter/partials/case_panel.html", context, title=title)
