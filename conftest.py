@@ -52,7 +52,7 @@ def audit_flushable(transactional_db: None) -> Iterator[None]:
 # Apps whose records are audited: every write of them goes through a service that writes
 # its audit entry (STYLE.md). Bookkeeping with no personal data is left out.
 AUDITED_APPS = {"helpline", "people", "cases", "identification", "interventions", "duty", "shelter"}
-NOT_AUDITED = {"interventions.notification"}  # delivery bookkeeping of an alert
+NOT_AUDITED = {"interventions.notification", "shelter.absencealert"}  # delivery bookkeeping
 # Where a write enters the system: a request, a webhook, a task. A write reached from one of
 # these without a service in between bypassed the service layer.
 _ENTRY = re.compile(r"^(ostoja\.\w+\.(views|webhooks|tasks)|django\.core\.handlers\.)")

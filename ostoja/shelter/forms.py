@@ -81,3 +81,13 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, beds: QuerySet[Bed], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["bed"].queryset = beds  # type: ignore[attr-defined]
+
+
+class AbsenceForm(forms.Form):
+    expected_back = DateTimeField(label=_("Expected back"), widget=_when)
+    where = forms.CharField(
+        label=_("Where (if the resident wishes to say)"),
+        required=False,
+        max_length=500,
+        help_text=_("Stored sealed."),
+    )

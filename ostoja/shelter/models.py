@@ -102,6 +102,10 @@ class Facility(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="facilities", verbose_name=_("staff")
     )
     active = models.BooleanField(_("in use"), default=True)
+    # How late a resident may be back from going out before the alarm is raised.
+    absence_grace_minutes = models.PositiveSmallIntegerField(
+        _("minutes of grace before an absence raises the alarm"), default=30
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     objects: ClassVar[models.Manager["Facility"]] = models.Manager()
@@ -281,3 +285,91 @@ class Placement(models.Model):
         """The nights of the stay from the night of ``first`` to that of ``last``
         (inclusive), by the morning rule (the module's docstring)."""
         return nights_between(self.admitted_at, self.discharged_at, first, last, time_zone)
+
+
+class Absence(models.Model):
+    """A resident gone out, with the time they said they would be back. Not back by then
+    and the facility's grace period, the alarm is raised (``services.absence_alarm``): a
+    person who does not come back may have been taken back by the exploiters."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="absences")
+    left_at = models.DateTimeField(_("went out"), default=timezone.now)
+    expected_back = models.DateTimeField(_("expected back"))
+    where = EncryptedTextField(_("where"), blank=True)
+    returned_at = models.DateTimeField(_("came back"), null=True, blank=True)
+    alarm_at = models.DateTimeField(_("alarm raised"), null=True, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager["Absence"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-left_at"]
+        constraints = [
+            # One absence open at a time per stay.
+            models.UniqueConstraint(
+                fields=["placement"],
+                condition=Q(returned_at__isnull=True),
+                name="shelter_one_open_absence",
+            )
+        ]
+        indexes = [models.Index(fields=["returned_at", "alarm_at"])]
+
+    def __str__(self) -> str:
+        return str(self.code)
+
+    def due_at(self) -> dt.datetime:
+        """When the alarm is raised if the resident is not back."""
+        grace = self.placement.bed.room.facility.absence_grace_minutes
+        return self.expected_back + dt.timedelta(minutes=grace)
+
+
+class AbsenceAlert(models.Model):
+    """One message to one person about one resident not back. Written before it is sent,
+    unique per (absence, recipient, channel): a restarted worker finds a pending row and
+    sends it — never loses it, never sends it twice (as ``interventions.Notification``)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Role(models.TextChoices):
+        SHIFT = "shift", _("Shelter staff")
+        CASE_MANAGER = "case_manager", _("Case manager")
+        DUTY = "duty", _("Duty worker")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    absence = models.ForeignKey(Absence, on_delete=models.CASCADE, related_name="alerts")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    provider_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    objects: ClassVar[models.Manager["AbsenceAlert"]] = models.Manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["absence", "recipient", "channel"], name="shelter_one_absence_alert"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.channel}"

@@ -16,10 +16,17 @@ from ostoja.cases.models import Case
 from ostoja.interventions.models import Intervention, InterventionAction
 from ostoja.interventions.services import intervention_action_add
 from ostoja.people.models import Person
-from ostoja.shelter.models import ACTIVE, Bed, Facility, Placement, Room
+from ostoja.shelter.models import ACTIVE, Absence, AbsenceAlert, Bed, Facility, Placement, Room
 
 # A time typed to the minute on a phone may run a little ahead of the server's clock.
 CLOCK_SLACK = dt.timedelta(minutes=5)
+
+
+def _lock(row: Placement | Absence) -> None:
+    """Lock the row for the transaction and read it afresh into the caller's instance (a
+    second request acting on it at the same moment waits, then sees what the first did)."""
+    type(row).objects.select_for_update().filter(pk=row.pk).values_list("pk").get()
+    row.refresh_from_db()
 
 
 def _not_in_future(at: dt.datetime, field: str) -> None:
@@ -165,7 +172,7 @@ def placement_admit(
 ) -> None:
     """The person has arrived: the stay begins. An emergency intervention it came from
     records the shelter place (its clock's "safe")."""
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _lock(placement)
     if placement.status != Placement.Status.RESERVED:
         raise ValidationError(_("Only a reservation can be admitted."))
     _not_in_future(at, "at")
@@ -217,7 +224,7 @@ def placement_discharge(
     *, placement: Placement, at: dt.datetime, reason: str, destination: str, acting_user: User
 ) -> None:
     """The stay ends: when, why, and where the person went."""
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _lock(placement)
     if reason not in Placement.Reason.values or reason == Placement.Reason.MOVED:
         raise ValidationError({"reason": _("Choose the reason.")})
     if destination not in Placement.Destination.values:
@@ -237,7 +244,7 @@ def placement_move(
 ) -> Placement:
     """Move the person to another bed, in the same facility or another: the stay in the
     first bed ends and one in the new bed begins at the same moment."""
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _lock(placement)
     if bed.pk == placement.bed_id:
         raise ValidationError({"bed": _("The person is in this bed already.")})
     moved = placement.bed.room.facility_id != bed.room.facility_id
@@ -272,9 +279,108 @@ def placement_move(
 @transaction.atomic
 def placement_cancel(*, placement: Placement, acting_user: User) -> None:
     """The person will not come: the bed is free again."""
-    placement = Placement.objects.select_for_update().get(pk=placement.pk)
+    _lock(placement)
     if placement.status != Placement.Status.RESERVED:
         raise ValidationError(_("Only a reservation can be cancelled."))
     placement.status = Placement.Status.CANCELLED
     placement.save(update_fields=["status"])
     record("placement.cancelled", actor=acting_user, target=placement)
+
+
+@transaction.atomic
+def absence_start(
+    *,
+    placement: Placement,
+    expected_back: dt.datetime,
+    where: str,
+    acting_user: User,
+    at: dt.datetime | None = None,
+) -> Absence:
+    """A resident goes out and says when they will be back (and, if they wish, where:
+    stored sealed)."""
+    at = at or timezone.now()
+    if placement.status != Placement.Status.ADMITTED:
+        raise ValidationError(_("Only a resident can go out."))
+    if expected_back <= at:
+        raise ValidationError({"expected_back": _("The return must be after going out.")})
+    if placement.absences.filter(returned_at__isnull=True).exists():
+        raise ValidationError(_("The resident is out already."))
+    absence = Absence.objects.create(
+        placement=placement,
+        left_at=at,
+        expected_back=expected_back,
+        where=where or "",
+        recorded_by=acting_user,
+    )
+    record(
+        "absence.started",
+        actor=acting_user,
+        target=absence,
+        data={"placement": str(placement.code)},
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_return(*, absence: Absence, acting_user: User, at: dt.datetime | None = None) -> None:
+    """The resident is back: the absence ends (and any alarm with it)."""
+    _lock(absence)
+    if absence.returned_at is not None:
+        raise ValidationError(_("The resident is back already."))
+    absence.returned_at = at or timezone.now()
+    absence.save(update_fields=["returned_at"])
+    record(
+        "absence.ended",
+        actor=acting_user,
+        target=absence,
+        data={"late": absence.alarm_at is not None},
+    )
+
+
+def _write_alert(
+    absence: Absence, role: str, user: User, channel: str, now: dt.datetime
+) -> AbsenceAlert | None:
+    """The row, in its own transaction; ``None`` if it was written before (by another
+    worker, or before a restart): theirs to send, or the check's to send again."""
+    try:
+        with transaction.atomic():
+            row, created = AbsenceAlert.objects.get_or_create(
+                absence=absence,
+                recipient=user,
+                channel=channel,
+                defaults={"role": role, "created_at": now},
+            )
+    except IntegrityError:
+        return None
+    return row if created else None
+
+
+def absence_alarm(*, absence: Absence, now: dt.datetime) -> list[AbsenceAlert]:
+    """Raise the alarm for a resident not back by the expected time and the grace period:
+    write one alert row per recipient and channel (``alerts``) that was not written before,
+    and return them to be sent once committed. Idempotent; nothing before it is due."""
+    from ostoja.shelter import alerts
+
+    if absence.returned_at is not None or now < absence.due_at():
+        return []
+    if absence.alarm_at is None:
+        with transaction.atomic():
+            changed = Absence.objects.filter(pk=absence.pk, alarm_at__isnull=True).update(
+                alarm_at=now
+            )
+            if changed:
+                absence.alarm_at = now
+                record(
+                    "absence.alarm_raised",
+                    actor=None,
+                    target=absence,
+                    organisation=absence.placement.organisation,
+                    data={"placement": str(absence.placement.code)},
+                )
+    created = []
+    for role, user in alerts.recipients(absence, now):
+        for channel in alerts.channels(user):
+            row = _write_alert(absence, role, user, channel, now)
+            if row is not None:
+                created.append(row)
+    return created

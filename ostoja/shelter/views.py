@@ -5,6 +5,7 @@ safe-contact protocol at the top, and the forms that reserve, admit, move and di
 Beds are for whoever runs the shelter and whoever may be on duty (``access.sees_beds``):
 at 2 a.m. the duty worker finds a free bed and the facility's phone from the board."""
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -40,8 +41,15 @@ from ostoja.shelter.access import (
     placements_visible_to,
     sees_beds,
 )
-from ostoja.shelter.forms import AdmitForm, BoardForm, DischargeForm, MoveForm, ReserveForm
-from ostoja.shelter.models import ACTIVE, Bed, Facility, Placement
+from ostoja.shelter.forms import (
+    AbsenceForm,
+    AdmitForm,
+    BoardForm,
+    DischargeForm,
+    MoveForm,
+    ReserveForm,
+)
+from ostoja.shelter.models import ACTIVE, Absence, Bed, Facility, Placement
 
 _beds = permission_required_by(sees_beds)
 
@@ -210,6 +218,10 @@ def _placement_page(
         "discharge_form": forms.get("discharge") or DischargeForm(initial={"at": now}),
         "move_form": forms.get("move")
         or MoveForm(beds=free_beds(request.user), initial={"at": now}),
+        "absence_form": forms.get("absence")
+        or AbsenceForm(initial={"expected_back": now + dt.timedelta(hours=2)}),
+        "absences": list(placement.absences.all()[:10]),
+        "now": timezone.now(),
         "history": Placement.objects.filter(person=placement.person)
         .exclude(pk=placement.pk)
         .select_related("bed__room__facility")
@@ -313,3 +325,39 @@ def case_panel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
     }
     title = _("Shelter")
     return render_panel(request, "shelter/partials/case_panel.html", context, title=title)
+
+
+@require_POST
+@_beds
+def absence_start(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A resident goes out, with the time they will be back."""
+    access = access_placement(request.user, code, write=True)
+    form = AbsenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.absence_start(
+                placement=access.record, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Going out recorded."))
+            return redirect("shelter:placement", code=access.record.code)
+    return _placement_page(request, access, forms={"absence": form}, status=400)
+
+
+@require_POST
+@_beds
+def absence_return(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The resident is back."""
+    absence = Absence.objects.select_related("placement").filter(code=code).first()
+    if absence is None:
+        raise Http404
+    access = access_placement(request.user, absence.placement.code, write=True)
+    try:
+        services.absence_return(absence=absence, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Welcome back recorded."))
+    return redirect("shelter:placement", code=access.record.code)

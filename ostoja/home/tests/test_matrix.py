@@ -130,6 +130,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "shelter:move": None,
     "shelter:cancel": None,
     "shelter:case_panel": None,
+    "shelter:absence_start": None,
+    "shelter:absence_return": None,
     # The duty roster (duty/tests/test_roster.py runs assert_access).
     "duty:roster": None,
     "duty:shift_add": None,
