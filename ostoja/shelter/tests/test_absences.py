@@ -57,6 +57,7 @@ def resident(
 def duty(centre: dict[Role, Persona]) -> Shift:
     """The counsellor is on duty through the night."""
     counsellor = centre[Role.COUNSELLOR].user
+    assert counsellor.organisation is not None
     return Shift.objects.create(
         organisation=counsellor.organisation,
         start=NIGHT - dt.timedelta(hours=4),
@@ -142,7 +143,7 @@ def test_not_back_at_night_the_shift_the_case_manager_and_the_duty_worker_are_to
     roles = dict(AbsenceAlert.objects.values_list("recipient__email", "role"))
     assert roles[centre[Role.COUNSELLOR].email] == AbsenceAlert.Role.DUTY
     for message in mail.outbox:
-        body = message.subject + message.body
+        body = f"{message.subject} {message.body}"
         assert f"/shelter/placements/{resident.code}/" in body
         # No identity and no place in the message.
         for secret in ("Олена", "Olena", "Shevchenko", ADDRESS, "Pradze", "Lipa"):
