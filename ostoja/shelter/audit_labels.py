@@ -19,9 +19,11 @@ register_actions(
         "placement.moved": _("Person moved to another bed"),
         "placement.discharged": _("Person discharged from a shelter"),
         "placement.cancelled": _("Shelter reservation cancelled"),
+        "shift_entry.written": _("Shift book entry written"),
+        "shift_book.viewed": _("Shift book read"),
         "absence.started": _("Shelter resident went out"),
         "absence.ended": _("Shelter resident came back"),
         "absence.alarm_raised": _("Alarm raised: a shelter resident is not back"),
     },
-    reads={"facility.address_viewed", "placement.listed", "placement.viewed"},
+    reads={"facility.address_viewed", "placement.listed", "placement.viewed", "shift_book.viewed"},
 )

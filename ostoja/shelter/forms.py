@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.forms import DateField, DateTimeField, tomorrow
 from ostoja.people.models import Person
-from ostoja.shelter.models import Bed, Facility, Placement
+from ostoja.shelter.models import Bed, Facility, Placement, ShiftEntry
 
 _when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _day = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,3 +91,26 @@ class AbsenceForm(forms.Form):
         max_length=500,
         help_text=_("Stored sealed."),
     )
+
+
+class _ResidentField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.person.display_name()} · {obj.bed}"
+
+
+class ShiftEntryForm(forms.Form):
+    shift = forms.ChoiceField(label=_("Shift"), choices=ShiftEntry.Shift.choices)
+    text = forms.CharField(
+        label=_("Entry"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Stored sealed."),
+    )
+    placement = _ResidentField(
+        label=_("About the resident"), queryset=Placement.objects.none(), required=False
+    )
+    for_case_manager = forms.BooleanField(label=_("For the case manager"), required=False)
+
+    def __init__(self, *args: Any, residents: QuerySet[Placement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placement"].queryset = residents  # type: ignore[attr-defined]

@@ -373,3 +373,41 @@ class AbsenceAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.channel}"
+
+
+class ShiftEntry(models.Model):
+    """An entry of a facility's shift book: what the shift saw and did, handed over to the
+    next one; marked for the case manager when it matters to a resident's case."""
+
+    class Shift(models.TextChoices):
+        DAY = "day", _("Day shift")
+        NIGHT = "night", _("Night shift")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="shift_book")
+    shift = models.CharField(_("shift"), max_length=5, choices=Shift.choices)
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+    text = EncryptedTextField(_("entry"))
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="shift_entries",
+        verbose_name=_("about the resident"),
+    )
+    for_case_manager = models.BooleanField(_("for the case manager"), default=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager["ShiftEntry"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("shift book entry")
+        verbose_name_plural = _("shift book")
+        ordering = ["-written_at", "-pk"]
+        indexes = [models.Index(fields=["facility", "written_at"])]
+
+    def __str__(self) -> str:
+        return str(self.code)

@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 from ostoja.accounts.models import User
 from ostoja.accounts.records import Event, register_history
 from ostoja.shelter.access import PLACEMENT, placements_visible_to
-from ostoja.shelter.models import Bed, Facility, Placement, morning_after, nights_between
+from ostoja.shelter.models import (
+    ACTIVE,
+    Absence,
+    Bed,
+    Facility,
+    Placement,
+    ShiftEntry,
+    morning_after,
+    nights_between,
+)
 
 
 @dataclass(frozen=True)
@@ -129,3 +138,38 @@ def _stays(field: str) -> Callable[[User, Any], Iterator[Event]]:
 
 register_history("people.person", _stays("person"))
 register_history("cases.case", _stays("case"))
+
+
+def staff_panel(user: User) -> dict[str, Any]:
+    """The shelter staff's dashboard: in the facilities they work in, tonight's residents,
+    free beds, residents out (and those not back), the shift book since yesterday, and the
+    admissions and discharges expected by tomorrow."""
+    facilities = Facility.objects.filter(staff=user, active=True)
+    today = timezone.localdate()
+    assert user.organisation is not None  # noqa: S101  # staff of a facility: a member
+    stays = list(
+        placements_visible_to(user)
+        .filter(bed__room__facility__in=facilities, status__in=ACTIVE)
+        .order_by("bed__room__facility__name", "bed__room__name", "bed__label")
+    )
+    residents = [p for p in stays if p.status == Placement.Status.ADMITTED]
+    tomorrow = today + dt.timedelta(days=1)
+    return {
+        "rows": board(facilities, today, user.organisation.time_zone),
+        "residents": residents,
+        "arriving": [p for p in stays if p.status == Placement.Status.RESERVED],
+        "leaving": [
+            p for p in residents if p.expected_departure and p.expected_departure <= tomorrow
+        ],
+        "absences": list(
+            Absence.objects.filter(
+                placement__in=[p.pk for p in residents], returned_at__isnull=True
+            ).select_related("placement__person")
+        ),
+        "entries": list(
+            ShiftEntry.objects.filter(
+                facility__in=facilities,
+                written_at__gte=timezone.now() - dt.timedelta(hours=24),
+            ).select_related("facility", "written_by", "placement__person")[:20]
+        ),
+    }

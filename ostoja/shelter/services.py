@@ -16,7 +16,16 @@ from ostoja.cases.models import Case
 from ostoja.interventions.models import Intervention, InterventionAction
 from ostoja.interventions.services import intervention_action_add
 from ostoja.people.models import Person
-from ostoja.shelter.models import ACTIVE, Absence, AbsenceAlert, Bed, Facility, Placement, Room
+from ostoja.shelter.models import (
+    ACTIVE,
+    Absence,
+    AbsenceAlert,
+    Bed,
+    Facility,
+    Placement,
+    Room,
+    ShiftEntry,
+)
 
 # A time typed to the minute on a phone may run a little ahead of the server's clock.
 CLOCK_SLACK = dt.timedelta(minutes=5)
@@ -384,3 +393,46 @@ def absence_alarm(*, absence: Absence, now: dt.datetime) -> list[AbsenceAlert]:
             if row is not None:
                 created.append(row)
     return created
+
+
+@transaction.atomic
+def shift_entry_write(
+    *,
+    facility: Facility,
+    shift: str,
+    text: str,
+    acting_user: User,
+    placement: Placement | None = None,
+    for_case_manager: bool = False,
+) -> ShiftEntry:
+    """Write in the facility's shift book (sealed), about a resident or the house; marked
+    for the case manager, it shows on the resident's stay for those who work their case."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write what happened.")})
+    if shift not in ShiftEntry.Shift.values:
+        raise ValidationError({"shift": _("Choose the shift.")})
+    if placement is not None and placement.bed.room.facility_id != facility.pk:
+        raise ValidationError({"placement": _("This resident stays in another facility.")})
+    if for_case_manager and placement is None:
+        raise ValidationError(
+            {"placement": _("Say which resident the case manager should know about.")}
+        )
+    entry = ShiftEntry.objects.create(
+        facility=facility,
+        shift=shift,
+        text=text.strip(),
+        placement=placement,
+        for_case_manager=for_case_manager,
+        written_by=acting_user,
+    )
+    record(
+        "shift_entry.written",
+        actor=acting_user,
+        target=entry,
+        data={
+            "facility": str(facility.code),
+            "placement": str(placement.code) if placement else "",
+            "for_case_manager": for_case_manager,
+        },
+    )
+    return entry

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("reserve/", views.reserve, name="reserve"),
     path("facilities/<uuid:code>/", views.facility_detail, name="facility"),
+    path("facilities/<uuid:code>/book/", views.shift_book, name="shift_book"),
     path("beds/<uuid:code>/use/", views.bed_use, name="bed_use"),
     path("placements/<uuid:code>/", views.placement_detail, name="placement"),
     path("placements/<uuid:code>/admit/", views.placement_admit, name="admit"),

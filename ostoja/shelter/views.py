@@ -48,10 +48,13 @@ from ostoja.shelter.forms import (
     DischargeForm,
     MoveForm,
     ReserveForm,
+    ShiftEntryForm,
 )
 from ostoja.shelter.models import ACTIVE, Absence, Bed, Facility, Placement
 
 _beds = permission_required_by(sees_beds)
+# The newest entries of a shift book on its page.
+SHIFT_BOOK_PAGE = 50
 
 
 def _time_zone(user: User) -> str:
@@ -221,6 +224,9 @@ def _placement_page(
         "absence_form": forms.get("absence")
         or AbsenceForm(initial={"expected_back": now + dt.timedelta(hours=2)}),
         "absences": list(placement.absences.all()[:10]),
+        "notes": list(
+            placement.shift_entries.filter(for_case_manager=True).select_related("written_by")[:20]
+        ),
         "now": timezone.now(),
         "history": Placement.objects.filter(person=placement.person)
         .exclude(pk=placement.pk)
@@ -361,3 +367,34 @@ def absence_return(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     else:
         messages.success(request, _("Welcome back recorded."))
     return redirect("shelter:placement", code=access.record.code)
+
+
+@_beds
+def shift_book(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The facility's shift book, newest first, and a new entry: for its staff and
+    coordinators (the case managers read the entries marked for them on the stay)."""
+    access = access_facility(request.user, code, write=True)
+    facility = access.record
+    residents = (
+        Placement.objects.filter(bed__room__facility=facility, status__in=ACTIVE)
+        .select_related("person", "bed__room")
+        .order_by("bed__room__name", "bed__label")
+    )
+    form = ShiftEntryForm(request.POST or None, residents=residents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.shift_entry_write(
+                facility=facility, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Written in the shift book."))
+            return redirect("shelter:shift_book", code=facility.code)
+    entries = list(
+        facility.shift_book.select_related("written_by", "placement__person")[:SHIFT_BOOK_PAGE]
+    )
+    trail.record("shift_book.viewed", actor=request.user, target=facility)
+    context = {"facility": facility, "form": form, "entries": entries}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "shelter/shift_book.html", context, status=status)

@@ -130,6 +130,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "shelter:move": None,
     "shelter:cancel": None,
     "shelter:case_panel": None,
+    "shelter:shift_book": None,
     "shelter:absence_start": None,
     "shelter:absence_return": None,
     # The duty roster (duty/tests/test_roster.py runs assert_access).
