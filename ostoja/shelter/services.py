@@ -135,9 +135,13 @@ def placement_reserve(
     case: Case | None = None,
     intervention: Intervention | None = None,
     expected_at: dt.datetime | None = None,
+    at: dt.datetime | None = None,
 ) -> Placement:
     """Hold a bed for a person (from an emergency intervention, a case, or a partner's
-    referral): the bed is theirs until they are admitted or the reservation is cancelled."""
+    referral): the bed is theirs until they are admitted or the reservation is cancelled.
+    ``at``: when it was agreed, if earlier than now (a bed arranged by phone)."""
+    if at is not None:
+        _not_in_future(at, "at")
     if person.merged_into_id:
         raise ValidationError({"person": _("There is no such record, or you cannot see it.")})
     current = Placement.objects.filter(person=person, status__in=ACTIVE).first()
@@ -152,6 +156,7 @@ def placement_reserve(
             case=case,
             intervention=intervention,
             expected_at=expected_at,
+            reserved_at=at or timezone.now(),
             placed_by=acting_user,
         )
     )
