@@ -217,12 +217,14 @@ def _placement_page(
         "person": placement.person,
         "facility": placement.bed.room.facility,
         "writable": access.writable,
-        "admit_form": forms.get("admit") or AdmitForm(initial={"at": now, "brought_by": "staff"}),
-        "discharge_form": forms.get("discharge") or DischargeForm(initial={"at": now}),
+        "admit_form": forms.get("admit")
+        or AdmitForm(initial={"at": now, "brought_by": "staff"}, prefix="admit"),
+        "discharge_form": forms.get("discharge")
+        or DischargeForm(initial={"at": now}, prefix="discharge"),
         "move_form": forms.get("move")
-        or MoveForm(beds=free_beds(request.user), initial={"at": now}),
+        or MoveForm(beds=free_beds(request.user), initial={"at": now}, prefix="move"),
         "absence_form": forms.get("absence")
-        or AbsenceForm(initial={"expected_back": now + dt.timedelta(hours=2)}),
+        or AbsenceForm(initial={"expected_back": now + dt.timedelta(hours=2)}, prefix="out"),
         "absences": list(placement.absences.all()[:10]),
         "notes": list(
             placement.shift_entries.filter(for_case_manager=True).select_related("written_by")[:20]
@@ -247,7 +249,7 @@ def placement_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
 @_beds
 def placement_admit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     access = access_placement(request.user, code, write=True)
-    form = AdmitForm(request.POST)
+    form = AdmitForm(request.POST, prefix="admit")
     if form.is_valid():
         try:
             services.placement_admit(
@@ -265,7 +267,7 @@ def placement_admit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
 @_beds
 def placement_discharge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     access = access_placement(request.user, code, write=True)
-    form = DischargeForm(request.POST)
+    form = DischargeForm(request.POST, prefix="discharge")
     if form.is_valid():
         try:
             services.placement_discharge(
@@ -283,7 +285,7 @@ def placement_discharge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> H
 @_beds
 def placement_move(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     access = access_placement(request.user, code, write=True)
-    form = MoveForm(request.POST, beds=free_beds(request.user))
+    form = MoveForm(request.POST, beds=free_beds(request.user), prefix="move")
     if form.is_valid():
         try:
             successor = services.placement_move(
@@ -338,7 +340,7 @@ def case_panel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
 def absence_start(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """A resident goes out, with the time they will be back."""
     access = access_placement(request.user, code, write=True)
-    form = AbsenceForm(request.POST)
+    form = AbsenceForm(request.POST, prefix="out")
     if form.is_valid():
         try:
             services.absence_start(

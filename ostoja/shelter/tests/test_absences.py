@@ -205,11 +205,11 @@ def test_going_out_through_the_pages(
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     force_sign_in(client, centre[Role.SHELTER_STAFF].user)
     past = (timezone.localtime() - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    bad = client.post(path, {"expected_back": past, "where": "sklep"})
+    bad = client.post(path, {"out-expected_back": past, "out-where": "sklep"})
     assert bad.status_code == 400 and "The return must be after going out." in text(bad)
     assert "sklep" in text(bad) and not Absence.objects.exists()
     later = (timezone.localtime() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
-    assert client.post(path, {"expected_back": later, "where": "sklep"}).status_code == 302
+    assert client.post(path, {"out-expected_back": later, "out-where": "sklep"}).status_code == 302
     absence = Absence.objects.get()
     back = f"/shelter/absences/{absence.code}/back/"
     assert_access(back, centre, other_centre, allowed=writers, method="post")

@@ -253,7 +253,8 @@ def test_admit_move_and_discharge_through_the_pages(
     now = timezone.localtime()
     arrived = (now - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        base + "admit/", {"at": arrived, "brought_by": "police", "arrived_with": "paszport"}
+        base + "admit/",
+        {"admit-at": arrived, "admit-brought_by": "police", "admit-arrived_with": "paszport"},
     )
     assert response.status_code == 302
     reserved.refresh_from_db()
@@ -261,23 +262,24 @@ def test_admit_move_and_discharge_through_the_pages(
     # Discharge before the admission: a clear error, nothing changed.
     before = (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        base + "discharge/", {"at": before, "reason": "left", "destination": "unknown"}
+        base + "discharge/",
+        {"discharge-at": before, "discharge-reason": "left", "discharge-destination": "unknown"},
     )
     assert response.status_code == 400 and "This is before the admission" in text(response)
     reserved.refresh_from_db()
     assert reserved.status == Placement.Status.ADMITTED
     # Move to another bed of the house.
     moved_at = (now - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(base + "move/", {"bed": bed_of(women, 2).pk, "at": moved_at})
+    response = client.post(base + "move/", {"move-bed": bed_of(women, 2).pk, "move-at": moved_at})
     successor = Placement.objects.get(moved_from=reserved)
     assert response["Location"] == f"/shelter/placements/{successor.code}/"
     # … and discharge home.
     response = client.post(
         f"/shelter/placements/{successor.code}/discharge/",
         {
-            "at": now.strftime("%Y-%m-%dT%H:%M"),
-            "reason": "own_decision",
-            "destination": "return_home",
+            "discharge-at": now.strftime("%Y-%m-%dT%H:%M"),
+            "discharge-reason": "own_decision",
+            "discharge-destination": "return_home",
         },
     )
     assert response.status_code == 302
@@ -311,7 +313,11 @@ def test_bad_admission_input_keeps_what_was_typed(
     future = (timezone.localtime() + dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         f"/shelter/placements/{reserved.code}/admit/",
-        {"at": future, "brought_by": "police", "arrived_with": "torba z ubraniami"},
+        {
+            "admit-at": future,
+            "admit-brought_by": "police",
+            "admit-arrived_with": "torba z ubraniami",
+        },
     )
     assert response.status_code == 400
     assert "This time cannot be in the future." in text(response)
