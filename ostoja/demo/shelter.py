@@ -198,6 +198,21 @@ def build(organisation: Organisation, staff: Mapping[Role, User], today: dt.date
                 free_from[person.pk] = end + dt.timedelta(days=1)
                 start = end + dt.timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8))
     _tonight(facilities[FULL_TONIGHT], staff, now)
+    # The waiting list: women for whom the women's shelters had no bed tonight.
+    placed = set(
+        Placement.objects.filter(status__in=["reserved", "admitted"]).values_list(
+            "person", flat=True
+        )
+    )
+    waiting = [p for p in women if p.pk not in placed][:2]
+    for person, (priority, offered) in zip(waiting, [(1, "partner"), (3, "hotel")], strict=False):
+        services.waiting_add(
+            person=person,
+            priority=priority,
+            needs="Pokój bez schodów." if priority == 3 else "",
+            offered=offered,
+            acting_user=staff[Role.COUNSELLOR],
+        )
     return made
 
 

@@ -33,7 +33,7 @@ from ostoja.accounts.policy import (
 )
 from ostoja.accounts.roles import Capability
 from ostoja.people.access import people_visible_to, person_scopes
-from ostoja.shelter.models import ACTIVE, Facility, Placement
+from ostoja.shelter.models import ACTIVE, Facility, Placement, WaitingEntry
 
 FACILITY = "shelter.facility"
 PLACEMENT = "shelter.placement"
@@ -179,3 +179,32 @@ def _placement_finder(user: User, code: str) -> Scope | None:
 
 register_scope(FACILITY, _facility_finder)
 register_scope(PLACEMENT, _placement_finder)
+
+
+def waiting_visible_to(user: User) -> QuerySet[WaitingEntry]:
+    """The organisation's waiting list, for whoever may see beds (who is on it is shown
+    only where ``waiting_named`` says)."""
+    # Only those who run the shelter or may be on duty.
+    if not sees_beds(user):
+        return WaitingEntry.objects.none()
+    return WaitingEntry.objects.filter(organisation=user.organisation)
+
+
+def waiting_named(user: User, entries: Collection[WaitingEntry]) -> set[int]:
+    """The entries whose person ``user`` may see: the people they may open, and those they
+    put on the list themselves."""
+    visible = set(
+        people_visible_to(user)
+        .filter(pk__in=[e.person_id for e in entries])
+        .values_list("pk", flat=True)
+    )
+    return {e.pk for e in entries if e.person_id in visible or e.added_by_id == user.pk}
+
+
+def access_waiting(user: User, code: uuid.UUID) -> WaitingEntry:
+    """One entry of the waiting list, to end it: for whoever may see its person."""
+    entry = waiting_visible_to(user).filter(code=code).first()
+    # Not the organisation's, or not theirs to see: missing.
+    if entry is None or entry.pk not in waiting_named(user, [entry]):
+        raise Http404
+    return entry

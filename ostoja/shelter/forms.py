@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.forms import DateField, DateTimeField, tomorrow
 from ostoja.people.models import Person
-from ostoja.shelter.models import Bed, Facility, Placement, ShiftEntry
+from ostoja.shelter.models import Bed, Facility, Placement, ShiftEntry, WaitingEntry
 
 _when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _day = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -114,3 +114,23 @@ class ShiftEntryForm(forms.Form):
     def __init__(self, *args: Any, residents: QuerySet[Placement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["placement"].queryset = residents  # type: ignore[attr-defined]
+
+
+class WaitingForm(forms.Form):
+    person = _PersonField(label=_("Person"), queryset=Person.objects.none())
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=WaitingEntry.Priority.choices, coerce=int
+    )
+    needs = forms.CharField(
+        label=_("What the place must offer"),
+        required=False,
+        max_length=1000,
+        help_text=_("Stored sealed."),
+    )
+    offered = forms.ChoiceField(
+        label=_("Offered instead"), choices=WaitingEntry.Offered.choices, required=False
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]

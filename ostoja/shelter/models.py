@@ -411,3 +411,74 @@ class ShiftEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.code)
+
+
+class WaitingEntry(models.Model):
+    """A person waiting for a place when nothing fits, with why they come first and what
+    they were offered instead (a partner's bed, a hotel night). It ends when they are
+    placed, or are refused for lack of places, or no longer need one."""
+
+    class Priority(models.IntegerChoices):
+        DANGER = 1, _("In danger")
+        MINORS = 2, _("Minors involved")
+        HEALTH = 3, _("Health")
+        OTHER = 4, _("Other")
+
+    class Offered(models.TextChoices):
+        NOTHING = "", _("Nothing yet")
+        PARTNER = "partner", _("A partner's bed")
+        HOTEL = "hotel", _("A hotel or hostel night")
+        OTHER = "other", _("Something else")
+
+    class Outcome(models.TextChoices):
+        PLACED = "placed", _("Placed")
+        REFUSED = "refused", _("Refused for lack of places")
+        WITHDRAWN = "withdrawn", _("No longer needed")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="waiting_entries"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    intervention = models.ForeignKey(
+        "interventions.Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices)
+    needs = EncryptedTextField(_("what the place must offer"), blank=True)
+    offered = models.CharField(
+        _("offered instead"), max_length=8, choices=Offered.choices, blank=True
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager["WaitingEntry"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["priority", "added_at"]
+        constraints = [
+            # A person waits once at a time.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ended_at__isnull=True), name="shelter_waits_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.code)

@@ -25,13 +25,14 @@ from ostoja.shelter.models import (
     Placement,
     Room,
     ShiftEntry,
+    WaitingEntry,
 )
 
 # A time typed to the minute on a phone may run a little ahead of the server's clock.
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
-def _lock(row: Placement | Absence) -> None:
+def _lock(row: Placement | Absence | WaitingEntry) -> None:
     """Lock the row for the transaction and read it afresh into the caller's instance (a
     second request acting on it at the same moment waits, then sees what the first did)."""
     type(row).objects.select_for_update().filter(pk=row.pk).values_list("pk").get()
@@ -160,6 +161,14 @@ def placement_reserve(
             placed_by=acting_user,
         )
     )
+    waiting = WaitingEntry.objects.filter(person=person, ended_at__isnull=True).first()
+    if waiting is not None:
+        waiting_end(
+            entry=waiting,
+            outcome=WaitingEntry.Outcome.PLACED,
+            placement=placement,
+            acting_user=acting_user,
+        )
     record(
         "placement.reserved",
         actor=acting_user,
@@ -441,3 +450,60 @@ def shift_entry_write(
         },
     )
     return entry
+
+
+@transaction.atomic
+def waiting_add(
+    *,
+    person: Person,
+    priority: int,
+    needs: str,
+    offered: str,
+    acting_user: User,
+    case: Case | None = None,
+    intervention: Intervention | None = None,
+) -> WaitingEntry:
+    """Nothing fits: the person waits for a place, with their priority and what they were
+    offered instead."""
+    if WaitingEntry.objects.filter(person=person, ended_at__isnull=True).exists():
+        raise ValidationError({"person": _("This person is on the waiting list already.")})
+    if Placement.objects.filter(person=person, status__in=ACTIVE).exists():
+        raise ValidationError({"person": _("This person already has a bed or a reservation.")})
+    entry = WaitingEntry.objects.create(
+        organisation_id=person.organisation_id,
+        person=person,
+        case=case,
+        intervention=intervention,
+        priority=priority,
+        needs=needs or "",
+        offered=offered,
+        added_by=acting_user,
+    )
+    record(
+        "waiting.added",
+        actor=acting_user,
+        target=entry,
+        data={"person": str(person.code), "priority": priority, "offered": offered},
+    )
+    return entry
+
+
+@transaction.atomic
+def waiting_end(
+    *,
+    entry: WaitingEntry,
+    outcome: str,
+    acting_user: User,
+    placement: Placement | None = None,
+) -> None:
+    """The wait ends: placed, refused for lack of places, or no longer needed."""
+    _lock(entry)
+    if entry.ended_at is not None:
+        raise ValidationError(_("This wait has ended already."))
+    if outcome not in WaitingEntry.Outcome.values:
+        raise ValidationError({"outcome": _("Choose how the wait ended.")})
+    entry.ended_at = timezone.now()
+    entry.outcome = outcome
+    entry.placement = placement
+    entry.save(update_fields=["ended_at", "outcome", "placement"])
+    record("waiting.ended", actor=acting_user, target=entry, data={"outcome": outcome})

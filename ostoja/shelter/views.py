@@ -8,12 +8,14 @@ at 2 a.m. the duty worker finds a free bed and the facility's phone from the boa
 import datetime as dt
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,10 +38,13 @@ from ostoja.shelter import selectors, services
 from ostoja.shelter.access import (
     access_facility,
     access_placement,
+    access_waiting,
     address_visible,
     facilities_visible_to,
     placements_visible_to,
     sees_beds,
+    waiting_named,
+    waiting_visible_to,
 )
 from ostoja.shelter.forms import (
     AbsenceForm,
@@ -49,8 +54,9 @@ from ostoja.shelter.forms import (
     MoveForm,
     ReserveForm,
     ShiftEntryForm,
+    WaitingForm,
 )
-from ostoja.shelter.models import ACTIVE, Absence, Bed, Facility, Placement
+from ostoja.shelter.models import ACTIVE, Absence, Bed, Facility, Placement, WaitingEntry
 
 _beds = permission_required_by(sees_beds)
 # The newest entries of a shift book on its page.
@@ -193,6 +199,11 @@ def reserve(request: AuthenticatedHttpRequest) -> HttpResponse:
     facilities = facilities_visible_to(request.user).filter(active=True).defer("address")
     context = {
         "form": form,
+        "waiting_form": WaitingForm(
+            people=Person.objects.filter(pk__in=[p.pk for p in people]),
+            initial={"person": people[0].pk if len(people) == 1 else None},
+            prefix="wait",
+        ),
         "intervention": intervention,
         "case": case,
         "facilities": facilities,
@@ -400,3 +411,60 @@ def shift_book(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
     context = {"facility": facility, "form": form, "entries": entries}
     status = 400 if request.method == "POST" else 200
     return render(request, "shelter/shift_book.html", context, status=status)
+
+
+@_beds
+def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who waits for a place, by priority and then by how long; names only for those who
+    may see them."""
+    entries = list(
+        waiting_visible_to(request.user)
+        .filter(ended_at__isnull=True)
+        .select_related("person", "added_by")
+    )
+    named = waiting_named(request.user, entries)
+    if named:
+        trail.record("waiting.listed", actor=request.user)
+    rows = [(entry, entry.pk in named) for entry in entries]
+    context = {"rows": rows, "outcomes": WaitingEntry.Outcome.choices}
+    return render(request, "shelter/waiting.html", context)
+
+
+@require_POST
+@_beds
+def waiting_add(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Put someone on the waiting list, from the page that would have reserved a bed."""
+    people, intervention, case = _source_people(request)
+    form = WaitingForm(
+        request.POST, people=Person.objects.filter(pk__in=[p.pk for p in people]), prefix="wait"
+    )
+    if form.is_valid():
+        try:
+            services.waiting_add(
+                intervention=intervention, case=case, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            report(request, error)
+        else:
+            messages.success(request, _("On the waiting list."))
+            return redirect("shelter:waiting")
+    else:
+        messages.error(request, _("Choose the person and the priority."))
+    # Back to the page it came from (the source's code, checked above by its access).
+    source = {k: request.POST[k] for k in ("intervention", "case", "person") if request.POST.get(k)}
+    return redirect(f"{reverse('shelter:reserve')}?{urlencode(source)}")
+
+
+@require_POST
+@_beds
+def waiting_end(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    entry = access_waiting(request.user, code)
+    try:
+        services.waiting_end(
+            entry=entry, outcome=request.POST.get("outcome", ""), acting_user=request.user
+        )
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("The wait has ended."))
+    return redirect("shelter:waiting")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ostoja.accounts.models import Organisation
 from ostoja.audit.models import AuditEntry
-from ostoja.shelter.models import Absence, Bed, Facility, Placement, ShiftEntry
+from ostoja.shelter.models import Absence, Bed, Facility, Placement, ShiftEntry, WaitingEntry
 from ostoja.shelter.selectors import board, nights_in_year
 
 
@@ -45,6 +45,7 @@ def test_the_demo_shelter_is_kciks_and_full_tonight() -> None:
     assert len(full) == 1 and full[0].facility.kind == "shelter"
     assert Absence.objects.filter(returned_at=None).count() == 1
     assert ShiftEntry.objects.filter(for_case_manager=True).count() == 1
+    assert WaitingEntry.objects.filter(ended_at=None).count() == 2
     # Nothing is dated in the future.
     later = timezone.now() + dt.timedelta(minutes=1)
     assert not stays.filter(admitted_at__gt=later).exists()

@@ -131,6 +131,9 @@ MATRIX: dict[str, set[Role] | None] = {
     "shelter:cancel": None,
     "shelter:case_panel": None,
     "shelter:shift_book": None,
+    "shelter:waiting": None,
+    "shelter:waiting_add": None,
+    "shelter:waiting_end": None,
     "shelter:absence_start": None,
     "shelter:absence_return": None,
     # The duty roster (duty/tests/test_roster.py runs assert_access).
