@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from ostoja.shelter.models import (
     Facility,
     Placement,
     ShiftEntry,
+    first_night,
     morning_after,
     nights_between,
 )
@@ -184,3 +185,38 @@ def staff_panel(user: User) -> dict[str, Any]:
             ).select_related("facility", "written_by", "placement__person")[:20]
         ),
     }
+
+
+FORECAST_DAYS = 30
+
+
+def forecast(
+    chosen: list[Facility], today: dt.date, time_zone: str, days: int = FORECAST_DAYS
+) -> tuple[list[dt.date], list[tuple[Facility, list[int]]]]:
+    """Free beds of each facility on each of the next ``days`` nights, from the stays under
+    way (until their expected departure: the night before it is their last) and the
+    reservations (from the night of their expected arrival). Beds out of use now are
+    counted out for the whole period. Two queries."""
+    nights = [today + dt.timedelta(days=n) for n in range(days)]
+    usable: Counter[int] = Counter(
+        dict(
+            Bed.objects.filter(room__facility__in=chosen, out_of_use=False)
+            .values("room__facility")
+            .annotate(n=Count("pk"))
+            .values_list("room__facility", "n")
+        )
+    )
+    taken: dict[int, list[int]] = {f.pk: [0] * days for f in chosen}
+    stays = (
+        Placement.objects.filter(bed__room__facility__in=chosen, status__in=ACTIVE)
+        .order_by()
+        .values_list("bed__room__facility", "status", "expected_at", "expected_departure")
+    )
+    for facility_id, status, expected_at, departure in stays:
+        first = today
+        if status == Placement.Status.RESERVED and expected_at is not None:
+            first = max(today, first_night(expected_at, time_zone))
+        for n, night in enumerate(nights):
+            if night >= first and (departure is None or night < departure):
+                taken[facility_id][n] += 1
+    return nights, [(f, [usable[f.pk] - t for t in taken[f.pk]]) for f in chosen]

@@ -93,9 +93,20 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BoardForm(request.GET or None)
     day = form.cleaned_data["on"] if form.is_valid() and form.cleaned_data["on"] else None
     day = day or timezone.localdate()
-    rows = selectors.board(facilities_visible_to(request.user), day, _time_zone(request.user))
+    facilities = facilities_visible_to(request.user)
+    rows = selectors.board(facilities, day, _time_zone(request.user))
+    nights, forecast = selectors.forecast(
+        [row.facility for row in rows], timezone.localdate(), _time_zone(request.user)
+    )
     trail.record("facility.listed", actor=request.user, data={"on": day.isoformat()})
-    context = {"form": form, "rows": rows, "day": day, "today": timezone.localdate()}
+    context = {
+        "form": form,
+        "rows": rows,
+        "day": day,
+        "today": timezone.localdate(),
+        "nights": nights,
+        "forecast": forecast,
+    }
     return render(request, "shelter/board.html", context)
 
 

@@ -14,8 +14,8 @@ from ostoja.accounts.roles import Role
 from ostoja.people.models import Person
 from ostoja.people.services import person_create
 from ostoja.shelter.models import Facility, Placement
-from ostoja.shelter.selectors import BedState, board, nights_in_year
-from ostoja.shelter.services import bed_set_use, placement_reserve
+from ostoja.shelter.selectors import BedState, board, forecast, nights_in_year
+from ostoja.shelter.services import bed_set_use, placement_admit, placement_reserve
 from ostoja.shelter.tests.conftest import bed_of
 from ostoja.test import Persona
 
@@ -139,3 +139,37 @@ def test_reservations_and_beds_out_of_use_tonight_and_later_not_before(
     assert _states(board(facilities, today + dt.timedelta(days=3), WARSAW), women) == expected
     yesterday = _states(board(facilities, today - dt.timedelta(days=1), WARSAW), women)
     assert yesterday[0] == BedState.FREE
+
+
+def test_the_30_day_forecast_from_planned_arrivals_and_departures(
+    centre: dict[Role, Persona], women: Facility, men: Facility, woman: Person
+) -> None:
+    staff = centre[Role.SHELTER_STAFF].user
+    today = timezone.localdate()
+    # A resident leaving in five days (her last night is the fourth), …
+    staying = placement_reserve(person=woman, bed=bed_of(women, 0), acting_user=staff)
+    placement_admit(
+        placement=staying,
+        at=timezone.now(),
+        brought_by="self",
+        arrived_with="",
+        expected_departure=today + dt.timedelta(days=5),
+        acting_user=staff,
+    )
+    # … someone expected the evening three days on, and a bed out of use.
+    other = person_create(
+        organisation=woman.organisation,
+        data={"name": "Ewa", "gender": Person.Gender.FEMININE},
+        acting_user=staff,
+    )
+    evening = dt.datetime.combine(
+        today + dt.timedelta(days=3), dt.time(20), tzinfo=ZoneInfo(WARSAW)
+    )
+    placement_reserve(person=other, bed=bed_of(women, 1), expected_at=evening, acting_user=staff)
+    bed_set_use(bed=bed_of(women, 3), out_of_use=True, acting_user=staff)
+    nights, rows = forecast(list(Facility.objects.all()), today, WARSAW)
+    assert len(nights) == 30 and nights[0] == today
+    free = {facility.name: counts for facility, counts in rows}
+    assert free["Schronisko Dąb"] == [3] * 30
+    assert free["Schronisko Lipa"][:7] == [2, 2, 2, 1, 1, 2, 2]
+    assert free["Schronisko Lipa"][29] == 2
