@@ -3,6 +3,8 @@ manager and — outside office hours — the duty worker, by the queue, naming n
 lost and never repeated when a worker is killed before sending."""
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
@@ -10,11 +12,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case
 from ostoja.duty.models import Shift
+from ostoja.interventions.tests.test_notify import SECRET, Gateway, run_scheduled_retries
 from ostoja.people.models import Person
 from ostoja.shelter.models import Absence, AbsenceAlert, Facility, Placement
 from ostoja.shelter.services import (
@@ -65,6 +69,23 @@ def duty(centre: dict[Role, Persona]) -> Shift:
         primary=counsellor,
         created_by=centre[Role.COORDINATOR].user,
     )
+
+
+@pytest.fixture
+def gateway(settings: Any) -> Iterator[Gateway]:
+    """The intervention's local SMS gateway (``interventions/tests/test_notify.py``)."""
+    peer = Gateway()
+    peer.start()
+    settings.OSTOJA_SMS_GATEWAY_URL = peer.url
+    settings.OSTOJA_SMS_GATEWAY_SECRET = SECRET
+    yield peer
+    peer.stop()
+
+
+def retries() -> int:
+    """The retries the queue scheduled, run an hour after the alarm."""
+    with time_machine.travel(NIGHT + dt.timedelta(hours=1), tick=False):
+        return run_scheduled_retries()
 
 
 def check() -> int:
@@ -221,3 +242,57 @@ def test_going_out_through_the_pages(
         client.post("/shelter/absences/00000000-0000-4000-8000-000000000000/back/").status_code
         == 404
     )
+
+
+def test_the_alarm_goes_by_sms_too_to_a_duty_phone_retried_until_taken_or_failed(
+    centre: dict[Role, Persona], resident: Placement, duty: Shift, gateway: Gateway
+) -> None:
+    """The duty worker has a duty phone: their alert goes by e-mail and SMS, through the
+    intervention's gateway (signed, retried by the queue); a gateway that never takes it
+    leaves the row failed after the last attempt, and the others are sent."""
+    from ostoja.duty.models import DutyPhone
+
+    organisation = resident.organisation
+    organisation.office_hours = {}
+    organisation.save()
+    DutyPhone.objects.create(user=duty.primary, number="600 700 800")
+    gateway.plan = [500]
+    _out(resident, centre, NIGHT)
+    with time_machine.travel(NIGHT + dt.timedelta(minutes=31), tick=False):
+        assert check() == 4  # three e-mails and one SMS
+    sms = AbsenceAlert.objects.get(channel="sms")
+    assert (sms.status, sms.attempts) == ("pending", 1) and "500" in sms.error
+    assert retries() == 1
+    sms.refresh_from_db()
+    assert (sms.status, sms.provider_id) == ("sent", "gw-1")
+    (message,) = gateway.accepted
+    assert message["to"] == "+48600700800" and message["reference"] == str(sms.code)
+    assert f"/shelter/placements/{resident.code}/" in message["text"]
+    assert "Олена" not in message["text"] and "Lipa" not in message["text"]
+
+
+def test_an_alert_the_gateway_never_takes_is_failed_after_the_last_attempt(
+    centre: dict[Role, Persona], resident: Placement, duty: Shift, gateway: Gateway
+) -> None:
+    from ostoja.duty.models import DutyPhone
+
+    organisation = resident.organisation
+    organisation.office_hours = {}
+    organisation.save()
+    DutyPhone.objects.create(user=duty.primary, number="600 700 800")
+    gateway.plan = [503] * 10
+    _out(resident, centre, NIGHT)
+    with time_machine.travel(NIGHT + dt.timedelta(minutes=31), tick=False):
+        check()
+    while retries():
+        pass
+    sms = AbsenceAlert.objects.get(channel="sms")
+    assert (sms.status, sms.attempts, gateway.requests) == ("failed", 6, 6)
+    # A duty phone removed meanwhile: the SMS cannot go, said so.
+    DutyPhone.objects.all().delete()
+    AbsenceAlert.objects.filter(pk=sms.pk).update(status="pending", attempts=0)
+    from ostoja.shelter.tasks import deliver_absence_alert
+
+    with pytest.raises(Exception, match="no duty phone"):
+        deliver_absence_alert.call_local(sms.pk)
+    HUEY.storage.flush_schedule()
