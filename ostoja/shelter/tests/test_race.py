@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models.signals import pre_save
+from django.utils import translation
 
 from ostoja.accounts.roles import Role
 from ostoja.people.models import Person
@@ -38,10 +39,12 @@ def _race(attempts: list[tuple[Person, Bed]], user: Any) -> list[str]:
 
     def attempt(person: Person, bed: Bed) -> None:
         try:
-            placement_reserve(person=person, bed=bed, acting_user=user)
+            with translation.override("en"):  # a thread starts in the default language
+                placement_reserve(person=person, bed=bed, acting_user=user)
             outcomes.append("won")
         except ValidationError as error:
-            outcomes.append(" ".join(error.messages))
+            with translation.override("en"):
+                outcomes.append(" ".join(error.messages))
         finally:
             connection.close()
 
