@@ -9,6 +9,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -206,7 +207,9 @@ def forecast(
             .values_list("room__facility", "n")
         )
     )
-    taken: dict[int, list[int]] = {f.pk: [0] * days for f in chosen}
+    # How many more (or fewer) beds are taken from each night on: a stay adds one from its
+    # first night and takes it back on its departure — linear in stays, not stays × nights.
+    change: dict[int, list[int]] = {f.pk: [0] * (days + 1) for f in chosen}
     stays = (
         Placement.objects.filter(bed__room__facility__in=chosen, status__in=ACTIVE)
         .order_by()
@@ -216,7 +219,10 @@ def forecast(
         first = today
         if status == Placement.Status.RESERVED and expected_at is not None:
             first = max(today, first_night(expected_at, time_zone))
-        for n, night in enumerate(nights):
-            if night >= first and (departure is None or night < departure):
-                taken[facility_id][n] += 1
+        start = min((first - today).days, days)
+        end = days if departure is None else max(0, min((departure - today).days, days))
+        if start < end:
+            change[facility_id][start] += 1
+            change[facility_id][end] -= 1
+    taken = {pk: list(accumulate(steps[:days])) for pk, steps in change.items()}
     return nights, [(f, [usable[f.pk] - t for t in taken[f.pk]]) for f in chosen]
