@@ -5,6 +5,7 @@ A night is counted by the morning rule (``models``): the night of day D is held 
 is in the bed at 06:00 local on D + 1 (admitted then or before, not yet discharged)."""
 
 import datetime as dt
+import statistics
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from ostoja.shelter.models import (
     Facility,
     Placement,
     ShiftEntry,
+    WaitingEntry,
     first_night,
     morning_after,
     nights_between,
@@ -226,3 +228,64 @@ def forecast(
             change[facility_id][end] -= 1
     taken = {pk: list(accumulate(steps[:days])) for pk, steps in change.items()}
     return nights, [(f, [usable[f.pk] - t for t in taken[f.pk]]) for f in chosen]
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """What the shelter feeds the year's statistics (the Statistics issue builds the
+    reports): admissions, discharges by where people went, nights, length of stay in
+    nights (of the stays ended in the year), occupancy rate, refusals for lack of places."""
+
+    admissions: int
+    discharges: dict[str, int]
+    nights: int
+    mean_stay: float
+    median_stay: float
+    occupancy: float  # nights ÷ (beds in use × nights of the year so far)
+    refused: int
+
+
+def year_figures(facilities: QuerySet[Facility], year: int, time_zone: str) -> YearFigures:
+    """The year's figures for ``facilities`` by the morning rule. A move to another bed is
+    neither an admission nor a discharge: the stay goes on."""
+    first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), timezone.localdate())
+    start, end = (
+        morning_after(first, time_zone) - dt.timedelta(days=1),
+        morning_after(last, time_zone),
+    )
+    stays = Placement.objects.filter(bed__room__facility__in=facilities)
+    admissions = (
+        stays.filter(admitted_at__gte=start, admitted_at__lt=end, moved_from__isnull=True)
+        .order_by()
+        .count()
+    )
+    ended = list(
+        stays.filter(discharged_at__gte=start, discharged_at__lt=end)
+        .exclude(reason=Placement.Reason.MOVED)
+        .order_by()
+        .values_list("destination", "admitted_at", "discharged_at")
+    )
+    discharges = dict(Counter(destination for destination, _in, _out in ended))
+    lengths = sorted(
+        nights_between(admitted, left, dt.date.min, dt.date.max, time_zone)
+        for _destination, admitted, left in ended
+    )
+    nights = sum(nights_in_year(facilities, year, time_zone).values())
+    beds = Bed.objects.filter(room__facility__in=facilities, out_of_use=False).count()
+    capacity = beds * ((last - first).days + 1)
+    organisations = facilities.values("organisation")
+    refused = WaitingEntry.objects.filter(
+        organisation__in=organisations,
+        outcome=WaitingEntry.Outcome.REFUSED,
+        ended_at__gte=start,
+        ended_at__lt=end,
+    ).count()
+    return YearFigures(
+        admissions=admissions,
+        discharges=discharges,
+        nights=nights,
+        mean_stay=statistics.fmean(lengths) if lengths else 0.0,
+        median_stay=statistics.median(lengths) if lengths else 0.0,
+        occupancy=nights / capacity if capacity else 0.0,
+        refused=refused,
+    )

@@ -252,7 +252,9 @@ def _placement_page(
             placement.shift_entries.filter(for_case_manager=True).select_related("written_by")[:20]
         ),
         "now": timezone.now(),
-        "history": Placement.objects.filter(person=placement.person)
+        # The person's other stays, as far as the user may open them.
+        "history": placements_visible_to(request.user)
+        .filter(person=placement.person)
         .exclude(pk=placement.pk)
         .select_related("bed__room__facility")
         .order_by("-reserved_at")[:20],

@@ -13,8 +13,8 @@ from pytest_django import DjangoAssertNumQueries
 from ostoja.accounts.roles import Role
 from ostoja.people.models import Person
 from ostoja.people.services import person_create
-from ostoja.shelter.models import Facility, Placement
-from ostoja.shelter.selectors import BedState, board, forecast, nights_in_year
+from ostoja.shelter.models import Facility, Placement, WaitingEntry
+from ostoja.shelter.selectors import BedState, board, forecast, nights_in_year, year_figures
 from ostoja.shelter.services import bed_set_use, placement_admit, placement_reserve
 from ostoja.shelter.tests.conftest import bed_of
 from ostoja.test import Persona
@@ -59,10 +59,21 @@ def stays(
             reserved_at=in_,
             admitted_at=in_,
             discharged_at=out,
+            destination=DESTINATIONS.get(name, ""),
+            reason="" if out is None else "plan_completed",
             placed_by=staff,
         )
         for name, (person, bed, in_, out) in rows.items()
     }
+
+
+DESTINATIONS = {
+    "A": "unknown",
+    "B": "family",
+    "C": "hospital",
+    "D": "return_home",
+    "F": "return_home",
+}
 
 
 def test_nights_by_the_morning_rule(stays: dict[str, Placement]) -> None:
@@ -173,3 +184,29 @@ def test_the_30_day_forecast_from_planned_arrivals_and_departures(
     assert free["Schronisko Dąb"] == [3] * 30
     assert free["Schronisko Lipa"][:7] == [2, 2, 2, 1, 1, 2, 2]
     assert free["Schronisko Lipa"][29] == 2
+
+
+def test_the_years_figures(
+    centre: dict[Role, Persona], stays: dict[str, Placement], woman: Person
+) -> None:
+    WaitingEntry.objects.create(
+        organisation=woman.organisation,
+        person=woman,
+        priority=1,
+        outcome="refused",
+        added_at=at(2025, 5, 1, 1),
+        ended_at=at(2025, 5, 1, 12),
+        added_by=centre[Role.COUNSELLOR].user,
+    )
+    figures = year_figures(Facility.objects.all(), 2025, WARSAW)
+    # Admitted in 2025 (by the morning rule): A, B, F, E and C; D came in 2024.
+    assert figures.admissions == 5
+    # Ended in 2025: A, B, F and D (C ends in 2026).
+    assert figures.discharges == {"unknown": 1, "family": 1, "return_home": 2}
+    # Their whole stays: 0, 1, 1 and 16 nights.
+    assert figures.mean_stay == 4.5 and figures.median_stay == 1.0
+    assert figures.nights == 222
+    assert figures.occupancy == pytest.approx(222 / (7 * 365))
+    assert figures.refused == 1
+    empty = year_figures(Facility.objects.none(), 2025, WARSAW)
+    assert (empty.admissions, empty.mean_stay, empty.occupancy) == (0, 0.0, 0.0)
