@@ -24,6 +24,8 @@ register_actions(
         "waiting.added": _("Person put on the shelter waiting list"),
         "waiting.ended": _("Wait for a shelter place ended"),
         "waiting.listed": _("Shelter waiting list viewed"),
+        "item.kept": _("Item taken into keeping for a shelter resident"),
+        "item.returned": _("Kept item handed back against a receipt"),
         "absence.started": _("Shelter resident went out"),
         "absence.ended": _("Shelter resident came back"),
         "absence.alarm_raised": _("Alarm raised: a shelter resident is not back"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.forms import DateField, DateTimeField, tomorrow
 from ostoja.people.models import Person
-from ostoja.shelter.models import Bed, Facility, Placement, ShiftEntry, WaitingEntry
+from ostoja.shelter.models import Bed, Facility, KeptItem, Placement, ShiftEntry, WaitingEntry
 
 _when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _day = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -134,3 +134,12 @@ class WaitingForm(forms.Form):
     def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class KeptItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=KeptItem.Kind.choices)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=1000,
+        help_text=_("As on the receipt: e.g. passport of Ukraine, 200 PLN. Stored sealed."),
+    )

@@ -482,3 +482,37 @@ class WaitingEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.code)
+
+
+class KeptItem(models.Model):
+    """Something the house keeps for a resident (a passport, a phone, money), received and
+    handed back against the resident's signature on a receipt."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document")
+        PHONE = "phone", _("Phone")
+        MONEY = "money", _("Money")
+        OTHER = "other", _("Other")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="kept_items")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    description = EncryptedTextField(_("description"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("handed back"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager["KeptItem"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("kept item")
+        verbose_name_plural = _("kept items")
+        ordering = ["received_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.code)

@@ -22,6 +22,7 @@ from ostoja.shelter.models import (
     AbsenceAlert,
     Bed,
     Facility,
+    KeptItem,
     Placement,
     Room,
     ShiftEntry,
@@ -32,7 +33,7 @@ from ostoja.shelter.models import (
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
-def _lock(row: Placement | Absence | WaitingEntry) -> None:
+def _lock(row: Placement | Absence | WaitingEntry | KeptItem) -> None:
     """Lock the row for the transaction and read it afresh into the caller's instance (a
     second request acting on it at the same moment waits, then sees what the first did)."""
     type(row).objects.select_for_update().filter(pk=row.pk).values_list("pk").get()
@@ -507,3 +508,35 @@ def waiting_end(
     entry.placement = placement
     entry.save(update_fields=["ended_at", "outcome", "placement"])
     record("waiting.ended", actor=acting_user, target=entry, data={"outcome": outcome})
+
+
+@transaction.atomic
+def item_keep(*, placement: Placement, kind: str, description: str, acting_user: User) -> KeptItem:
+    """The house takes something into keeping for a resident."""
+    if placement.status != Placement.Status.ADMITTED:
+        raise ValidationError(_("Only a resident's things are kept."))
+    if kind not in KeptItem.Kind.values:
+        raise ValidationError({"kind": _("Choose what it is.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Describe it, as it will be on the receipt.")})
+    item = KeptItem.objects.create(
+        placement=placement, kind=kind, description=description.strip(), received_by=acting_user
+    )
+    record("item.kept", actor=acting_user, target=item, data={"kind": kind})
+    return item
+
+
+@transaction.atomic
+def item_return(*, item: KeptItem, signed: bool, acting_user: User) -> None:
+    """Hand a kept thing back: only against the resident's signature on the receipt."""
+    _lock(item)
+    if item.returned_at is not None:
+        raise ValidationError(_("This was handed back already."))
+    if not signed:
+        raise ValidationError(
+            {"signed": _("The resident signs the receipt before it is handed back.")}
+        )
+    item.returned_at = timezone.now()
+    item.returned_by = acting_user
+    item.save(update_fields=["returned_at", "returned_by"])
+    record("item.returned", actor=acting_user, target=item, data={"kind": item.kind})

@@ -19,5 +19,7 @@ urlpatterns = [
     path("placements/<uuid:code>/cancel/", views.placement_cancel, name="cancel"),
     path("placements/<uuid:code>/out/", views.absence_start, name="absence_start"),
     path("absences/<uuid:code>/back/", views.absence_return, name="absence_return"),
+    path("placements/<uuid:code>/items/", views.item_keep, name="item_keep"),
+    path("items/<uuid:code>/return/", views.item_return, name="item_return"),
     path("cases/<uuid:code>/", views.case_panel, name="case_panel"),
 ]

@@ -51,12 +51,21 @@ from ostoja.shelter.forms import (
     AdmitForm,
     BoardForm,
     DischargeForm,
+    KeptItemForm,
     MoveForm,
     ReserveForm,
     ShiftEntryForm,
     WaitingForm,
 )
-from ostoja.shelter.models import ACTIVE, Absence, Bed, Facility, Placement, WaitingEntry
+from ostoja.shelter.models import (
+    ACTIVE,
+    Absence,
+    Bed,
+    Facility,
+    KeptItem,
+    Placement,
+    WaitingEntry,
+)
 
 _beds = permission_required_by(sees_beds)
 # The newest entries of a shift book on its page.
@@ -248,6 +257,8 @@ def _placement_page(
         "absence_form": forms.get("absence")
         or AbsenceForm(initial={"expected_back": now + dt.timedelta(hours=2)}, prefix="out"),
         "absences": list(placement.absences.all()[:10]),
+        "items": list(placement.kept_items.all()),
+        "item_form": forms.get("item") or KeptItemForm(prefix="item"),
         "notes": list(
             placement.shift_entries.filter(for_case_manager=True).select_related("written_by")[:20]
         ),
@@ -481,3 +492,41 @@ def waiting_end(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     else:
         messages.success(request, _("The wait has ended."))
     return redirect("shelter:waiting")
+
+
+@require_POST
+@_beds
+def item_keep(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Take something into keeping for a resident."""
+    access = access_placement(request.user, code, write=True)
+    form = KeptItemForm(request.POST, prefix="item")
+    if form.is_valid():
+        try:
+            services.item_keep(
+                placement=access.record, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Taken into keeping."))
+            return redirect("shelter:placement", code=access.record.code)
+    return _placement_page(request, access, forms={"item": form}, status=400)
+
+
+@require_POST
+@_beds
+def item_return(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Hand a kept thing back, the resident having signed the receipt."""
+    item = KeptItem.objects.select_related("placement").filter(code=code).first()
+    if item is None:
+        raise Http404
+    access = access_placement(request.user, item.placement.code, write=True)
+    try:
+        services.item_return(
+            item=item, signed=request.POST.get("signed") == "on", acting_user=request.user
+        )
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Handed back."))
+    return redirect("shelter:placement", code=access.record.code)

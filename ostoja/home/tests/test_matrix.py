@@ -132,6 +132,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "shelter:case_panel": None,
     "shelter:shift_book": None,
     "shelter:waiting": None,
+    "shelter:item_keep": None,
+    "shelter:item_return": None,
     "shelter:waiting_add": None,
     "shelter:waiting_end": None,
     "shelter:absence_start": None,
