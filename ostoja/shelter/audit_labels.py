@@ -26,6 +26,8 @@ register_actions(
         "waiting.listed": _("Shelter waiting list viewed"),
         "item.kept": _("Item taken into keeping for a shelter resident"),
         "item.returned": _("Kept item handed back against a receipt"),
+        "incident.recorded": _("Shelter incident recorded"),
+        "incident.closed": _("Shelter incident closed with its follow-up"),
         "absence.started": _("Shelter resident went out"),
         "absence.ended": _("Shelter resident came back"),
         "absence.alarm_raised": _("Alarm raised: a shelter resident is not back"),

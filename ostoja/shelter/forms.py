@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.forms import DateField, DateTimeField, tomorrow
 from ostoja.people.models import Person
-from ostoja.shelter.models import Bed, Facility, KeptItem, Placement, ShiftEntry, WaitingEntry
+from ostoja.shelter.models import (
+    Bed,
+    Facility,
+    Incident,
+    KeptItem,
+    Placement,
+    ShiftEntry,
+    WaitingEntry,
+)
 
 _when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _day = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -143,3 +151,21 @@ class KeptItemForm(forms.Form):
         max_length=1000,
         help_text=_("As on the receipt: e.g. passport of Ukraine, 200 PLN. Stored sealed."),
     )
+
+
+class IncidentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=Incident.Kind.choices)
+    at = DateTimeField(label=_("When"), widget=_when, latest=tomorrow)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Stored sealed."),
+    )
+    placement = _ResidentField(
+        label=_("About the resident"), queryset=Placement.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, residents: QuerySet[Placement], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placement"].queryset = residents  # type: ignore[attr-defined]

@@ -516,3 +516,44 @@ class KeptItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.code)
+
+
+class Incident(models.Model):
+    """Something that happened in or around a house (a conflict, a health emergency, a
+    suspicious person near the house, a breach of the rules), with its follow-up."""
+
+    class Kind(models.TextChoices):
+        CONFLICT = "conflict", _("Conflict")
+        HEALTH = "health", _("Health emergency")
+        SUSPICIOUS = "suspicious", _("A suspicious person near the house")
+        RULES = "rules", _("A breach of the rules")
+        OTHER = "other", _("Other")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="incidents")
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("about the resident"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    description = EncryptedTextField(_("what happened"))
+    follow_up = EncryptedTextField(_("follow-up"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager["Incident"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.code)

@@ -22,6 +22,7 @@ from ostoja.shelter.models import (
     AbsenceAlert,
     Bed,
     Facility,
+    Incident,
     KeptItem,
     Placement,
     Room,
@@ -33,7 +34,7 @@ from ostoja.shelter.models import (
 CLOCK_SLACK = dt.timedelta(minutes=5)
 
 
-def _lock(row: Placement | Absence | WaitingEntry | KeptItem) -> None:
+def _lock(row: Placement | Absence | WaitingEntry | KeptItem | Incident) -> None:
     """Lock the row for the transaction and read it afresh into the caller's instance (a
     second request acting on it at the same moment waits, then sees what the first did)."""
     type(row).objects.select_for_update().filter(pk=row.pk).values_list("pk").get()
@@ -540,3 +541,52 @@ def item_return(*, item: KeptItem, signed: bool, acting_user: User) -> None:
     item.returned_by = acting_user
     item.save(update_fields=["returned_at", "returned_by"])
     record("item.returned", actor=acting_user, target=item, data={"kind": item.kind})
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    facility: Facility,
+    kind: str,
+    at: dt.datetime,
+    description: str,
+    acting_user: User,
+    placement: Placement | None = None,
+) -> Incident:
+    """Record an incident of the house (sealed), about a resident or not."""
+    if kind not in Incident.Kind.values:
+        raise ValidationError({"kind": _("Choose what happened.")})
+    if not description.strip():
+        raise ValidationError({"description": _("Write what happened.")})
+    _not_in_future(at, "at")
+    if placement is not None and placement.bed.room.facility_id != facility.pk:
+        raise ValidationError({"placement": _("This resident stays in another facility.")})
+    incident = Incident.objects.create(
+        facility=facility,
+        placement=placement,
+        kind=kind,
+        at=at,
+        description=description.strip(),
+        recorded_by=acting_user,
+    )
+    record(
+        "incident.recorded",
+        actor=acting_user,
+        target=incident,
+        data={"facility": str(facility.code), "kind": kind},
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_close(*, incident: Incident, follow_up: str, acting_user: User) -> None:
+    """The incident is dealt with: what was done about it."""
+    _lock(incident)
+    if incident.closed_at is not None:
+        raise ValidationError(_("This incident is closed already."))
+    if not follow_up.strip():
+        raise ValidationError({"follow_up": _("Write what was done about it.")})
+    incident.follow_up = follow_up.strip()
+    incident.closed_at = timezone.now()
+    incident.save(update_fields=["follow_up", "closed_at"])
+    record("incident.closed", actor=acting_user, target=incident)

@@ -51,6 +51,7 @@ from ostoja.shelter.forms import (
     AdmitForm,
     BoardForm,
     DischargeForm,
+    IncidentForm,
     KeptItemForm,
     MoveForm,
     ReserveForm,
@@ -62,6 +63,7 @@ from ostoja.shelter.models import (
     Absence,
     Bed,
     Facility,
+    Incident,
     KeptItem,
     Placement,
     WaitingEntry,
@@ -432,7 +434,17 @@ def shift_book(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
         facility.shift_book.select_related("written_by", "placement__person")[:SHIFT_BOOK_PAGE]
     )
     trail.record("shift_book.viewed", actor=request.user, target=facility)
-    context = {"facility": facility, "form": form, "entries": entries}
+    context = {
+        "facility": facility,
+        "form": form,
+        "entries": entries,
+        "incident_form": IncidentForm(
+            residents=residents, prefix="incident", initial={"at": _now_minute()}
+        ),
+        "incidents": list(
+            facility.incidents.filter(closed_at__isnull=True).select_related("placement__person")
+        ),
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "shelter/shift_book.html", context, status=status)
 
@@ -530,3 +542,47 @@ def item_return(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     else:
         messages.success(request, _("Handed back."))
     return redirect("shelter:placement", code=access.record.code)
+
+
+@require_POST
+@_beds
+def incident_record(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Record an incident of the house (its staff and coordinators)."""
+    facility = access_facility(request.user, code, write=True).record
+    residents = Placement.objects.filter(bed__room__facility=facility, status__in=ACTIVE)
+    form = IncidentForm(request.POST, residents=residents, prefix="incident")
+    if form.is_valid():
+        try:
+            services.incident_record(
+                facility=facility, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            report(request, error)
+        else:
+            messages.success(request, _("Incident recorded."))
+    else:
+        for messages_of_field in form.errors.values():
+            for message in messages_of_field:
+                messages.error(request, str(message))
+    return redirect("shelter:shift_book", code=facility.code)
+
+
+@require_POST
+@_beds
+def incident_close(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Close an incident with what was done about it."""
+    incident = Incident.objects.select_related("facility").filter(code=code).first()
+    if incident is None:
+        raise Http404
+    access_facility(request.user, incident.facility.code, write=True)
+    try:
+        services.incident_close(
+            incident=incident,
+            follow_up=request.POST.get("follow_up", ""),
+            acting_user=request.user,
+        )
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Incident closed."))
+    return redirect("shelter:shift_book", code=incident.facility.code)

@@ -133,6 +133,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "shelter:shift_book": None,
     "shelter:waiting": None,
     "shelter:item_keep": None,
+    "shelter:incident_record": None,
+    "shelter:incident_close": None,
     "shelter:item_return": None,
     "shelter:waiting_add": None,
     "shelter:waiting_end": None,
