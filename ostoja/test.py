@@ -7,6 +7,7 @@ administrator and a coordinator who must never see anything of the first.
 import re
 import time
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
@@ -177,12 +178,17 @@ def browser_sign_in(
     page.wait_for_url(f"{base_url}/")
 
 
-# axe-core as the PyPI package axe-playwright-python ships it (no CDN, nothing copied here).
-AXE_SCRIPT = (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+@cache
+def axe_script() -> str:
+    """axe-core as the PyPI package axe-playwright-python ships it (no CDN, no copy here)."""
+    return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
 # Run in the page: the serious and critical violations, each with its elements' selectors.
-# axe scrolls to measure colour contrast; restoreScroll puts the page back as the test left it.
+# axe only reads the page (no scrolling, no change to the DOM), so it may run between a
+# test's steps without getting in their way.
 _AXE_RUN = """async () => {
-  const results = await axe.run(document, {resultTypes: ["violations"], restoreScroll: true});
+  const results = await axe.run(document, {resultTypes: ["violations"]});
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .flatMap((v) => v.nodes.map((n) => [v.id, v.impact, n.target.join(" "), v.help]));
@@ -197,7 +203,10 @@ _GONE = re.compile(
 class Axe:
     """axe-core in a browser test's page: ``check()`` runs it on the page as it is now and
     keeps the serious and critical violations; with ``on_load=True`` every page the test
-    loads is checked when it has loaded.
+    loads is checked when it has loaded. (Not after each htmx swap: a test answering a
+    hundred questions would run axe a hundred times on a long page. What htmx swaps in is
+    checked as the test leaves the page, and on every staff page with its sections open in
+    ``home/tests/test_accessibility.py``.)
 
     axe is injected with ``page.evaluate`` — the DevTools protocol, which a page's CSP does
     not govern — so the strict CSP stays exactly as in production (no ``bypass_csp``, no
@@ -241,7 +250,7 @@ class Axe:
         if not self.page.evaluate(document):
             return
         if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            self.page.evaluate(AXE_SCRIPT)
+            self.page.evaluate(axe_script())
         found: list[list[str]] = self.page.evaluate(_AXE_RUN)
         self.checked.append(url)
         for rule, impact, target, help_text in found:
