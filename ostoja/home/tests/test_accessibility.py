@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import QuerySet
 from django.test import Client
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 
 from ostoja.accounts.models import User
@@ -25,6 +25,7 @@ from ostoja.helpline.models import Contact
 from ostoja.identification.models import Assessment, Catalogue
 from ostoja.identification.reference import load_catalogue, read_shipped
 from ostoja.interventions.models import Intervention
+from ostoja.people.models import Person
 from ostoja.test import Axe, Persona, browser_sign_in, force_sign_in, staff_paths
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,17 +76,23 @@ def _first(records: QuerySet[Any]) -> Any:
     return found
 
 
-def _real_codes() -> list[tuple[str, str]]:
-    """The demo record that stands in for the sample code, by the beginning of the path
-    (the first that matches): an open case of the demo's case manager with its
-    specialist on the team, its client, that client's assessment, and so on."""
+def _case_and_client() -> tuple[Case, Person]:
+    """An open case of the demo's case manager with its specialist on the team, and its
+    first client."""
     manager, specialist = _user(Role.CASE_MANAGER), _user(Role.SPECIALIST)
     case = _first(
         Case.objects.filter(status=Case.Status.OPEN, team__user=manager)
         .filter(team__user=specialist)
         .order_by("opened_on")
     )
-    person = _first(case.clients.order_by("pk")).person
+    return case, _first(case.clients.order_by("pk")).person
+
+
+def _real_codes() -> list[tuple[str, str]]:
+    """The demo record that stands in for the sample code, by the beginning of the path
+    (the first that matches): the case, its client, the client's assessment, and so on."""
+    manager = _user(Role.CASE_MANAGER)
+    case, person = _case_and_client()
     assessment = Assessment.objects.filter(person=person).first() or Assessment.objects.first()
     swap = SwapRequest.objects.first()
     codes = [
@@ -129,6 +136,33 @@ def _pages(role: Role) -> list[str]:
     return pages
 
 
+def _search(page: Page, base: str, role: Role, axe: Axe) -> None:
+    """The pages a search answers (posted, so not in ``staff_paths()``): the top bar's
+    search for a case number and a name, as a coordinator; the DPO's find page, sent
+    empty (its errors) and with a name."""
+    case, person = _case_and_client()
+    if role == Role.COORDINATOR:
+        for query, found in ((case.reference, case.reference), (person.name, person.name)):
+            page.goto(f"{base}/")
+            with page.expect_navigation():
+                page.locator("[data-search]").fill(query)
+                page.locator("[data-search]").press("Enter")
+            expect(page.locator("main")).to_contain_text(found)
+            axe.check()
+    if role == Role.DPO:
+        page.goto(f"{base}/privacy/find/")
+        with page.expect_navigation():
+            page.locator("form[action$='/find/case/'] button[type=submit]").click()
+        expect(page.get_by_text("Wpisz numer sprawy.")).to_be_visible()
+        axe.check()
+        page.locator("#id_person-name").fill(person.name)
+        page.locator("#id_person-purpose").select_option(index=1)
+        with page.expect_navigation():
+            page.locator("form[action$='/find/person/'] button[type=submit]").click()
+        expect(page.get_by_test_id("people").locator("li").first).to_be_visible()
+        axe.check()
+
+
 def test_every_staff_page_has_no_serious_accessibility_violation(
     browser: Browser, live_server: object, audit_flushable: None, settings: Settings
 ) -> None:
@@ -158,6 +192,7 @@ def test_every_staff_page_has_no_serious_accessibility_violation(
             page.goto(base + path)
             page.evaluate(OPEN_AND_SETTLE)
             axe.check()
+        _search(page, base, role, axe)
         context.close()
         assert {base + path for path in pages} <= set(axe.checked), role
         if axe.found or axe.errors:
