@@ -206,7 +206,7 @@ class Axe:
     loads is checked when it has loaded. (Not after each htmx swap: a test answering a
     hundred questions would run axe a hundred times on a long page. What htmx swaps in is
     checked as the test leaves the page, and on every staff page with its sections open in
-    ``home/tests/test_accessibility.py``.)
+    ``demo/tests/test_accessibility.py``.)
 
     axe is injected with ``page.evaluate`` — the DevTools protocol, which a page's CSP does
     not govern — so the strict CSP stays exactly as in production (no ``bypass_csp``, no

@@ -1,8 +1,9 @@
 """axe-core on every staff page, as each role sees it: the demo's centre (so no page is
-empty), each role signed in through the real pages in a browser of its own (Debian's
-chromium at desktop size, where the top bar shows the organisation and the whole menu),
-every page of ``staff_paths()`` the role may open, with its folded sections opened (htmx
-loads their forms) — no serious or critical violation anywhere."""
+empty; the test lives with the demo, as no app may use it), each role signed in through
+the real pages in a browser of its own (Debian's chromium at desktop size, where the top
+bar shows the organisation and the whole menu), every page of ``staff_paths()`` the role
+may open, with its folded sections opened (htmx loads their forms) — no serious or
+critical violation anywhere."""
 
 import importlib
 from io import StringIO
