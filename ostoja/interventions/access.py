@@ -144,10 +144,10 @@ def _intervention_source(user: User, code: uuid.UUID) -> Source:
     intervention = access_intervention(user, code).record
 
     def link(target_type: str, target_code: str, acting_user: User) -> None:
-        if target_type == "cases.case":
-            intervention_case_link(
-                intervention=intervention, case_code=target_code, acting_user=acting_user
-            )
+        # Only the case page takes ``?intervention=`` (``cases.views.case_new``).
+        intervention_case_link(
+            intervention=intervention, case_code=target_code, acting_user=acting_user
+        )
 
     return Source("intervention", intervention.code, intervention, {}, link)
 

@@ -11,6 +11,7 @@ in one query per kind of record for a whole page, within the reader's organisati
 a code of anything else stays a code.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Choices, Model
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -294,6 +295,39 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def _subclasses(kind: type[Choices]) -> Iterable[type[Choices]]:
+    sub: type[Choices]
+    for sub in kind.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+@functools.cache
+def _choices() -> dict[str, Promise | str]:
+    """Every choice of Ostoja's own vocabularies, by its stored value: an entry's data
+    holds values ("goals_met", "border_guard") where a person reads their labels."""
+    labels: dict[str, Promise | str] = {}
+    for kind in _subclasses(Choices):
+        if kind.__module__.startswith("ostoja."):
+            for value, label in kind.choices:
+                labels.setdefault(str(value), label)
+    return labels
+
+
+def _choice(model: type[Model] | None, key: str, value: str) -> str | None:
+    """``value``'s label: from the record's field ``key`` when it has choices (the same
+    value may be named differently by another vocabulary), else from any of ours."""
+    field = None
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            field = None
+    own = dict(getattr(field, "flatchoices", None) or ())
+    label = own.get(value) or _choices().get(value)
+    return None if label is None else str(label)
+
+
 def _values(key: str, value: Any, model: type[Model] | None, known: Names) -> list[Value]:
     items = value if isinstance(value, list) else [value]
     shown = []
@@ -304,6 +338,8 @@ def _values(key: str, value: Any, model: type[Model] | None, known: Names) -> li
             shown.append(Value(type_label(item)))
         elif isinstance(item, str) and _UUID.fullmatch(item):
             shown.append(known.code(item))
+        elif isinstance(item, str) and _choice(model, key, item) is not None:
+            shown.append(Value(_choice(model, key, item) or item))
         else:
             shown.append(Value(_scalar(item)))
     return shown or [Value("—")]

@@ -18,7 +18,7 @@ from ostoja.duty.models import Shift
 from ostoja.helpline.models import Contact
 from ostoja.interventions.models import Intervention
 from ostoja.people.models import Person
-from ostoja.test import browser_sign_in, make_user
+from ostoja.test import browser_sign_in, make_user, open_top_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -93,7 +93,7 @@ def test_from_the_saturday_night_call_to_the_monday_case(page: Page, live_server
         # Monday: the hand-over waits on the dashboard and in the notification centre.
         todo = page.get_by_test_id("todo")
         expect(todo).to_contain_text(intervention.reference)
-        page.get_by_role("button", name="Pokaż lub ukryj menu").click()  # phone-sized top bar
+        open_top_menu(page)  # phone-sized top bar
         page.get_by_test_id("notices").click()
         expect(page.get_by_test_id("notice-list")).to_contain_text(intervention.reference)
         page.get_by_test_id("notice-list").get_by_role("button", name="Otwórz").first.click()
