@@ -138,6 +138,9 @@ INSTALLED_APPS = [
     "ostoja.identification",
     "ostoja.interventions",
     "ostoja.network",
+
+
+    "ostoja.shelter",
     "ostoja.privacy",
     "ostoja.home",
     "ostoja.demo",

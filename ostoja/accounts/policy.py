@@ -220,6 +220,24 @@ def can_view_field(user: User, scope: Scope, field_class: FieldClass) -> bool:
     return user.can(Capability.SEE_ALL_CASES) and not scope.restricted
 
 
+def can_view_sealed_address(user: User, scope: Scope) -> bool:
+    """May ``user`` read a sealed address (a shelter's) of the place ``scope`` describes?
+
+    The address of a shelter is what the exploiters look for: it is shown only to the
+    place's team — its own shelter staff and the case managers of the people placed there
+    — and to coordinators, or to someone who broke the glass on it (read, audited, told).
+    A duty worker arranging a bed at 2 a.m. sees which place and bed are free and its
+    phone, not where it is, unless they break the glass. No emergency rule opens it."""
+    # Another organisation's places do not exist for this user.
+    if not _member(user, scope):
+        return False
+    # Administrators, analysts and the DPO never see where a client stays.
+    if user.role not in SEES_IDENTITIES:
+        return False
+    # The place's team and coordinators (``within_reach``), or a running grant.
+    return can_view(user, scope)
+
+
 def can_manage(user: User, scope: Scope) -> bool:
     """May ``user`` change who works on the record (its team)?"""
     # Only from within reach: never by breaking the glass.

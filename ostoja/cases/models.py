@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.accounts.policy import FieldClass, TeamRole
 from ostoja.cases import vocabulary as v
@@ -35,10 +36,11 @@ def _by() -> models.ForeignKey:  # type: ignore[type-arg]
 
 class Case(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACTIVE = "active", _("Active")
-        ON_HOLD = "on_hold", _("On hold")
-        CLOSED = "closed", _("Closed")
+        # A case is "sprawa" in Polish: its statuses agree with it (feminine).
+        OPEN = "open", pgettext_lazy("case status", "Open")
+        ACTIVE = "active", pgettext_lazy("case status", "Active")
+        ON_HOLD = "on_hold", pgettext_lazy("case status", "On hold")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     class Stage(models.TextChoices):
         INTAKE = "intake", _("Intake and first needs")
@@ -180,9 +182,9 @@ class Goal(models.Model):
     """A goal of the support plan in one domain, for one client or the whole case."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACHIEVED = "achieved", _("Achieved")
-        DROPPED = "dropped", _("Dropped")
+        OPEN = "open", pgettext_lazy("goal status", "Open")
+        ACHIEVED = "achieved", pgettext_lazy("goal status", "Achieved")
+        DROPPED = "dropped", pgettext_lazy("goal status", "Dropped")
 
     code = _code()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
@@ -215,10 +217,10 @@ class Action(models.Model):
     """One step towards a goal: who does it and by when."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("action status", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("action status", "In progress")
+        DONE = "done", pgettext_lazy("action status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
     code = _code()
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
@@ -376,6 +378,16 @@ class Consent(models.Model):
         return self.given_on <= on and (self.withdrawn_on is None or self.withdrawn_on > on)
 
 
+# The sources of the periods Ostoja ships (migration 0003), stored as the law cites them
+# in Polish and shown in the reader's language; a source a coordinator adds is shown as
+# they wrote it.
+LEGAL_SOURCES = {
+    "Ustawa z 12 grudnia 2013 r. o cudzoziemcach, art. 170 i art. 172 ust. 2": _(
+        "Act of 12 December 2013 on Foreigners, Article 170 and Article 172(2)"
+    ),
+}
+
+
 class LegalPeriod(models.Model):
     """Reference data: how long a legal period runs, by source, for adults and minors
     (DOMAIN.md §5.3: art. 172 ust. 2 — 3 months, 4 for a minor). Editable data, not
@@ -394,6 +406,11 @@ class LegalPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.valid_from})"
+
+    @property
+    def source_text(self) -> str:
+        """The legal basis in the reader's language (``LEGAL_SOURCES``)."""
+        return str(LEGAL_SOURCES.get(self.source, self.source))
 
 
 class Deadline(models.Model):
@@ -478,7 +495,7 @@ class Note(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d}"
 
 
 class Document(models.Model):

@@ -90,7 +90,7 @@ class Shift(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.start):%Y-%m-%d %H:%M}"
 
 
 class SwapRequest(models.Model):

@@ -1,10 +1,14 @@
 """Forms of the helpline: validation only."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
@@ -14,6 +18,57 @@ from ostoja.lib.iso import common_language_choices, language_choices
 
 SUMMARY_MAX = 20_000  # characters: a long call's notes, not a document
 CONTACTS_SINCE = dt.date(2000, 1, 1)  # no centre's helpline record is older
+
+
+@dataclass(frozen=True)
+class SummaryTemplate:
+    """A quick template of the live-call screen: headings the counsellor answers in the
+    summary, one a line, and the purpose it ticks. Prompts, never statements: what the
+    record says is what the counsellor wrote after them (a contact is not completed with
+    a heading left unanswered)."""
+
+    label: str | Promise
+    purpose: str
+    prompts: tuple[str | Promise, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(str(prompt) for prompt in self.prompts)
+
+
+SUMMARY_TEMPLATES = (
+    SummaryTemplate(
+        _("Prevention advice"),
+        Contact.Purpose.PREVENTION,
+        (
+            _("Where and what work is offered:"),
+            _("Employer or agency — what was checked:"),
+            _("Contract and documents:"),
+            _("Warning signs discussed:"),
+            _("Materials given (safety sheet, helpline number):"),
+        ),
+    ),
+    SummaryTemplate(
+        _("Institution consultation"),
+        Contact.Purpose.INSTITUTION,
+        (
+            _("Who asked (institution, role):"),
+            _("The situation:"),
+            _("What was advised:"),
+            _("What they will do next:"),
+        ),
+    ),
+)
+
+
+def unanswered(summary: str) -> list[str]:
+    """The template headings in ``summary`` with nothing written after them, in any of
+    the interface's languages (a counsellor may switch language during a call)."""
+    prompts: set[str] = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            prompts |= {str(p) for template in SUMMARY_TEMPLATES for p in template.prompts}
+    return [line.strip() for line in summary.splitlines() if line.strip() in prompts]
 
 
 class ContactForm(forms.Form):
@@ -76,6 +131,9 @@ class CompleteForm(ContactForm):
             self.add_error("caller_type", _("Say who called."))
         if not data.get("purposes"):
             self.add_error("purposes", _("Choose at least one purpose."))
+        if left := unanswered(data.get("summary") or ""):
+            message = _("Answer the template's headings or delete them: {headings}")
+            self.add_error("summary", message.format(headings="; ".join(left)))
         return data
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from ostoja.lib.iso import language_name
 
 # Repeat callers over ~10 years of ~7,000 contacts: 2 <= coincidences <= sqrt(R) at 15 bits.
 CALLER_INDEX_BITS = 15
@@ -208,7 +209,7 @@ class ContactLanguage(models.Model):
         indexes = [models.Index(fields=["language"])]
 
     def __str__(self) -> str:
-        return self.language
+        return language_name(self.language)
 
 
 class FollowUp(models.Model):

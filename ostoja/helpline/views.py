@@ -27,6 +27,7 @@ from ostoja.helpline.access import (
     helpline_staff,
 )
 from ostoja.helpline.forms import (
+    SUMMARY_TEMPLATES,
     CompleteForm,
     ContactFilterForm,
     ContactForm,
@@ -148,6 +149,7 @@ def _screen(
         "follow_up_form": FollowUpForm(staff=helpline_staff(request.user)),
         "reply_form": reply_form or ReplyForm(),
         "editable": contact.status == Contact.Status.DRAFT,
+        "summary_templates": SUMMARY_TEMPLATES,
     }
     return render(request, "helpline/contact_form.html", context, status=status)
 

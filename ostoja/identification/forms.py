@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.identification.models import Answer, Assessment, Decision, Preliminary
@@ -74,7 +75,10 @@ class DecisionForm(ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["assessment"]
         field.queryset = assessments  # type: ignore[attr-defined]
-        field.label_from_instance = lambda a: f"{a.created_at:%Y-%m-%d} · {a.get_mode_display()}"  # type: ignore[attr-defined]
+        # The time in Warsaw (stored in UTC): an assessment made at 00:30 is that day's.
+        field.label_from_instance = lambda a: (  # type: ignore[attr-defined]  # ModelChoiceField
+            f"{timezone.localtime(a.created_at):%Y-%m-%d %H:%M} · {a.get_mode_display()}"
+        )
 
 
 class CatalogueForm(forms.Form):

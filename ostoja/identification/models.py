@@ -175,7 +175,7 @@ class Assessment(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d}"
 
 
 class Answer(models.Model):
@@ -245,7 +245,7 @@ class Preliminary(models.Model):
         ordering = ["-decided_at"]
 
     def __str__(self) -> str:
-        return f"{self.decided_at:%Y-%m-%d}"
+        return f"{timezone.localtime(self.decided_at):%Y-%m-%d}"
 
     def reason_labels(self) -> list[str]:
         return [str(self.Reason(r).label) for r in self.reasons if r in self.Reason.values]

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.lib.crypto.fields import EncryptedTextField
 
@@ -35,8 +36,9 @@ class Intervention(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        # An intervention is "interwencja" in Polish: its statuses agree with it (feminine).
+        OPEN = "open", pgettext_lazy("intervention status", "Open")
+        CLOSED = "closed", pgettext_lazy("intervention status", "Closed")
 
     class Outcome(models.TextChoices):
         SAFE = "safe", _("Safe")

@@ -295,7 +295,7 @@ def handovers_escalate(*, now: dt.datetime) -> int:
         handover_to__isnull=False,
         handover_acknowledged_at__isnull=True,
         handover_escalated_at__isnull=True,
-        handover_on__lte=now.date() + dt.timedelta(days=1),
+        handover_on__lte=timezone.localdate(now) + dt.timedelta(days=1),
     ).select_related("organisation", "handover_to")
     escalated = 0
     for intervention in late.select_for_update(of=("self",)):

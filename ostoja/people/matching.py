@@ -62,6 +62,7 @@ from operator import add, attrgetter, itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from django.db.models import Case, IntegerField, Sum, Value, When
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import process
@@ -1061,7 +1062,7 @@ def estimated_birth_year(person: Person) -> int | None:
         born: dt.date = person.birth_date
         return born.year
     if person.estimated_age is not None:
-        on = person.age_estimated_on or person.created_at.date()
+        on = person.age_estimated_on or timezone.localdate(person.created_at)
         return on.year - person.estimated_age
     return None
 

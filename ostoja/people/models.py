@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ostoja.lib.crypto.fields import (
     BlindIndexField,
@@ -84,7 +85,7 @@ class Person(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.CLIENT)
     # Identity (sealed). ``name`` as the person writes it, in their own script.
-    name = EncryptedCharField(_("name"), max_length=200)
+    name = EncryptedCharField(pgettext_lazy("a person's", "name"), max_length=200)
     name_latin = EncryptedCharField(
         _("name in Latin letters"),
         max_length=200,
@@ -192,7 +193,7 @@ class Person(models.Model):
             born: dt.date = self.birth_date
             return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
         if self.estimated_age is not None:
-            since = self.age_estimated_on or self.created_at.date()
+            since = self.age_estimated_on or timezone.localdate(self.created_at)
             return self.estimated_age + (on - since).days // 365
         return None
 

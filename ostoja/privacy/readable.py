@@ -11,6 +11,7 @@ in one query per kind of record for a whole page, within the reader's organisati
 a code of anything else stays a code.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Choices, Model
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -52,6 +53,9 @@ KEYS: dict[str, str | Promise] = {
     "assessment": gettext_lazy("Indicator assessment"),
     "attachment": gettext_lazy("Attachment"),
     "attachments": gettext_lazy("Attachments"),
+    "bed": gettext_lazy("Bed"),
+    "beds": gettext_lazy("Beds"),
+    "brought_by": gettext_lazy("Brought by"),
     "by": gettext_lazy("Searched by"),
     "candidates": gettext_lazy("Candidates"),
     "case": gettext_lazy("Case"),
@@ -65,11 +69,16 @@ KEYS: dict[str, str | Promise] = {
     "contact": gettext_lazy("Contact"),
     "decided_by": gettext_lazy("Decided by"),
     "disclosure": gettext_lazy("Disclosure"),
+
+
+    "destination": gettext_lazy("Where the person went"),
     "due": gettext_lazy("Due"),
     "duplicate": gettext_lazy("Duplicate"),
+    "facility": gettext_lazy("Facility"),
     "fields": gettext_lazy("Fields"),
     "follow_up": gettext_lazy("Follow-up"),
     "for": gettext_lazy("Shown for"),
+    "for_case_manager": gettext_lazy("For the case manager"),
     "found": gettext_lazy("Records found"),
     "from": gettext_lazy("From"),
     "full_name": gettext_lazy("Full name"),
@@ -85,21 +94,26 @@ KEYS: dict[str, str | Promise] = {
     "kind": gettext_lazy("Kind"),
     "known_account": gettext_lazy("Known account"),
     "lang": gettext_lazy("Language"),
+    "late": gettext_lazy("Came back after the alarm"),
     "lists": gettext_lazy("Indicator lists"),
     "manager": gettext_lazy("Case manager"),
     "minutes": gettext_lazy("Minutes"),
     "mode": gettext_lazy("Mode"),
     "moved": gettext_lazy("Moved"),
     "number": gettext_lazy("Case number"),
+    "offered": gettext_lazy("Offered instead"),
     "office_hours": gettext_lazy("In office hours"),
     "on": gettext_lazy("On"),
     "organizations": gettext_lazy("Organisations"),
     "other": gettext_lazy("Other person"),
+    "out_of_use": gettext_lazy("Out of use"),
     "outcome": gettext_lazy("Outcome"),
     "page": gettext_lazy("Page"),
     "partner": gettext_lazy("Partner"),
     "person": gettext_lazy("Person"),
+    "placement": gettext_lazy("Shelter placement"),
     "primary": gettext_lazy("On duty"),
+    "priority": gettext_lazy("Priority"),
     "reads": gettext_lazy("Only who has seen"),
     "reason": gettext_lazy("Reason"),
     "reasons": gettext_lazy("Reasons"),
@@ -295,6 +309,39 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def _subclasses(kind: type[Choices]) -> Iterable[type[Choices]]:
+    sub: type[Choices]
+    for sub in kind.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+@functools.cache
+def _choices() -> dict[str, Promise | str]:
+    """Every choice of Ostoja's own vocabularies, by its stored value: an entry's data
+    holds values ("goals_met", "border_guard") where a person reads their labels."""
+    labels: dict[str, Promise | str] = {}
+    for kind in _subclasses(Choices):
+        if kind.__module__.startswith("ostoja."):
+            for value, label in kind.choices:
+                labels.setdefault(str(value), label)
+    return labels
+
+
+def _choice(model: type[Model] | None, key: str, value: str) -> str | None:
+    """``value``'s label: from the record's field ``key`` when it has choices (the same
+    value may be named differently by another vocabulary), else from any of ours."""
+    field = None
+    if model is not None:
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            field = None
+    own = dict(getattr(field, "flatchoices", None) or ())
+    label = own.get(value) or _choices().get(value)
+    return None if label is None else str(label)
+
+
 def _values(key: str, value: Any, model: type[Model] | None, known: Names) -> list[Value]:
     items = value if isinstance(value, list) else [value]
     shown = []
@@ -305,6 +352,8 @@ def _values(key: str, value: Any, model: type[Model] | None, known: Names) -> li
             shown.append(Value(type_label(item)))
         elif isinstance(item, str) and _UUID.fullmatch(item):
             shown.append(known.code(item))
+        elif isinstance(item, str) and _choice(model, key, item) is not None:
+            shown.append(Value(_choice(model, key, item) or item))
         else:
             shown.append(Value(_scalar(item)))
     return shown or [Value("—")]

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ostoja.accounts.models import AccessGrant
 from ostoja.accounts.policy import TeamRole
@@ -39,6 +39,8 @@ from ostoja.cases.services import case_open, deadline_add
 from ostoja.cases.tasks import remind_deadlines
 from ostoja.helpline.models import ContactLink
 from ostoja.helpline.services import contact_start
+from ostoja.interventions.models import Intervention
+from ostoja.interventions.services import intervention_open
 from ostoja.people.models import Person
 from ostoja.people.services import person_create
 from ostoja.test import Persona, assert_access, force_sign_in, text
@@ -220,6 +222,70 @@ def test_bad_input_comes_back_with_the_error_and_what_was_typed(
     notes = text(client.get(f"/cases/{case.code}/section/note/", HTTP_HX_REQUEST="true"))
     assert "Wcześniejsza notatka" in notes  # nothing saved is lost
     assert not AuditEntry.objects.filter(action=f"case.{section}_added").exists()
+
+
+def test_the_legal_basis_and_done_buttons_read_in_each_language(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    """The reflection period's legal basis is shown in the reader's language, and the
+    buttons that mark something done say what they do (an imperative, not a status)."""
+    client = _client(centre[Role.CASE_MANAGER])
+    deadline: dict[str, object] = {"kind": "reflection", "client": client_person.pk}
+    deadline |= {"starts_on": "2026-11-20", "remind_days": 14}
+    response = client.post(f"/cases/{case.code}/add/deadline/", _prefixed("deadline", deadline))
+    assert response.status_code == 302, text(response)[:2000]
+    goal: dict[str, object] = {"domain": "safety", "text": "Bezpieczne mieszkanie"}
+    response = client.post(f"/cases/{case.code}/add/goal/", _prefixed("goal", goal))
+    assert response.status_code == 302, text(response)[:2000]
+    goal_code = case.goals.get().code
+    action = {"text": "Zadzwonić do schroniska", "due": "2026-12-01"}
+    response = client.post(f"/cases/goals/{goal_code}/actions/", action)
+    assert response.status_code in (200, 302), text(response)[:2000]
+    english = text(client.get(f"/cases/{case.code}/", headers={"accept-language": "en"}))
+    assert "Act of 12 December 2013 on Foreigners, Article 170 and Article 172(2)" in english
+    assert "Ustawa" not in english
+    for button in ("Mark as done", "Mark as dealt with", "Mark the goal as achieved"):
+        assert f">{button}</button>" in english, button
+    polish = text(client.get(f"/cases/{case.code}/", headers={"accept-language": "pl"}))
+    assert "Ustawa z dnia 12 grudnia 2013 r. o cudzoziemcach, art. 170 i art. 172 ust. 2" in polish
+    for button in ("Oznacz jako wykonane", "Oznacz jako załatwione", "Oznacz cel jako osiągnięty"):
+        assert f">{button}</button>" in polish, button
+    assert ">Wykonane</button>" not in polish and ">Załatwione</button>" not in polish
+    # The same English words as a status: an action done reads "Wykonane" (działanie).
+    with translation.override("pl"):
+        assert str(Action.Status.DONE.label) == "Wykonane"
+
+
+def test_statuses_agree_with_a_case_and_an_intervention(
+    centre: dict[Role, Persona], case: Case
+) -> None:
+    """ "Sprawa" and "interwencja" are feminine: their statuses agree in Polish, while a
+    goal ("cel", masculine) keeps its own forms — one English word, several contexts."""
+    client = _client(centre[Role.COORDINATOR])
+    polish = text(client.get(f"/cases/{case.code}/", headers={"accept-language": "pl"}))
+    assert "Otwarta ·" in polish
+    listing = text(client.get("/cases/", headers={"accept-language": "pl"}))
+    for status in ("Otwarta", "Aktywna", "Wstrzymana", "Zamknięta"):
+        assert f">{status}</option>" in listing, status
+    assert "Otwarty" not in listing and "Zamknięty" not in listing
+    english = text(client.get("/cases/", headers={"accept-language": "en"}))
+    assert ">Open</option>" in english and ">On hold</option>" in english
+    organisation = case.organisation
+    intervention = intervention_open(
+        organisation=organisation,
+        data={"situation": "danger"},
+        acting_user=centre[Role.COUNSELLOR].user,
+    )
+    page = client.get(f"/interventions/{intervention.code}/", headers={"accept-language": "pl"})
+    assert re.search(r'<span class="badge[^"]*">Otwarta</span>', text(page))
+    with translation.override("pl"):
+        assert [str(Intervention.Status.OPEN.label), str(Intervention.Status.CLOSED.label)] == [
+            "Otwarta",
+            "Zamknięta",
+        ]
+        assert str(Goal.Status.OPEN.label) == "Otwarty"
+    with translation.override("en"):
+        assert str(Case.Status.CLOSED.label) == "Closed"
 
 
 def test_reflection_period_is_computed_from_reference_data(

@@ -4,6 +4,7 @@ and audit rules."""
 
 import datetime as dt
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -158,6 +159,25 @@ def test_swaps_and_handover_notes(centre: dict[Role, Persona]) -> None:
     assert response.status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("language", "label"), [("pl", "Notatki do przekazania dyżuru"), ("en", "Handover notes")]
+)
+def test_a_shift_without_notes_shows_an_empty_notes_box(
+    centre: dict[Role, Persona], language: str, label: str
+) -> None:
+    """A shift planned without notes (as the demo roster plans them) has none: the box is
+    empty, never the word "None"."""
+    shift = _weekend_shift(centre)
+    assert shift.handover is None
+    client = _client(centre[Role.COUNSELLOR])
+    with time_machine.travel(SATURDAY_2AM - dt.timedelta(days=2), tick=False):
+        page = text(client.get("/duty/?month=2026-12", headers={"accept-language": language}))
+    assert label in page
+    box = re.search(rf'<textarea[^>]*id="handover-{shift.code}"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box is not None and box.group(1) == ""
+    assert "None" not in page
+
+
 def test_every_roster_view_has_its_access_rule(
     centre: dict[Role, Persona], other_centre: dict[Role, Persona]
 ) -> None:
@@ -235,3 +255,10 @@ def test_a_coordinator_sets_office_hours_and_the_escalation_timing(
     friday_2pm = dt.datetime(2026, 12, 4, 14, 0, tzinfo=WARSAW)
     assert roster.on_duty(organisation, friday_2pm).office is False  # now after closing
     assert AuditEntry.objects.filter(action="duty_settings.changed").exists()
+
+
+def test_a_shift_is_named_by_its_start_in_warsaw(centre: dict[Role, Persona]) -> None:
+    """Stored in UTC, shown in Warsaw: a shift from midnight is that day's (23:00 UTC)."""
+    shift = _weekend_shift(centre)
+    shift.start = dt.datetime(2026, 12, 4, 23, 0, tzinfo=dt.UTC)
+    assert str(shift) == "2026-12-05 00:00"

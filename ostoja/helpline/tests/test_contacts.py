@@ -109,6 +109,9 @@ def test_a_routine_call_is_logged_and_autosaved_without_loss(
     assert contact.status == Contact.Status.COMPLETED and contact.ended_at is not None
     assert contact.caller_number == "0048 22 123 45 67"
     assert {x.language for x in contact.languages.all()} == {"ukr"}
+    # The completed contact names its language, in the reader's language — never "ukr".
+    assert '<dd class="col-sm-9">ukraiński</dd>' in text(client.get(url))
+    assert ">Ukrainian</dd>" in text(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
     actions = set(
         AuditEntry.objects.filter(target_code=str(contact.code)).values_list("action", flat=True)
     )
@@ -485,3 +488,48 @@ def test_a_draft_started_by_mistake_is_discarded_and_a_linked_one_is_not(
     )
     response = client.post(f"/helpline/{linked.code}/discard/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and Contact.objects.filter(code=linked.code).exists()
+
+
+def _template_text(page: str, label: str) -> str:
+    """The text a quick template writes into the summary, as the page carries it."""
+    button = re.search(rf'data-template-text="([^"]*)">{label}</button>', page)
+    assert button is not None, label
+    return button.group(1)
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "error"),
+    [
+        ("pl", "Porada profilaktyczna", "Uzupełnij punkty szablonu albo je usuń"),
+        ("en", "Prevention advice", "Answer the template&#x27;s headings or delete them"),
+    ],
+)
+def test_a_quick_template_writes_headings_to_answer_never_a_claim(
+    client: Client, signed_in: Any, language: str, label: str, error: str
+) -> None:
+    """A template writes headings the counsellor answers, not what was done ("checked the
+    offer, gave the leaflet"): the contact is not completed while one is unanswered, and
+    the record holds what the counsellor wrote."""
+    signed_in(Role.COUNSELLOR)
+    contact = _start(client)
+    url = f"/helpline/{contact.code}/"
+    page = text(client.get(url, headers={"accept-language": language}))
+    headings = _template_text(page, label).split("\n")
+    assert len(headings) == 5 and all(h.endswith(":") for h in headings), headings
+    assert "checked the job offer" not in page and "sprawdzono ofertę" not in page
+    complete = {"caller_type": "going_abroad", "purposes": ["prevention"], "complete": "1"}
+    # The template alone, or with one heading answered, is refused.
+    for summary in ("\n".join(headings), "\n".join([f"{headings[0]} Holandia", *headings[1:]])):
+        response = client.post(
+            url, _form(contact, summary=summary, **complete), headers={"accept-language": language}
+        )
+        assert response.status_code == 400 and error in text(response)
+        assert headings[-1] in text(response).split(error, 1)[1]
+        contact.refresh_from_db()
+        assert contact.status == Contact.Status.DRAFT
+    # Every heading answered or deleted: completed, with the counsellor's words only.
+    answered = f"{headings[0]} Holandia, szklarnia\n{headings[3]} zabrany paszport, długi"
+    response = client.post(url, _form(contact, summary=answered, **complete))
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert contact.status == Contact.Status.COMPLETED and contact.summary == answered

@@ -119,6 +119,27 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:handover_assign": None,  # coordinators: home/tests/test_workspace.py
     "interventions:handover_acknowledge": None,  # the one it is handed to: same
     "interventions:sms_status": None,  # public, signed: interventions/tests/test_notify.py
+    # The shelter (shelter/tests/test_views.py runs assert_access on each view).
+    "shelter:board": None,
+    "shelter:reserve": None,
+    "shelter:facility": None,
+    "shelter:bed_use": None,
+    "shelter:placement": None,
+    "shelter:admit": None,
+    "shelter:discharge": None,
+    "shelter:move": None,
+    "shelter:cancel": None,
+    "shelter:case_panel": None,
+    "shelter:shift_book": None,
+    "shelter:waiting": None,
+    "shelter:item_keep": None,
+    "shelter:incident_record": None,
+    "shelter:incident_close": None,
+    "shelter:item_return": None,
+    "shelter:waiting_add": None,
+    "shelter:waiting_end": None,
+    "shelter:absence_start": None,
+    "shelter:absence_return": None,
     # The duty roster (duty/tests/test_roster.py runs assert_access).
     "duty:roster": None,
     "duty:shift_add": None,

@@ -13,9 +13,17 @@ pytestmark = pytest.mark.django_db
 
 # What each role's top bar holds — written out, not derived, so a policy change shows here.
 EXPECTED = {role: ["Dashboard"] for role in Role} | {
-    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions", "Partners"],
-    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People", "Interventions", "Partners"],
-    Role.SHELTER_STAFF: ["Dashboard", "Partners"],
+    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions", "Partners", "Shelter"],
+    Role.CASE_MANAGER: [
+        "Dashboard",
+        "Helpline",
+        "Cases",
+        "People",
+        "Interventions",
+        "Partners",
+        "Shelter",
+    ],
+    Role.SHELTER_STAFF: ["Dashboard", "Partners", "Shelter"],
     Role.SPECIALIST: ["Dashboard", "Cases", "People", "Partners"],
     Role.COORDINATOR: [
         "Dashboard",
@@ -24,6 +32,7 @@ EXPECTED = {role: ["Dashboard"] for role in Role} | {
         "People",
         "Interventions",
         "Partners",
+        "Shelter",
     ],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail", "Find a record"],

@@ -7,8 +7,10 @@ import copy
 import datetime as dt
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
@@ -505,3 +507,73 @@ def test_an_indicator_both_lists_share_is_asked_once_and_counts_for_both(
     assert {a.value for a in answered} == {"yes"}
     progress = text(client.get(f"/identification/assessments/{assessment.code}/"))
     assert f"Odpowiedzi: 1 z {len(set(keys))}" in progress
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_assessment_picker_shows_the_time_in_warsaw(
+    centre: dict[Role, Persona], client_person: Person, language: str
+) -> None:
+    """An assessment made at 00:30 in Warsaw (23:30 UTC the day before) is that day's, in
+    the decision form's picker and wherever it is listed."""
+    manager = centre[Role.CASE_MANAGER]
+    just_after_midnight = dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC)
+    with time_machine.travel(just_after_midnight, tick=False):
+        assessment = services.assessment_start(
+            person=client_person,
+            mode="full",
+            exploitation=["labour"],
+            age_at_exploitation=30,
+            acting_user=manager.user,
+        )
+    page = text(
+        _client(manager).get(
+            f"/identification/people/{client_person.code}/", headers={"accept-language": language}
+        )
+    )
+    option = re.search(rf'<option value="{assessment.pk}"[^>]*>([^<]*)</option>', page)
+    assert option is not None and option.group(1).startswith("2026-12-06 00:30 · "), page
+    assert page.count("2026-12-06 00:30") == 2  # the picker and the list of assessments
+    assert "2026-12-05 23:30" not in page
+    assert str(assessment) == "2026-12-06"
+
+
+class _Questions(HTMLParser):
+    """The questions of an assessment page: (dimension, indicator) of each answer form,
+    the dimension read from the fieldset the form is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dimension = ""
+        self.asked: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "fieldset":
+            self.dimension = found.get("data-dimension") or ""
+        if tag == "form" and found.get("data-indicator"):
+            self.asked.append((self.dimension, found["data-indicator"] or ""))
+
+
+@pytest.mark.parametrize("minor", [False, True], ids=["adult", "child"])
+def test_an_assessment_with_both_lists_asks_each_question_once(
+    centre: dict[Role, Persona], client_person: Person, minor: bool
+) -> None:
+    """Labour and sexual exploitation together: both lists, and every indicator they share
+    (the same code in the same dimension) is one question, not one per list."""
+    assessment = services.assessment_start(
+        person=client_person,
+        mode="full",
+        exploitation=["labour", "sexual"],
+        age_at_exploitation=15 if minor else 30,
+        acting_user=centre[Role.CASE_MANAGER].user,
+    )
+    age = "child" if minor else "adult"
+    assert sorted(assessment.lists) == [f"{age}_labour", f"{age}_sexual"]
+    indicators = [(i.dimension, i.code) for i in services.indicators_of(assessment)]
+    assert len(set(indicators)) < len(indicators)  # the lists do share indicators
+    client = _client(centre[Role.CASE_MANAGER])
+    page = text(client.get(f"/identification/assessments/{assessment.code}/"))
+    questions = _Questions()
+    questions.feed(page)
+    assert sorted(questions.asked) == sorted(set(indicators))  # each once, none left out
+    assert f"Odpowiedzi: 0 z {len(set(indicators))}" in page

@@ -470,3 +470,20 @@ def test_a_person_s_history_is_one_timeline_of_what_the_user_may_see(
         _client(centre[Role.SPECIALIST]).get(f"/people/{client_person.code}/history/")
     )
     assert f"/helpline/{contact.code}/" not in specialist and "KCIK/" in specialist
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "wrong"), [("pl", "Imię i nazwisko", "Nazwa"), ("en", "Name", "")]
+)
+def test_a_persons_name_field_is_labelled_as_a_name(
+    centre: dict[Role, Persona], client_person: Person, language: str, label: str, wrong: str
+) -> None:
+    """A person has a name and surname ("Imię i nazwisko"), not a "Nazwa" like a thing; an
+    organisation or a catalogue keeps its "nazwa"."""
+    client = _client(centre[Role.CASE_MANAGER])
+    headers = {"accept-language": language}
+    for path in ("/people/new/", f"/people/{client_person.code}/edit/"):
+        page = text(client.get(path, headers=headers))
+        found = re.search(r'<label class="form-label" for="id_name">([^<*]*)', page)
+        assert found is not None and found.group(1).strip() == label, path
+        assert not wrong or f">{wrong}<" not in page

@@ -118,6 +118,24 @@ def test_values_of_every_shape(centre: dict[Role, Persona], world: World) -> Non
     assert "Godziny pracy biura" in polish and "nie" in polish
 
 
+def test_stored_choices_read_as_their_labels(centre: dict[Role, Persona], world: World) -> None:
+    """A choice's stored value ("goals_met", "adult_labour") is shown by its label, the
+    record's own field's first (a case's ``status``), else any of Ostoja's vocabularies."""
+    client = Client()
+    force_sign_in(client, centre[Role.DPO].user)
+    closed = record(
+        "case.status_changed",
+        actor=centre[Role.CASE_MANAGER].user,
+        target=world.case,
+        data={"status": "closed", "reason": "goals_met", "lists": ["adult_labour"]},
+    )
+    page = _entry_page(client, closed)
+    assert "Support plan completed" in page and "Adults — labour exploitation" in page
+    assert "goals_met" not in page and "adult_labour" not in page
+    polish = _entry_page(client, closed, "pl")
+    assert "Plan wsparcia zrealizowany" in polish and "Zamknięta" in polish
+
+
 def test_purposes_and_records_in_words(centre: dict[Role, Persona], world: World) -> None:
     client = Client()
     force_sign_in(client, centre[Role.DPO].user)

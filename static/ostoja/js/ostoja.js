@@ -27,18 +27,24 @@
     window.setInterval(tick, 1000);
   });
 
-  // Quick templates: add the text to the summary and tick the purpose.
+  // Quick templates: add their headings to the summary, one a line, tick the purpose and
+  // put the cursor after the first heading — the counsellor writes the answers; a heading
+  // left unanswered stops the contact from being completed.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-template-text]");
     if (button) {
       var form = button.closest("form");
       var summary = form.querySelector("textarea[name=summary]");
-      summary.value = (summary.value ? summary.value + "\n" : "") + button.dataset.templateText;
+      var text = button.dataset.templateText;
+      var start = summary.value ? summary.value.length + 1 : 0;
+      summary.value = (summary.value ? summary.value + "\n" : "") + text;
       var purpose = form.querySelector(
         "input[name=purposes][value='" + button.dataset.templatePurpose + "']");
       if (purpose) { purpose.checked = true; }
       summary.dispatchEvent(new Event("input", { bubbles: true }));
       summary.focus();
+      var caret = start + text.split("\n")[0].length;
+      summary.setSelectionRange(caret, caret);
       return;
     }
     // The emergency switch: urgency to "emergency", saved at once.

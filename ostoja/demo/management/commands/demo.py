@@ -31,6 +31,12 @@ from ostoja.duty.models import Shift
 from ostoja.helpline.models import Contact
 from ostoja.network.models import Partner
 
+
+from ostoja.demo import shelter as shelter_demo
+from ostoja.duty.models import Shift
+from ostoja.helpline.models import Contact
+from ostoja.shelter.models import Facility
+
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
 DEMO_STAFF = {
@@ -97,6 +103,12 @@ class Command(BaseCommand):
                     organisation, [keeper, *callers], today=timezone.localdate()
                 )
                 self.stdout.write(f"Demo partners: {made}, and a year of consultations.")
+
+
+            if not Facility.objects.filter(organisation=organisation).exists():
+                staff = {Role(u.role): u for u in users if u.role}
+                stays = shelter_demo.build(organisation, staff, today=timezone.localdate())
+                self.stdout.write(f"Demo shelter: {stays} stays over the last year.")
         self._print(users)
 
     def _organisation(self) -> Organisation:

@@ -84,7 +84,7 @@ class Command(BaseCommand):
                 entry.msgstr = entry.msgid  # also over gettext's "fuzzy" guesses
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-            entry.previous_msgid = entry.previous_msgid_plural = None
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 
     @staticmethod
     def _problems(language: str) -> list[str]:
