@@ -138,8 +138,6 @@ INSTALLED_APPS = [
     "ostoja.identification",
     "ostoja.interventions",
     "ostoja.network",
-
-
     "ostoja.shelter",
     "ostoja.privacy",
     "ostoja.home",

@@ -20,8 +20,6 @@ urlpatterns = [
     path("duty/", include("ostoja.duty.urls")),
     path("interventions/", include("ostoja.interventions.urls")),
     path("network/", include("ostoja.network.urls")),
-
-
     path("shelter/", include("ostoja.shelter.urls")),
     path(
         "access/<str:target_type>/<str:code>/",

@@ -29,8 +29,6 @@ NAVIGATION = (
     NavItem(_("People"), "people:person_list", Capability.WORK_CASES, Capability.LOG_CONTACTS),
     NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
     NavItem(_("Partners"), "network:directory", None, rule=reads_directory),
-
-
     # Those who run the shelter, and those on duty who find a bed at night.
     NavItem(_("Shelter"), "shelter:board", Capability.WORK_SHELTER, Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),

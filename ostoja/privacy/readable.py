@@ -69,8 +69,6 @@ KEYS: dict[str, str | Promise] = {
     "contact": gettext_lazy("Contact"),
     "decided_by": gettext_lazy("Decided by"),
     "disclosure": gettext_lazy("Disclosure"),
-
-
     "destination": gettext_lazy("Where the person went"),
     "due": gettext_lazy("Due"),
     "duplicate": gettext_lazy("Duplicate"),
