@@ -28,6 +28,7 @@ from ostoja.audit import trail
 from ostoja.cases import forms as f
 from ostoja.cases import pdf, selectors, services
 from ostoja.cases.access import (
+    TARGET,
     access_case,
     access_case_record,
     case_managers,
@@ -151,9 +152,6 @@ def _page(
         "action_goal": action_goal,
         "document_form": f.DocumentForm(),
         "coordinator": request.user.can(Capability.SEE_ALL_CASES),
-        # Where the case came from, as the other apps know it (an intervention, a
-        # consultation for an institution), as far as the user may see it.
-        "came_from": history("cases.case", request.user, access.record),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -173,7 +171,10 @@ def case_section(request: AuthenticatedHttpRequest, code: uuid.UUID, section: st
         raise Http404
     access = access_case(request.user, code)
     trail.record("case.viewed", actor=request.user, target=access.record, data={"for": section})
-    context = selectors.case_section(access, section)
+    if section == "linked":  # as far as the user may see each linked record
+        context = {"case": access.record, "rows": history(TARGET, request.user, access.record)}
+    else:
+        context = selectors.case_section(access, section)
     title = f"{access.record.reference}: {selectors.SECTION_TITLES[section]}"
     return render_panel(request, f"cases/partials/section_{section}.html", context, title=title)
 

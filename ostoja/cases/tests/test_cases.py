@@ -738,8 +738,7 @@ def test_add_forms_load_when_opened(
 def test_the_case_page_costs_the_same_however_long_the_case(
     centre: dict[Role, Persona], case: Case, client_person: Person
 ) -> None:
-    """At most 14 queries for the case page (middleware, audit entry and all — and one for
-    each app a case may come from, an intervention or a consultation: ``came_from``), and as many
+    """At most 12 queries for the case page (middleware, audit entry and all), and as many
     with one entry per section as with fifty: sections that grow are panels of their own,
     each a fixed number of queries too."""
     from django.db import connection
@@ -753,7 +752,10 @@ def test_the_case_page_costs_the_same_however_long_the_case(
         found = []
         for url in (
             f"/cases/{case.code}/",
-            *(f"/cases/{case.code}/section/{name}/" for name in ("service", "note", "consent")),
+            *(
+                f"/cases/{case.code}/section/{name}/"
+                for name in ("service", "note", "consent", "linked")
+            ),
         ):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200
@@ -785,4 +787,4 @@ def test_the_case_page_costs_the_same_however_long_the_case(
     few = counts()
     grow(50)
     assert counts() == few
-    assert few[0] <= 14, few
+    assert few[0] <= 12, few

@@ -111,7 +111,7 @@ def test_a_police_officers_call_becomes_a_case_and_a_referral(
     case = Case.objects.get()
     expect(page.get_by_text(f"Otwarto sprawę {case.reference}.")).to_be_visible()
     assert case.clients.count() == 3
-    expect(page.get_by_test_id("came-from")).to_contain_text(
+    expect(page.get_by_test_id("linked-record")).to_contain_text(
         "Zespół ds. handlu ludźmi KWP w Lublinie"
     )
 

@@ -231,7 +231,7 @@ def test_a_consultation_opens_a_case_for_the_people_it_was_about(
         action="consultation.case_opened", target_code=str(consultation.code)
     ).exists()
     # Linked both ways: the case says where it came from, the consultation where it led.
-    case_page = text(client.get(f"/cases/{case.code}/"))
+    case_page = text(client.get(f"/cases/{case.code}/section/linked/", HTTP_HX_REQUEST="true"))
     assert "Konsultacja dla instytucji</a>: KWP zs. w Radomiu" in case_page
     assert case.reference in text(client.get(f"/network/consultations/{consultation.code}/"))
     # The counsellor who logged it is not on the case: it is there, out of their reach.
