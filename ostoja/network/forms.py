@@ -92,7 +92,7 @@ class ServiceForm(forms.Form):
         choices=Voivodeship.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("None: the whole country."),
+        help_text=_("Empty means the whole country."),
     )
     days = forms.MultipleChoiceField(
         label=_("Open on"),

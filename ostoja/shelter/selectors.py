@@ -134,12 +134,13 @@ def nights_in_year(facilities: QuerySet[Facility], year: int, time_zone: str) ->
 
 
 def _stays(field: str) -> Callable[[User, Any], Iterator[Event]]:
-    """A person's or a case's stays (``accounts.records`` history), as far as the user may
-    open them: the facility's name, never its address."""
+    """A person's, a case's or an intervention's stays (``accounts.records`` history), as
+    far as the user may open them: the facility's name, never its address."""
 
     def provider(user: User, record: Any) -> Iterator[Event]:
         statuses = dict(Placement.Status.choices)
-        for stay in placements_visible_to(user).filter(**{field: record}):
+        stays = placements_visible_to(user).filter(**{field: record})
+        for stay in stays.select_related("bed__room__facility"):
             yield Event(
                 stay.admitted_at or stay.reserved_at,
                 str(_("Shelter")),
@@ -153,6 +154,7 @@ def _stays(field: str) -> Callable[[User, Any], Iterator[Event]]:
 
 register_history("people.person", _stays("person"))
 register_history("cases.case", _stays("case"))
+register_history("interventions.intervention", _stays("intervention"))
 
 
 def staff_panel(user: User) -> dict[str, Any]:

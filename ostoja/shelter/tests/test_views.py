@@ -178,6 +178,10 @@ def test_place_tonight_from_an_intervention(
     placement = Placement.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/shelter/placements/{placement.code}/"
     assert placement.intervention == intervention and placement.placed_by == counsellor
+    # The intervention links the stay that came of it (the facility's name, not its address).
+    detail = text(client.get(f"/interventions/{intervention.code}/"))
+    assert f"/shelter/placements/{placement.code}/" in detail and women.name in detail
+    assert ADDRESS not in detail
     # Nobody involved yet: the page says so, and offers nobody.
     empty = intervention_open(
         organisation=counsellor.organisation, data={"situation": "danger"}, acting_user=counsellor
