@@ -113,6 +113,11 @@ bench-helpline: deps
 bench-cases: deps
 	OSTOJA_DEBUG=false $(PY) bench/cases.py
 
+# The shelter's occupancy board (bench/shelter.py), on the database DATABASE_URL names.
+.PHONY: bench-shelter
+bench-shelter: deps
+	OSTOJA_DEBUG=false $(PY) bench/shelter.py
+
 # The person matcher (bench/README.md): B1/B3 against splink, and B6 on PostgreSQL.
 .PHONY: bench-matching bench-people
 bench-matching: deps

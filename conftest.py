@@ -26,7 +26,7 @@ from ostoja.cases.services import case_open, team_set
 from ostoja.lib.crypto.tests.sample import Sample
 from ostoja.people.models import Person
 from ostoja.people.services import person_create
-from ostoja.test import Persona, make_organisation, make_user, sign_in
+from ostoja.test import Axe, Persona, make_organisation, make_user, sign_in
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -59,9 +59,12 @@ AUDITED_APPS = {
     "interventions",
     "duty",
     "prevention",
+    "network",
+    "shelter",
 }
 NOT_AUDITED = {
     "interventions.notification",  # delivery bookkeeping of an alert
+    "shelter.absencealert",  # delivery bookkeeping of an alert
     "prevention.agency",  # the public register of employment agencies (KRAZ)
     "prevention.flagcatalogue",  # reference data
     "prevention.flag",
@@ -260,7 +263,11 @@ def page(
     # connection between its threads, so a background poll racing a click can fail. The
     # pop-up's poll is tested through the test client (helpline/tests/test_telephony.py).
     settings.OSTOJA_INCOMING_POLL_SECONDS = 0
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
+    # Reduced motion: no colour transitions, so axe-core's contrast check never measures a
+    # button halfway through one (Bootstrap turns them off for this preference).
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="pl-PL", reduced_motion="reduce"
+    )
     page = context.new_page()
     # Our machines are shared: a page can take seconds when another job holds the cores.
     expect.set_options(timeout=15_000)
@@ -272,9 +279,16 @@ def page(
             requested.append("console:" + message.text) if message.type == "error" else None
         ),
     )
+    # axe-core checks every page the test loads, and the last page as the test left it
+    # (with what htmx swapped in): no serious or critical accessibility violation.
+    axe = Axe(page, on_load=True)
     yield page
+    if not page.is_closed():
+        axe.check()
     base = str(live_server)
     strangers = [url for url in requested if not url.startswith(base)]
     context.close()
     # No request to another host, no CSP violation or script error in the console.
     assert not strangers, strangers
+    assert not axe.found and not axe.errors, "axe-core:\n" + axe.report()
+    assert axe.checked, "axe-core checked no page"

@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "ostoja.interventions",
     "ostoja.prevention",
     "ostoja.portal",
+    "ostoja.network",
+    "ostoja.shelter",
     "ostoja.privacy",
     "ostoja.home",
     "ostoja.demo",

@@ -7,6 +7,8 @@ administrator and a coordinator who must never see anything of the first.
 import re
 import time
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
@@ -166,11 +168,13 @@ def assert_access(
         assert status in expected, f"outsider {role}: {status} at {method} {path}"
 
 
-def browser_sign_in(page: "Page", base_url: str, persona: Persona) -> None:
+def browser_sign_in(
+    page: "Page", base_url: str, persona: Persona, *, password: str = PASSWORD
+) -> None:
     """Sign in through the real pages of a browser (Polish labels)."""
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Adres e-mail").fill(persona.email)
-    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_label("Hasło").fill(password)
     page.get_by_role("button", name="Zaloguj się").click()
     page.get_by_label("Kod").fill(persona.code())
     page.get_by_label("Kod").press("Enter")
@@ -189,3 +193,90 @@ def open_user_menu(page: "Page") -> None:
     open_top_menu(page)
     page.get_by_test_id("user-menu").click()
     page.wait_for_selector("[data-testid=user-menu] + .dropdown-menu.show")
+
+
+@cache
+def axe_script() -> str:
+    """axe-core as the PyPI package axe-playwright-python ships it (no CDN, no copy here)."""
+    return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+# Run in the page: the serious and critical violations, each with its elements' selectors.
+# axe only reads the page (no scrolling, no change to the DOM), so it may run between a
+# test's steps without getting in their way.
+_AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => [v.id, v.impact, n.target.join(" "), v.help]));
+}"""
+# What Playwright says when the page navigated or closed while axe ran: the page that was
+# being checked is gone (the next one is checked when it loads).
+_GONE = re.compile(
+    r"context was destroyed|navigat|has been closed|detached|Cannot find context", re.I
+)
+
+
+class Axe:
+    """axe-core in a browser test's page: ``check()`` runs it on the page as it is now and
+    keeps the serious and critical violations; with ``on_load=True`` every page the test
+    loads is checked when it has loaded. (Not after each htmx swap: a test answering a
+    hundred questions would run axe a hundred times on a long page. What htmx swaps in is
+    checked as the test leaves the page, and on every staff page with its sections open in
+    ``demo/tests/test_accessibility.py``.)
+
+    axe is injected with ``page.evaluate`` — the DevTools protocol, which a page's CSP does
+    not govern — so the strict CSP stays exactly as in production (no ``bypass_csp``, no
+    inline script, nothing for the page to allow). Only HTML documents are checked: not a
+    downloaded file, nor an htmx fragment opened on its own."""
+
+    def __init__(self, page: "Page", *, on_load: bool = False) -> None:
+        self.page = page
+        self.found: dict[tuple[str, str, str], str] = {}  # (rule, target, url) -> impact, help
+        self.checked: list[str] = []
+        self.errors: list[str] = []
+        self._running = False
+        self._again = False
+        if on_load:
+            page.on("load", lambda _: self.check())
+
+    def check(self) -> None:
+        """Check the page now; asked while a check runs (a page loaded meanwhile), check
+        again when it ends. Called from an event handler it never raises: what goes wrong is
+        kept in ``errors``, for the test to report."""
+        from playwright.sync_api import Error
+
+        self._again = True
+        if self._running:
+            return
+        self._running = True
+        try:
+            while self._again:
+                self._again = False
+                try:
+                    self._check()
+                except Error as error:
+                    if not _GONE.search(str(error)):
+                        self.errors.append(f"{self.page.url}: {error}")
+        finally:
+            self._running = False
+
+    def _check(self) -> None:
+        url = self.page.url
+        document = "document.doctype !== null && document.contentType === 'text/html'"
+        if not self.page.evaluate(document):
+            return
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            self.page.evaluate(axe_script())
+        found: list[list[str]] = self.page.evaluate(_AXE_RUN)
+        self.checked.append(url)
+        for rule, impact, target, help_text in found:
+            self.found[(rule, target, url)] = f"{impact}: {help_text}"
+
+    def report(self) -> str:
+        """The violations, one a line: rule, impact, the element's selector, the page."""
+        lines = [
+            f"{rule} ({what}) at {target} on {url}"
+            for (rule, target, url), what in sorted(self.found.items())
+        ]
+        return "\n".join(lines + [f"axe could not run: {error}" for error in self.errors])

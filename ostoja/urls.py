@@ -22,6 +22,8 @@ urlpatterns = [
     path("prevention/", include("ostoja.prevention.urls")),
     # The public portal: no account, nothing of the staff side (ostoja/portal/privacy.py).
     path("portal/", include("ostoja.portal.urls")),
+    path("network/", include("ostoja.network.urls")),
+    path("shelter/", include("ostoja.shelter.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,

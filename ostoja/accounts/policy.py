@@ -116,6 +116,34 @@ def works_with_people(user: User) -> bool:
     )
 
 
+def reads_directory(user: User) -> bool:
+    """The partner directory (``ostoja.network``) holds no client data but the work details
+    of the people at partners: every role whose work is with clients looks a partner up
+    (the helpline, case work, the shelter, specialists, coordinators)."""
+    # Active staff only.
+    if not user.is_active:
+        return False
+    # Roles that see identities work with clients; the others need no partner's officer.
+    return user.role in SEES_IDENTITIES
+
+
+def edits_directory(user: User) -> bool:
+    """Who keeps the directory up to date: those who take the institutions' calls and
+    refer clients — counsellors, case managers and coordinators."""
+    # Only those who read it …
+    if not reads_directory(user):
+        return False
+    # … and log contacts (an institution's call is a contact).
+    return user.can(Capability.LOG_CONTACTS)
+
+
+def consults_institutions(user: User) -> bool:
+    """Consultations for institutions (``ostoja.network``): a Police officer's question is
+    a call the helpline takes, so those who take calls log and read them — the roles that
+    keep the directory. Their questions may be about people: nobody else reads them."""
+    return edits_directory(user)
+
+
 def has_grant(user: User, scope: Scope, at: dt.datetime | None = None) -> bool:
     """Whether ``user`` broke the glass on this record and the grant still runs."""
     return AccessGrant.objects.filter(
@@ -190,6 +218,24 @@ def can_view_field(user: User, scope: Scope, field_class: FieldClass) -> bool:
         return True
     # … and coordinators, unless the record is restricted. Never by breaking the glass.
     return user.can(Capability.SEE_ALL_CASES) and not scope.restricted
+
+
+def can_view_sealed_address(user: User, scope: Scope) -> bool:
+    """May ``user`` read a sealed address (a shelter's) of the place ``scope`` describes?
+
+    The address of a shelter is what the exploiters look for: it is shown only to the
+    place's team — its own shelter staff and the case managers of the people placed there
+    — and to coordinators, or to someone who broke the glass on it (read, audited, told).
+    A duty worker arranging a bed at 2 a.m. sees which place and bed are free and its
+    phone, not where it is, unless they break the glass. No emergency rule opens it."""
+    # Another organisation's places do not exist for this user.
+    if not _member(user, scope):
+        return False
+    # Administrators, analysts and the DPO never see where a client stays.
+    if user.role not in SEES_IDENTITIES:
+        return False
+    # The place's team and coordinators (``within_reach``), or a running grant.
+    return can_view(user, scope)
 
 
 def can_manage(user: User, scope: Scope) -> bool:

@@ -171,6 +171,9 @@ def context_labels(case: Case) -> list[tuple[Promise, list[str]]]:
 
 # The case page's sections that grow with the case: each a panel of its newest entries.
 SECTION_TITLES: dict[str, Promise] = {
+    # What the case came from and what came of it in the other apps (an intervention, a
+    # consultation for an institution, a stay in the shelter): ``accounts.records.history``.
+    "linked": _("Linked records"),
     "route": _("Route"),
     "service": _("Services delivered"),
     "decision": _("The client's decisions"),

@@ -22,12 +22,13 @@ from django.views.decorators.http import require_POST
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import Access
-from ostoja.accounts.records import source_of_request
+from ostoja.accounts.records import history, source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.cases import forms as f
 from ostoja.cases import pdf, selectors, services
 from ostoja.cases.access import (
+    TARGET,
     access_case,
     access_case_record,
     case_managers,
@@ -82,8 +83,8 @@ def case_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a case for a person (and from the contact that brought them, if given)."""
     raw = request.GET.get("person") or request.POST.get("person")
     person = access_person(request.user, uuid_or_404(raw), write=True).record
-    source = source_of_request(request, "contact", "intervention")
-    # What the contact or intervention knows is offered; nothing is assumed.
+    source = source_of_request(request, "contact", "intervention", "consultation")
+    # What the contact, intervention or consultation knows is offered; nothing is assumed.
     known = {"manager": request.user.pk}
     form = f.CaseOpenForm(
         request.POST or None,
@@ -170,7 +171,10 @@ def case_section(request: AuthenticatedHttpRequest, code: uuid.UUID, section: st
         raise Http404
     access = access_case(request.user, code)
     trail.record("case.viewed", actor=request.user, target=access.record, data={"for": section})
-    context = selectors.case_section(access, section)
+    if section == "linked":  # as far as the user may see each linked record
+        context = {"case": access.record, "rows": history(TARGET, request.user, access.record)}
+    else:
+        context = selectors.case_section(access, section)
     title = f"{access.record.reference}: {selectors.SECTION_TITLES[section]}"
     return render_panel(request, f"cases/partials/section_{section}.html", context, title=title)
 

@@ -1,12 +1,14 @@
 """The top bar's navigation: each entry names the capability it needs, so a role sees
 only what it may use. Later apps add their entries here."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import User
+from ostoja.accounts.policy import reads_directory
 from ostoja.accounts.roles import Capability
 
 
@@ -16,6 +18,7 @@ class NavItem:
     url_name: str
     capability: Capability | None  # None: every signed-in member of staff
     also: Capability | None = None  # … or this one
+    rule: Callable[[User], bool] | None = None  # … or, instead of capabilities, this rule
 
 
 NAVIGATION = (
@@ -26,6 +29,9 @@ NAVIGATION = (
     NavItem(_("People"), "people:person_list", Capability.WORK_CASES, Capability.LOG_CONTACTS),
     NavItem(_("Interventions"), "interventions:board", Capability.LOG_CONTACTS),
     NavItem(_("Prevention"), "prevention:list", Capability.LOG_CONTACTS),
+    NavItem(_("Partners"), "network:directory", None, rule=reads_directory),
+    # Those who run the shelter, and those on duty who find a bed at night.
+    NavItem(_("Shelter"), "shelter:board", Capability.WORK_SHELTER, Capability.LOG_CONTACTS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
     # The DPO's way to a record: that it exists and its codes, never an identity.
@@ -37,7 +43,7 @@ def navigation_for(user: User) -> list[NavItem]:
     return [
         item
         for item in NAVIGATION
-        if item.capability is None
-        or user.can(item.capability)
+        if (item.rule(user) if item.rule is not None else item.capability is None)
+        or (item.capability is not None and user.can(item.capability))
         or (item.also is not None and user.can(item.also))
     ]

@@ -1,8 +1,8 @@
 """One search box for everything (the top bar): a case number (``KCIK/2026/0042``,
 ``42/2026``), a phone number (exact, through the blind index), a person's name in any
-script or spelling (the matcher) — results grouped by kind, and only what the user may
-see. The query travels in a POST and is never stored: the audit entry names what kinds
-were found and how many, never what was typed.
+script or spelling (the matcher), a partner institution by its name — results grouped by
+kind, and only what the user may see. The query travels in a POST and is never stored:
+the audit entry names what kinds were found and how many, never what was typed.
 
 The home app reads across the others (the top layer of ARCHITECTURE.md §2): each kind of
 result comes from its own app's access rules and indexes."""
@@ -21,6 +21,7 @@ from ostoja.cases.access import cases_visible_to
 from ostoja.cases.models import Case
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.lib.crypto.fields import blind_lookup
+from ostoja.network.selectors import partners_found
 from ostoja.people.access import people_visible_to, person_scopes
 from ostoja.people.matching import find_matches
 
@@ -121,6 +122,20 @@ def _names(user: User, query: str) -> list[Hit]:
     ]
 
 
+def _partners(user: User, query: str) -> list[Hit]:
+    """Partners of the directory by their name or short name (issue 14)."""
+    if len(query) < 2:
+        return []
+    return [
+        Hit(
+            partner.name,
+            str(partner.get_kind_display()),
+            reverse("network:partner_detail", args=[partner.code]),
+        )
+        for partner in partners_found(user, {"q": query})[:RESULTS]
+    ]
+
+
 def search(user: User, query: str) -> Results:
     """Everything ``user`` may see that ``query`` finds, grouped by kind."""
     results = Results()
@@ -137,4 +152,6 @@ def search(user: User, query: str) -> Results:
             results.add(_("Helpline contacts"), calls)
         else:
             results.add(_("People"), _names(user, query))
+    if number is None:  # an institution by its name, for whoever reads the directory
+        results.add(_("Partners"), _partners(user, query))
     return results

@@ -20,6 +20,7 @@ from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel, open_follow_ups
 from ostoja.home.forms import SearchForm
 from ostoja.home.search import search as run_search
+from ostoja.shelter.selectors import staff_panel
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -43,6 +44,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["cases"] = case_manager_panel(request.user)
     if request.user.can(Capability.SEE_ALL_CASES):
         context["all_cases"] = coordinator_panel(cases_visible_to(request.user))
+    if role == Role.SHELTER_STAFF:  # the houses they work in (coordinators have the board)
+        context["shelter"] = shelter = staff_panel(request.user)
+        if shelter["residents"] or shelter["arriving"] or shelter["entries"]:
+            trail.record("placement.listed", actor=request.user, data={"for": "dashboard"})
     return render(request, template, context)
 
 

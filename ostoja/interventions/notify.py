@@ -124,15 +124,14 @@ def send_email(notification: Notification) -> None:
     _mark_sent(notification, message_id)
 
 
-def send_sms(notification: Notification) -> None:
+def sms_post(number: str, text: str, reference: str) -> str:
+    """Post one SMS to the gateway; return the gateway's id for it, raise if it refuses.
+    ``reference`` lets the gateway drop a repeat (a notification's or an alert's code)."""
     url = settings.OSTOJA_SMS_GATEWAY_URL
     if not url.startswith(("https://", "http://")):
         raise DeliveryError("no SMS gateway is configured")
-    phone = DutyPhone.objects.filter(user=notification.recipient).first()
-    if phone is None:
-        raise DeliveryError("the recipient has no duty phone")
-    payload = {"to": e164(phone.number), "text": render_sms(notification)}
-    body = json.dumps(payload | {"reference": str(notification.code)}).encode()
+    payload = {"to": e164(number), "text": text}
+    body = json.dumps(payload | {"reference": reference}).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310  # http(s) only, checked above
         url,
@@ -160,7 +159,17 @@ def send_sms(notification: Notification) -> None:
     provider_id = answer.get("id") if isinstance(answer, dict) else None
     if not provider_id:
         raise DeliveryError("the SMS gateway's answer has no id")
-    _mark_sent(notification, str(provider_id))
+    return str(provider_id)
+
+
+def send_sms(notification: Notification) -> None:
+    if not settings.OSTOJA_SMS_GATEWAY_URL.startswith(("https://", "http://")):
+        raise DeliveryError("no SMS gateway is configured")
+    phone = DutyPhone.objects.filter(user=notification.recipient).first()
+    if phone is None:
+        raise DeliveryError("the recipient has no duty phone")
+    provider_id = sms_post(phone.number, render_sms(notification), str(notification.code))
+    _mark_sent(notification, provider_id)
 
 
 def send(notification: Notification) -> None:

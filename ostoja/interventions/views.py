@@ -19,13 +19,14 @@ from ostoja.accounts.decorators import capability_required, permission_required_
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import works_with_people
-from ostoja.accounts.records import source_of_request
+from ostoja.accounts.records import history, source_of_request
 from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.duty.access import staff_on_call
 from ostoja.duty.selectors import duty_now
 from ostoja.interventions import services
 from ostoja.interventions.access import (
+    TARGET,
     access_intervention,
     interventions_visible_to,
     opened_case,
@@ -119,6 +120,8 @@ def _detail(
         "notifications": intervention.notifications.select_related("recipient"),
         "now": timezone.now(),
         "case": opened_case(request.user, intervention),
+        # What came of it in the apps above (a stay in the shelter), as far as the user may see.
+        "linked": history(TARGET, request.user, intervention),
         "opens_cases": request.user.can(Capability.WORK_CASES),
         "handover_form": (
             HandoverAssignForm(

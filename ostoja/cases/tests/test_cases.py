@@ -752,7 +752,10 @@ def test_the_case_page_costs_the_same_however_long_the_case(
         found = []
         for url in (
             f"/cases/{case.code}/",
-            *(f"/cases/{case.code}/section/{name}/" for name in ("service", "note", "consent")),
+            *(
+                f"/cases/{case.code}/section/{name}/"
+                for name in ("service", "note", "consent", "linked")
+            ),
         ):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url, HTTP_HX_REQUEST="true").status_code == 200

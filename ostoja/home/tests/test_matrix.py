@@ -133,6 +133,27 @@ MATRIX: dict[str, set[Role] | None] = {
     "prevention:detail": None,  # a record: prevention/tests/test_counselling.py
     "prevention:safety_plan": None,  # a record: prevention/tests/test_plan.py
     "prevention:agencies": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
+    # The shelter (shelter/tests/test_views.py runs assert_access on each view).
+    "shelter:board": None,
+    "shelter:reserve": None,
+    "shelter:facility": None,
+    "shelter:bed_use": None,
+    "shelter:placement": None,
+    "shelter:admit": None,
+    "shelter:discharge": None,
+    "shelter:move": None,
+    "shelter:cancel": None,
+    "shelter:case_panel": None,
+    "shelter:shift_book": None,
+    "shelter:waiting": None,
+    "shelter:item_keep": None,
+    "shelter:incident_record": None,
+    "shelter:incident_close": None,
+    "shelter:item_return": None,
+    "shelter:waiting_add": None,
+    "shelter:waiting_end": None,
+    "shelter:absence_start": None,
+    "shelter:absence_return": None,
     # The duty roster (duty/tests/test_roster.py runs assert_access).
     "duty:roster": None,
     "duty:shift_add": None,
@@ -143,6 +164,35 @@ MATRIX: dict[str, set[Role] | None] = {
     "duty:duty_phone": None,
     "duty:settings": None,
     "duty:duty_api": None,
+    # The partner directory (network/tests/test_directory.py runs assert_access).
+    "network:directory": None,
+    "network:partner_new": None,
+    "network:partner_detail": None,
+    "network:partner_edit": None,
+    "network:service_new": None,
+    "network:service_edit": None,
+    "network:service_remove": None,
+    "network:contact_new": None,
+    "network:contact_edit": None,
+    "network:contact_remove": None,
+    # Consultations (network/tests/test_consultations.py runs assert_access).
+    "network:consultation_list": None,
+    "network:consultation_new": None,
+    "network:consultation_detail": None,
+    "network:consultation_edit": None,
+    "network:consultation_follow_up_done": None,
+    "network:consultation_case": None,
+    "network:consultation_intervention": None,
+    "network:trainings": None,
+    # Referrals (network/tests/test_referrals.py runs assert_access).
+    "network:case_referrals": None,
+    "network:referral_detail": None,
+    "network:referral_document": None,
+    "network:incoming_list": None,
+    "network:incoming_detail": None,
+    # Interpreters (network/tests/test_interpreters.py runs assert_access).
+    "network:interpreters": None,
+    "network:interpreter_book": None,
 }
 
 

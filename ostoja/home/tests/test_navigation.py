@@ -13,10 +13,37 @@ pytestmark = pytest.mark.django_db
 
 # What each role's top bar holds — written out, not derived, so a policy change shows here.
 EXPECTED = {role: ["Dashboard"] for role in Role} | {
-    Role.COUNSELLOR: ["Dashboard", "Helpline", "People", "Interventions", "Prevention"],
-    Role.CASE_MANAGER: ["Dashboard", "Helpline", "Cases", "People", "Interventions", "Prevention"],
-    Role.SPECIALIST: ["Dashboard", "Cases", "People"],
-    Role.COORDINATOR: ["Dashboard", "Helpline", "Cases", "People", "Interventions", "Prevention"],
+    Role.COUNSELLOR: [
+        "Dashboard",
+        "Helpline",
+        "People",
+        "Interventions",
+        "Prevention",
+        "Partners",
+        "Shelter",
+    ],
+    Role.CASE_MANAGER: [
+        "Dashboard",
+        "Helpline",
+        "Cases",
+        "People",
+        "Interventions",
+        "Prevention",
+        "Partners",
+        "Shelter",
+    ],
+    Role.SHELTER_STAFF: ["Dashboard", "Partners", "Shelter"],
+    Role.SPECIALIST: ["Dashboard", "Cases", "People", "Partners"],
+    Role.COORDINATOR: [
+        "Dashboard",
+        "Helpline",
+        "Cases",
+        "People",
+        "Interventions",
+        "Prevention",
+        "Partners",
+        "Shelter",
+    ],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
 }

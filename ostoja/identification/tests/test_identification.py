@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -534,3 +535,45 @@ def test_the_assessment_picker_shows_the_time_in_warsaw(
     assert page.count("2026-12-06 00:30") == 2  # the picker and the list of assessments
     assert "2026-12-05 23:30" not in page
     assert str(assessment) == "2026-12-06"
+
+
+class _Questions(HTMLParser):
+    """The questions of an assessment page: (dimension, indicator) of each answer form,
+    the dimension read from the fieldset the form is in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dimension = ""
+        self.asked: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "fieldset":
+            self.dimension = found.get("data-dimension") or ""
+        if tag == "form" and found.get("data-indicator"):
+            self.asked.append((self.dimension, found["data-indicator"] or ""))
+
+
+@pytest.mark.parametrize("minor", [False, True], ids=["adult", "child"])
+def test_an_assessment_with_both_lists_asks_each_question_once(
+    centre: dict[Role, Persona], client_person: Person, minor: bool
+) -> None:
+    """Labour and sexual exploitation together: both lists, and every indicator they share
+    (the same code in the same dimension) is one question, not one per list."""
+    assessment = services.assessment_start(
+        person=client_person,
+        mode="full",
+        exploitation=["labour", "sexual"],
+        age_at_exploitation=15 if minor else 30,
+        acting_user=centre[Role.CASE_MANAGER].user,
+    )
+    age = "child" if minor else "adult"
+    assert sorted(assessment.lists) == [f"{age}_labour", f"{age}_sexual"]
+    indicators = [(i.dimension, i.code) for i in services.indicators_of(assessment)]
+    assert len(set(indicators)) < len(indicators)  # the lists do share indicators
+    client = _client(centre[Role.CASE_MANAGER])
+    page = text(client.get(f"/identification/assessments/{assessment.code}/"))
+    questions = _Questions()
+    questions.feed(page)
+    assert sorted(questions.asked) == sorted(set(indicators))  # each once, none left out
+    assert f"Odpowiedzi: 0 z {len(set(indicators))}" in page

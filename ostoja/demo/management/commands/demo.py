@@ -26,8 +26,12 @@ from ostoja.demo import duty as duty_demo
 from ostoja.demo import helpline as helpline_demo
 from ostoja.demo import identification as identification_demo
 from ostoja.demo import interventions as interventions_demo
+from ostoja.demo import network as network_demo
+from ostoja.demo import shelter as shelter_demo
 from ostoja.duty.models import Shift
 from ostoja.helpline.models import Contact
+from ostoja.network.models import Partner
+from ostoja.shelter.models import Facility
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
 DEMO_DOMAIN = "demo.ostoja.invalid"
@@ -88,6 +92,18 @@ class Command(BaseCommand):
                 shifts = duty_demo.build(organisation, on_call, coordinator)
                 interventions_demo.build(organisation, on_call)
                 self.stdout.write(f"Demo duty shifts: {shifts} in the next 30 days.")
+            if not Partner.objects.filter(organisation=organisation).exists():
+                callers = [u for u in users if u.can(Capability.LOG_CONTACTS)]
+                keeper = next(u for u in users if u.role == Role.COORDINATOR)
+                made = network_demo.build(
+                    organisation, [keeper, *callers], today=timezone.localdate()
+                )
+                self.stdout.write(f"Demo partners: {made}, and a year of consultations.")
+
+            if not Facility.objects.filter(organisation=organisation).exists():
+                staff = {Role(u.role): u for u in users if u.role}
+                stays = shelter_demo.build(organisation, staff, today=timezone.localdate())
+                self.stdout.write(f"Demo shelter: {stays} stays over the last year.")
         self._print(users)
 
     def _organisation(self) -> Organisation:

@@ -89,7 +89,7 @@ def _fill_source(po: polib.POFile) -> None:
             entry.msgstr = entry.msgid  # also over gettext's "fuzzy" guesses
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        entry.previous_msgid = entry.previous_msgid_plural = None
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 
 
 def _problems(path: Path) -> list[str]:
