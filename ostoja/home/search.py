@@ -1,7 +1,8 @@
 """One search box for everything (the top bar): a case number (``KCIK/2026/0042``,
 ``42/2026``), a phone number (exact, through the blind index), a person's name in any
-script or spelling (the matcher), a partner institution by its name — results grouped by
-kind, and only what the user may see. The query travels in a POST and is never stored:
+script or spelling (the matcher), a partner institution by its name, an anonymous report's
+receipt code (read out on the phone by whoever sent it) — results grouped by kind, and only
+what the user may see. The query travels in a POST and is never stored:
 the audit entry names what kinds were found and how many, never what was typed.
 
 The home app reads across the others (the top layer of ARCHITECTURE.md §2): each kind of
@@ -24,6 +25,8 @@ from ostoja.lib.crypto.fields import blind_lookup
 from ostoja.network.selectors import partners_found
 from ostoja.people.access import people_visible_to, person_scopes
 from ostoja.people.matching import find_matches
+from ostoja.portal import receipt
+from ostoja.portal.selectors import report_by_code
 
 # KCIK/2026/0042, 2026/42, 42/2026, 0042/2026 — a case's number and year, any way round.
 CASE_NUMBER = re.compile(
@@ -136,6 +139,23 @@ def _partners(user: User, query: str) -> list[Hit]:
     ]
 
 
+def _report(user: User, code: str) -> list[Hit]:
+    """An anonymous report by its receipt code: its first message, for whoever may open
+    the helpline's contacts (the report is a thread of web contacts)."""
+    report = report_by_code(code)
+    if report is None:
+        return []
+    found = contacts_visible_to(user).filter(pk=report.first_id)
+    return [
+        Hit(
+            str(contact),
+            str(_("Anonymous report")),
+            reverse("helpline:contact_edit", args=[contact.code]),
+        )
+        for contact in found
+    ]
+
+
 def search(user: User, query: str) -> Results:
     """Everything ``user`` may see that ``query`` finds, grouped by kind."""
     results = Results()
@@ -146,7 +166,10 @@ def search(user: User, query: str) -> Results:
     if number is not None:  # a case number is not a name, nor a phone number
         results.add(_("Cases"), _cases(user, number))
     elif works_with_people(user):
-        if _is_phone(query):
+        code = receipt.normalise(query)
+        if code is not None:  # sixteen digits: a receipt code, not a phone number
+            results.add(_("Anonymous reports"), _report(user, code))
+        elif _is_phone(query):
             people, calls = _phone(user, query)
             results.add(_("People"), people)
             results.add(_("Helpline contacts"), calls)

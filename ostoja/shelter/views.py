@@ -7,12 +7,14 @@ at 2 a.m. the duty worker finds a free bed and the facility's phone from the boa
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -275,6 +277,35 @@ def _placement_page(
     return render(request, "shelter/placement.html", context, status=status)
 
 
+def _placement_post(
+    request: AuthenticatedHttpRequest,
+    code: uuid.UUID,
+    prefix: str,
+    form_class: type[BaseForm],
+    service: Callable[..., object],
+    done: str,
+    *,
+    page_form: str = "",
+    **form_kwargs: Any,
+) -> HttpResponse:
+    """A form of the placement page, posted: the service on what was typed, then back to the
+    stay (the one the service returns, if a stay: a move starts another); with errors, the
+    page again with what was typed, nothing lost (``page_form``: the form's name on the
+    page, if not its prefix)."""
+    access = access_placement(request.user, code, write=True)
+    form = form_class(request.POST, prefix=prefix, **form_kwargs)
+    if form.is_valid():
+        try:
+            result = service(placement=access.record, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, done)
+            stay = result if isinstance(result, Placement) else access.record
+            return redirect("shelter:placement", code=stay.code)
+    return _placement_page(request, access, forms={page_form or prefix: form}, status=400)
+
+
 @_beds
 def placement_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     access = access_placement(request.user, code)
@@ -285,55 +316,31 @@ def placement_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
 @require_POST
 @_beds
 def placement_admit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    access = access_placement(request.user, code, write=True)
-    form = AdmitForm(request.POST, prefix="admit")
-    if form.is_valid():
-        try:
-            services.placement_admit(
-                placement=access.record, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Admitted."))
-            return redirect("shelter:placement", code=access.record.code)
-    return _placement_page(request, access, forms={"admit": form}, status=400)
+    return _placement_post(
+        request, code, "admit", AdmitForm, services.placement_admit, _("Admitted.")
+    )
 
 
 @require_POST
 @_beds
 def placement_discharge(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    access = access_placement(request.user, code, write=True)
-    form = DischargeForm(request.POST, prefix="discharge")
-    if form.is_valid():
-        try:
-            services.placement_discharge(
-                placement=access.record, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Discharged."))
-            return redirect("shelter:placement", code=access.record.code)
-    return _placement_page(request, access, forms={"discharge": form}, status=400)
+    return _placement_post(
+        request, code, "discharge", DischargeForm, services.placement_discharge, _("Discharged.")
+    )
 
 
 @require_POST
 @_beds
 def placement_move(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
-    access = access_placement(request.user, code, write=True)
-    form = MoveForm(request.POST, beds=free_beds(request.user), prefix="move")
-    if form.is_valid():
-        try:
-            successor = services.placement_move(
-                placement=access.record, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Moved."))
-            return redirect("shelter:placement", code=successor.code)
-    return _placement_page(request, access, forms={"move": form}, status=400)
+    return _placement_post(
+        request,
+        code,
+        "move",
+        MoveForm,
+        services.placement_move,
+        _("Moved."),
+        beds=free_beds(request.user),
+    )
 
 
 @require_POST
@@ -376,19 +383,15 @@ def case_panel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
 @_beds
 def absence_start(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """A resident goes out, with the time they will be back."""
-    access = access_placement(request.user, code, write=True)
-    form = AbsenceForm(request.POST, prefix="out")
-    if form.is_valid():
-        try:
-            services.absence_start(
-                placement=access.record, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Going out recorded."))
-            return redirect("shelter:placement", code=access.record.code)
-    return _placement_page(request, access, forms={"absence": form}, status=400)
+    return _placement_post(
+        request,
+        code,
+        "out",
+        AbsenceForm,
+        services.absence_start,
+        _("Going out recorded."),
+        page_form="absence",
+    )
 
 
 @require_POST
@@ -510,19 +513,9 @@ def waiting_end(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
 @_beds
 def item_keep(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Take something into keeping for a resident."""
-    access = access_placement(request.user, code, write=True)
-    form = KeptItemForm(request.POST, prefix="item")
-    if form.is_valid():
-        try:
-            services.item_keep(
-                placement=access.record, acting_user=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("Taken into keeping."))
-            return redirect("shelter:placement", code=access.record.code)
-    return _placement_page(request, access, forms={"item": form}, status=400)
+    return _placement_post(
+        request, code, "item", KeptItemForm, services.item_keep, _("Taken into keeping.")
+    )
 
 
 @require_POST

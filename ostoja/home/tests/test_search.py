@@ -105,3 +105,27 @@ def test_nothing_is_found_out_of_reach_and_nothing_is_kept_of_the_query(
     force_sign_in(client, manager.user)
     assert 'method="post" action="/search/" role="search"' in text(client.get("/"))
     assert_access("/search/", centre, other_centre, allowed=set(Role), outsider_status=None)
+
+
+def test_a_receipt_code_finds_the_anonymous_report_for_the_helpline_only(
+    centre: dict[Role, Persona],
+) -> None:
+    """Someone who wrote on the portal calls and reads out their receipt code: the
+    counsellor finds the report's first message; a specialist, who does not open the
+    helpline's contacts, finds nothing; a wrong code finds nothing."""
+    from ostoja.portal.services import report_make
+
+    counsellor = centre[Role.COUNSELLOR]
+    assert counsellor.user.organisation is not None
+    report, code = report_make(
+        organisation=counsellor.user.organisation,
+        text="Pracuję na farmie, zabrali mi paszport.",
+        photo=None,
+        page_language="pl",
+    )
+    grouped = " ".join(code[i : i + 4] for i in range(0, 16, 4))
+    page = _search(counsellor, grouped)
+    assert _first(page) == f"/helpline/{report.first.code}/"
+    wrong = str((int(code) + 1) % 10**16).zfill(16)
+    assert f"/helpline/{report.first.code}/" not in _search(counsellor, wrong)
+    assert f"/helpline/{report.first.code}/" not in _search(centre[Role.SPECIALIST], code)
