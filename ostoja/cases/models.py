@@ -10,7 +10,6 @@ perpetrator details are sealed at rest and read by field class (``ostoja.account
 """
 
 import datetime as dt
-import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -22,10 +21,7 @@ from django.utils.translation import pgettext_lazy
 from ostoja.accounts.policy import FieldClass, TeamRole
 from ostoja.cases import vocabulary as v
 from ostoja.lib.crypto.fields import EncryptedCharField, EncryptedTextField
-
-
-def _code() -> models.UUIDField:  # type: ignore[type-arg]
-    return models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+from ostoja.lib.models import code_field
 
 
 def _by() -> models.ForeignKey:  # type: ignore[type-arg]
@@ -60,7 +56,7 @@ class Case(models.Model):
         NOT_TRAFFICKING = "not_trafficking", _("Not a trafficking case")
         OTHER = "other", _("Other")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -159,7 +155,7 @@ class RouteEvent(models.Model):
         TRANSIT = "Transit", _("Transit")
         EXPLOITATION = "Exploitation", _("Exploitation")
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="route")
     kind = models.CharField(_("stage of the route"), max_length=12, choices=Kind.choices)
     country = models.CharField(_("country"), max_length=2)
@@ -186,7 +182,7 @@ class Goal(models.Model):
         ACHIEVED = "achieved", pgettext_lazy("goal status", "Achieved")
         DROPPED = "dropped", pgettext_lazy("goal status", "Dropped")
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
     client = models.ForeignKey(
         "people.Person",
@@ -222,7 +218,7 @@ class Action(models.Model):
         DONE = "done", pgettext_lazy("action status", "Done")
         CANCELLED = "cancelled", pgettext_lazy("action status", "Cancelled")
 
-    code = _code()
+    code = code_field()
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     text = EncryptedTextField(_("action"))
     owner = models.ForeignKey(
@@ -262,7 +258,7 @@ class Service(models.Model):
     """A service delivered to a client, by staff or a partner. Its details are read by the
     field class of its kind: health details by the inner team, legal ones likewise."""
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     client = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
@@ -313,7 +309,7 @@ class Decision(models.Model):
         NO = "no", _("No")
         UNDECIDED = "undecided", _("Not yet decided")
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     client = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
@@ -350,7 +346,7 @@ class Consent(models.Model):
         ELECTRONIC = "electronic", _("Electronically")
         GUARDIAN = "guardian", _("By a legal guardian")
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     client = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
@@ -418,7 +414,7 @@ class Deadline(models.Model):
     certificate's date) or entered (permit expiry, a hearing). The case manager is reminded
     ahead of it; the coordinator is told when it passes unmet."""
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     client = models.ForeignKey(
         "people.Person",
@@ -464,7 +460,7 @@ class RiskAssessment(models.Model):
         HIGH = "high", _("High")
         CRITICAL = "critical", _("Critical")
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risks")
     level = models.CharField(_("risk level"), max_length=8, choices=Level.choices)
     factors = models.JSONField(_("risk factors"), default=list, blank=True)
@@ -483,7 +479,7 @@ class RiskAssessment(models.Model):
 
 
 class Note(models.Model):
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = EncryptedTextField(_("note"))
     at = models.DateTimeField(_("at"), default=timezone.now)
@@ -502,7 +498,7 @@ class Document(models.Model):
     """An uploaded file of the case, sealed at rest (``ostoja.lib.crypto.files``), served
     only through the case's access check."""
 
-    code = _code()
+    code = code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
     client = models.ForeignKey(
         "people.Person",

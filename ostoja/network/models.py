@@ -9,8 +9,6 @@ its *contacts*. The directory holds no client data: who may read and change it i
 ``ostoja.network.access``.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -18,18 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.models import code_field
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
-
-
-def _code() -> "models.UUIDField[uuid.UUID, uuid.UUID]":
-    return models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
 
 
 class Partner(models.Model):
     """An institution or organisation in the centre's directory: a Police unit, a
     consulate, a crisis intervention centre, an NGO running a shelter."""
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -74,7 +69,7 @@ class PartnerService(models.Model):
         DEFUNCT = "defunct", _("Defunct")
         TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
-    code = _code()
+    code = code_field()
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind of service"), max_length=20, choices=ServiceKind.choices)
@@ -112,7 +107,7 @@ class PartnerContact(models.Model):
     """A person at a partner the centre deals with (HSDS *contact*): an officer, a consul,
     a social worker — their work details, never private ones."""
 
-    code = _code()
+    code = code_field()
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("function"), max_length=200, blank=True)
@@ -153,7 +148,7 @@ class Consultation(models.Model):
         MEDIA = "media", _("Media")
         OTHER = "other", _("Other")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -225,7 +220,7 @@ class Training(models.Model):
         TRAINING = "training", _("Training")
         PRESENTATION = "presentation", _("Presentation")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -260,7 +255,7 @@ class Disclosure(models.Model):
     under which consent, and by whom (GDPR Art. 30 and 15(1)(c): the recipients of a
     person's data). Written by the service that sends, in its transaction; never changed."""
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -301,7 +296,7 @@ class Referral(models.Model):
         IN_PROGRESS = "in_progress", pgettext_lazy("referral", "In progress")
         COMPLETED = "completed", pgettext_lazy("referral", "Completed")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -359,7 +354,7 @@ class IncomingReferral(models.Model):
         ACCEPTED = "accepted", pgettext_lazy("referral", "Accepted")
         DECLINED = "declined", pgettext_lazy("referral", "Declined")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -413,7 +408,7 @@ class Interpreter(models.Model):
         VIDEO = "video", _("By video")
         IN_PERSON = "in_person", _("In person")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -458,7 +453,7 @@ class Booking(models.Model):
         POLICE_INTERVIEW = "police_interview", _("Police interview")
         MEDICAL_VISIT = "medical_visit", _("Medical visit")
 
-    code = _code()
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )

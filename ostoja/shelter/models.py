@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.models import code_field
 
 # The hour of the morning that counts a night (the module's docstring).
 MORNING = dt.time(6, 0)
@@ -80,7 +81,7 @@ class Facility(models.Model):
         CRISIS_CENTRE = "crisis_centre", _("Partner crisis centre")
         HOSTEL = "hostel", _("Hotel or hostel")
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -133,7 +134,7 @@ class Facility(models.Model):
 class Room(models.Model):
     """A room of a facility (an apartment may be one room)."""
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("room"), max_length=50)
 
@@ -154,7 +155,7 @@ class Room(models.Model):
 class Bed(models.Model):
     """A bed of a room; out of use while broken, being cleaned, or kept free."""
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="beds")
     label = models.CharField(_("bed"), max_length=20)
     out_of_use = models.BooleanField(_("out of use"), default=False)
@@ -210,7 +211,7 @@ class Placement(models.Model):
         UNKNOWN = "unknown", _("Unknown (left without notice)")
         OTHER = "other", _("Other")
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -292,7 +293,7 @@ class Absence(models.Model):
     and the facility's grace period, the alarm is raised (``services.absence_alarm``): a
     person who does not come back may have been taken back by the exploiters."""
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="absences")
     left_at = models.DateTimeField(_("went out"), default=timezone.now)
     expected_back = models.DateTimeField(_("expected back"))
@@ -383,7 +384,7 @@ class ShiftEntry(models.Model):
         DAY = "day", _("Day shift")
         NIGHT = "night", _("Night shift")
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="shift_book")
     shift = models.CharField(_("shift"), max_length=5, choices=Shift.choices)
     written_at = models.DateTimeField(_("written"), default=timezone.now)
@@ -435,7 +436,7 @@ class WaitingEntry(models.Model):
         REFUSED = "refused", _("Refused for lack of places")
         WITHDRAWN = "withdrawn", _("No longer needed")
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
@@ -494,7 +495,7 @@ class KeptItem(models.Model):
         MONEY = "money", _("Money")
         OTHER = "other", _("Other")
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="kept_items")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     description = EncryptedTextField(_("description"))
@@ -529,7 +530,7 @@ class Incident(models.Model):
         RULES = "rules", _("A breach of the rules")
         OTHER = "other", _("Other")
 
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    code = code_field()
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="incidents")
     placement = models.ForeignKey(
         Placement,
