@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "ostoja.portal",
     "ostoja.network",
     "ostoja.shelter",
+    "ostoja.reports",
     "ostoja.privacy",
     "ostoja.home",
     "ostoja.demo",

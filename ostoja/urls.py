@@ -24,6 +24,7 @@ urlpatterns = [
     path("portal/", include("ostoja.portal.urls")),
     path("network/", include("ostoja.network.urls")),
     path("shelter/", include("ostoja.shelter.urls")),
+    path("reports/", include("ostoja.reports.urls")),
     path(
         "access/<str:target_type>/<str:code>/",
         accounts_views.break_glass,

@@ -1,0 +1,1 @@
+"""Statistics (issue #18): one definition per figure over every app, never an identity."""
