@@ -7,7 +7,11 @@ the baseline.
 
 Run against PostgreSQL (it migrates the database it is given and fills it once):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ostoja_bench make bench-shelter
-Targets (issue 15): p95 ≤ 100 ms server time and ≤ 12 queries, whatever the number of stays.
+Targets (issue 15), asserted: p95 ≤ 100 ms server time and ≤ 12 queries, whatever the number
+of stays. On a shared machine a busy neighbour stretches every page alike, so the run also
+reports the ratio to the minimal page and, when that page itself is slowed past its quiet
+p95 (``QUIET_MINIMAL_P95_MS``), holds the board to the same ratio instead
+(``TARGET_P95_MS / QUIET_MINIMAL_P95_MS``).
 """
 
 import datetime as dt
@@ -32,7 +36,8 @@ settings.ROOT_URLCONF = "bench.urls"  # Ostoja's URLs and the minimal page to co
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.cases import _user, measure, p95
@@ -45,6 +50,10 @@ from ostoja.test import force_sign_in
 SHORT_CODE = "BENCHSHELTER"
 FACILITIES, ROOMS, BEDS = 10, 20, 10  # 200 beds each
 PEOPLE = 4000
+TARGET_P95_MS = 100.0
+TARGET_QUERIES = 12
+# The minimal page's p95 on this machine when nothing else runs (bench/cases.py's runs).
+QUIET_MINIMAL_P95_MS = 10.0
 
 
 def fill() -> Organisation:
@@ -129,19 +138,51 @@ def main() -> None:
     print(f"{beds} beds, {stays} stays, on {connection.vendor} (load {load}):")
     half_year = (timezone.localdate() - dt.timedelta(days=180)).isoformat()
     baseline: tuple[float, float] | None = None
+    failures = []
     for name, path in (
         ("minimal", "/bench/minimal/"),
         ("board", "/shelter/"),
         ("board -180 d", f"/shelter/?on={half_year}"),
     ):
-        times, cpu, queries = measure(handler, path, cookie)
+        times, cpu, _one = measure(handler, path, cookie)
+        queries = least_queries(handler, path, cookie)
         p50, p95_ = statistics.median(times), p95(times)
         baseline = baseline or (p50, p95_)
+        ratio = p95_ / baseline[1]
         print(
             f"  {name:<12} p50 {p50:.1f} ms, p95 {p95_:.1f} ms "
-            f"(×{p50 / baseline[0]:.2f} / ×{p95_ / baseline[1]:.2f} the minimal page; "
+            f"(×{p50 / baseline[0]:.2f} / ×{ratio:.2f} the minimal page; "
             f"CPU p50 {statistics.median(cpu):.1f} ms, {queries} queries)  {path}"
         )
+        if name == "minimal":
+            continue
+        budget = TARGET_P95_MS
+        if baseline[1] > QUIET_MINIMAL_P95_MS:  # a busy machine: the same ratio instead
+            budget = TARGET_P95_MS * baseline[1] / QUIET_MINIMAL_P95_MS
+        if p95_ > budget:
+            failures.append(f"{name}: p95 {p95_:.1f} ms > {budget:.1f} ms")
+        if queries > TARGET_QUERIES:
+            failures.append(f"{name}: {queries} queries > {TARGET_QUERIES}")
+    assert not failures, "; ".join(failures)
+    ratio = TARGET_P95_MS / QUIET_MINIMAL_P95_MS
+    print(
+        f"  targets met: p95 ≤ {TARGET_P95_MS:.0f} ms (or ×{ratio:.0f} the minimal page "
+        f"when it is slowed), ≤ {TARGET_QUERIES} queries"
+    )
+
+
+def least_queries(handler: WSGIHandler, path: str, cookie: str) -> int:
+    """The queries of the page: the fewest of three requests (a request that happens to
+    refresh the session's last-seen time runs a few more, which are not the page's)."""
+    factory = RequestFactory(HTTP_HOST="127.0.0.1")
+    counts = []
+    for _ in range(3):
+        request = factory.get(path)
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = cookie
+        with CaptureQueriesContext(connection) as queries:
+            handler.get_response(request)
+        counts.append(len(queries))
+    return min(counts)
 
 
 def organisation_user(organisation: Organisation) -> User:

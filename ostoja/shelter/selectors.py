@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +47,7 @@ class BedState:
     RESERVED = "reserved"
     OUT = "out"
 
-    bed_code: uuid.UUID
+    bed_code: str
     label: str  # "room/bed"
     state: str
     url: str = ""  # the placement's page, for a taken or reserved bed
@@ -53,10 +55,12 @@ class BedState:
 
 @dataclass
 class FacilityRow:
-    """One facility of the board: its beds on the night, and how many are free."""
+    """One facility of the board: its beds on the night, how many are free, and how many
+    are in use (not out of use: the forecast's capacity)."""
 
     facility: Facility
     beds: list[BedState] = field(default_factory=list)
+    usable: int = 0
 
     @property
     def free(self) -> int:
@@ -67,54 +71,76 @@ class FacilityRow:
         return sum(1 for b in self.beds if b.state == BedState.TAKEN)
 
 
-def held_on(day: dt.date, time_zone: str) -> Q:
+def held_on(day: dt.date, time_zone: str, prefix: str = "") -> Q:
     """The placements holding a bed on the night of ``day``: stays under way at the next
-    morning, and — tonight or later — reservations expected by then."""
+    morning, and — tonight or later — reservations expected by then (``prefix``: the
+    path to the placement, for a condition on a relation)."""
     morning = morning_after(day, time_zone)
-    staying = Q(admitted_at__lte=morning) & (
-        Q(discharged_at__isnull=True) | Q(discharged_at__gt=morning)
+
+    def on(**lookups: Any) -> Q:
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    staying = on(admitted_at__lte=morning) & (
+        on(discharged_at__isnull=True) | on(discharged_at__gt=morning)
     )
     if day < timezone.localdate():
         return staying
     # Tonight or later: only stays under way now can hold a bed (a discharge is never
     # dated in the future), which the partial index of active stays answers — however
     # long the history.
-    staying &= Q(status__in=ACTIVE)
-    reserved = Q(status=Placement.Status.RESERVED) & (
-        Q(expected_at__isnull=True) | Q(expected_at__lte=morning)
+    staying &= on(status__in=ACTIVE)
+    reserved = on(status=Placement.Status.RESERVED) & (
+        on(expected_at__isnull=True) | on(expected_at__lte=morning)
     )
     return staying | reserved
 
 
+def _dashed(code: str) -> str:
+    """A code cast to text in the database, as a URL writes it: PostgreSQL's uuid text has
+    its dashes, SQLite's stored hex does not."""
+    return code if "-" in code else str(uuid.UUID(code))
+
+
 def board(facilities: QuerySet[Facility], day: dt.date, time_zone: str) -> list[FacilityRow]:
-    """Facilities × beds on the night of ``day``, in three queries whatever the number of
-    placements (facilities, beds, the placements holding them that night), as plain values."""
+    """Facilities × beds on the night of ``day``, in two queries whatever the number of
+    placements: the facilities, then each bed with the stay holding it that night (a
+    bed holds one stay at a time: a left join), as plain values."""
     rows = {
         f.pk: FacilityRow(f) for f in facilities.filter(active=True).defer("address", "house_rules")
     }
     beds = (
         Bed.objects.filter(room__facility__in=list(rows))
-        .order_by("room__facility__name", "room__name", "label")
-        .values_list("pk", "code", "room__facility_id", "room__name", "label", "out_of_use")
-    )
-    held = {
-        bed_id: (code, status)
-        for bed_id, code, status in Placement.objects.filter(
-            held_on(day, time_zone), bed__room__facility__in=list(rows)
+        .annotate(
+            held=FilteredRelation("placements", condition=held_on(day, time_zone, "placements__"))
         )
-        .order_by()
-        .values_list("bed_id", "code", "status")
-    }
-    zero = uuid.UUID(int=0)
-    page = reverse("shelter:placement", args=[zero]).replace(str(zero), "{}")
-    for pk, code, facility_id, room, label, out_of_use in beds:
-        if pk in held:
-            placement, status = held[pk]
+        # Codes as text: the page prints them, no need to parse thousands of UUIDs.
+        .annotate(bed_code=Cast("code", CharField()), stay=Cast("held__code", CharField()))
+        .order_by("room__facility__name", "room__name", "label")
+        .values_list(
+            "bed_code",
+            "room__facility_id",
+            "room__name",
+            "label",
+            "out_of_use",
+            "stay",
+            "held__status",
+        )
+    )
+    zero = str(uuid.UUID(int=0))
+    before, after = reverse("shelter:placement", args=[zero]).split(zero)
+    dashed = _dashed if connection.vendor != "postgresql" else str
+    for code, facility_id, room, label, out_of_use, placement, status in beds:
+        row = rows[facility_id]
+        if not out_of_use:
+            row.usable += 1
+        if placement is not None:
             state = BedState.RESERVED if status == Placement.Status.RESERVED else BedState.TAKEN
-            cell = BedState(code, f"{room}/{label}", state, page.format(placement))
+            url = before + dashed(placement) + after
+            cell = BedState(dashed(code), f"{room}/{label}", state, url)
         else:
-            cell = BedState(code, f"{room}/{label}", BedState.OUT if out_of_use else BedState.FREE)
-        rows[facility_id].beds.append(cell)
+            state = BedState.OUT if out_of_use else BedState.FREE
+            cell = BedState(dashed(code), f"{room}/{label}", state)
+        row.beds.append(cell)
     return list(rows.values())
 
 
@@ -196,21 +222,14 @@ FORECAST_DAYS = 30
 
 
 def forecast(
-    chosen: list[Facility], today: dt.date, time_zone: str, days: int = FORECAST_DAYS
+    rows: list[FacilityRow], today: dt.date, time_zone: str, days: int = FORECAST_DAYS
 ) -> tuple[list[dt.date], list[tuple[Facility, list[int]]]]:
-    """Free beds of each facility on each of the next ``days`` nights, from the stays under
-    way (until their expected departure: the night before it is their last) and the
-    reservations (from the night of their expected arrival). Beds out of use now are
-    counted out for the whole period. Two queries."""
+    """Free beds of each facility of the board's ``rows`` on each of the next ``days``
+    nights, from the stays under way (until their expected departure: the night before it
+    is their last) and the reservations (from the night of their expected arrival). Beds
+    out of use now are counted out for the whole period. One query."""
     nights = [today + dt.timedelta(days=n) for n in range(days)]
-    usable: Counter[int] = Counter(
-        dict(
-            Bed.objects.filter(room__facility__in=chosen, out_of_use=False)
-            .values("room__facility")
-            .annotate(n=Count("pk"))
-            .values_list("room__facility", "n")
-        )
-    )
+    chosen = [row.facility for row in rows]
     # How many more (or fewer) beds are taken from each night on: a stay adds one from its
     # first night and takes it back on its departure — linear in stays, not stays × nights.
     change: dict[int, list[int]] = {f.pk: [0] * (days + 1) for f in chosen}
@@ -229,7 +248,7 @@ def forecast(
             change[facility_id][start] += 1
             change[facility_id][end] -= 1
     taken = {pk: list(accumulate(steps[:days])) for pk, steps in change.items()}
-    return nights, [(f, [usable[f.pk] - t for t in taken[f.pk]]) for f in chosen]
+    return nights, [(r.facility, [r.usable - t for t in taken[r.facility.pk]]) for r in rows]
 
 
 @dataclass(frozen=True)

@@ -108,9 +108,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     day = day or timezone.localdate()
     facilities = facilities_visible_to(request.user)
     rows = selectors.board(facilities, day, _time_zone(request.user))
-    nights, forecast = selectors.forecast(
-        [row.facility for row in rows], timezone.localdate(), _time_zone(request.user)
-    )
+    nights, forecast = selectors.forecast(rows, timezone.localdate(), _time_zone(request.user))
     trail.record("facility.listed", actor=request.user, data={"on": day.isoformat()})
     context = {
         "form": form,
