@@ -36,7 +36,9 @@ class BreakGlassForm(forms.Form):
 class PreferencesForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("Also by e-mail"),
-        choices=Notice.Kind.choices,
+        # A resident not back is e-mailed (and texted) by the shelter's alarm whatever one
+        # chooses here.
+        choices=[c for c in Notice.Kind.choices if c[0] != Notice.Kind.ABSENCE],
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )

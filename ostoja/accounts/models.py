@@ -194,6 +194,8 @@ class Notice(models.Model):
         SWAP = "swap", _("Duty swap")
         BREAK_GLASS = "break_glass", _("Emergency access to your record")
         MENTION = "mention", _("Mentioned in a note")
+        # A shelter's resident not back (its alarm goes by its own e-mail and SMS too).
+        ABSENCE = "absence", _("Resident not back")
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

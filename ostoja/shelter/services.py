@@ -5,17 +5,21 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import Organisation, User
+from ostoja.accounts.models import Notice, Organisation, User
+from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
 from ostoja.cases.models import Case
 from ostoja.interventions.models import Intervention, InterventionAction
 from ostoja.interventions.services import intervention_action_add
 from ostoja.people.models import Person
+from ostoja.shelter.access import PLACEMENT
 from ostoja.shelter.models import (
     ACTIVE,
     Absence,
@@ -403,12 +407,34 @@ def absence_alarm(*, absence: Absence, now: dt.datetime) -> list[AbsenceAlert]:
                     data={"placement": str(absence.placement.code)},
                 )
     created = []
-    for role, user in alerts.recipients(absence, now):
+    told = alerts.recipients(absence, now)
+    for role, user in told:
         for channel in alerts.channels(user):
             row = _write_alert(absence, role, user, channel, now)
             if row is not None:
                 created.append(row)
+    _absence_notice(absence, [user for _role, user in told])
     return created
+
+
+def _absence_notice(absence: Absence, recipients: list[User]) -> None:
+    """The alarm in the notification centre of everyone it reaches, once each: naming no
+    one and no place, as its messages. Marked e-mailed: the alarm's own e-mail (and SMS)
+    carries it, the bell is not to send a second one."""
+    placement = absence.placement
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        expected = timezone.localtime(absence.expected_back).strftime("%Y-%m-%d %H:%M")
+        sent = notice_send(
+            recipients=recipients,
+            kind=Notice.Kind.ABSENCE,
+            text=_("A resident who went out was expected back at %(at)s and has not come back.")
+            % {"at": expected},
+            url=reverse("shelter:placement", args=[placement.code]),
+            target_type=PLACEMENT,
+            target_code=str(placement.code),
+            key=str(absence.code),
+        )
+        Notice.objects.filter(pk__in=[n.pk for n in sent]).update(mailed_at=timezone.now())
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
+from ostoja.accounts.models import Notice
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case
@@ -172,6 +173,20 @@ def test_not_back_at_night_the_shift_the_case_manager_and_the_duty_worker_are_to
     absence.refresh_from_db()
     assert absence.alarm_at is not None
     assert AuditEntry.objects.filter(action="absence.alarm_raised").count() == 1
+    # The same three find it in their notification centre, once, naming nobody and no
+    # place; no second e-mail comes of it (the alarm's own was the one).
+    notices = Notice.objects.filter(kind=Notice.Kind.ABSENCE)
+    assert set(notices.values_list("recipient__email", flat=True)) == set(told)
+    assert len(mail.outbox) == 3
+    for notice in notices:
+        assert notice.url == f"/shelter/placements/{resident.code}/"
+        assert notice.mailed_at is not None
+        for secret in ("Олена", "Olena", "Shevchenko", ADDRESS, "Pradze", "Lipa"):
+            assert secret not in notice.text
+    bell = Client(HTTP_ACCEPT_LANGUAGE="en")
+    force_sign_in(bell, centre[Role.COUNSELLOR].user)
+    mine = notices.get(recipient=centre[Role.COUNSELLOR].user)
+    assert mine.text in text(bell.get("/notices/"))
     # The page shows the alarm; coming back ends it.
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     force_sign_in(client, centre[Role.SHELTER_STAFF].user)
