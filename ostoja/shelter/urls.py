@@ -21,6 +21,7 @@ urlpatterns = [
     path("absences/<uuid:code>/back/", views.absence_return, name="absence_return"),
     path("placements/<uuid:code>/items/", views.item_keep, name="item_keep"),
     path("items/<uuid:code>/return/", views.item_return, name="item_return"),
+    path("placements/<uuid:code>/receipt.pdf", views.item_receipt, name="item_receipt"),
     path("facilities/<uuid:code>/incidents/", views.incident_record, name="incident_record"),
     path("incidents/<uuid:code>/close/", views.incident_close, name="incident_close"),
     path("cases/<uuid:code>/", views.case_panel, name="case_panel"),

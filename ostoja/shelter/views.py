@@ -17,18 +17,20 @@ from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ostoja.accounts.decorators import permission_required_by
+from ostoja.accounts.decorators import permission_required_by, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import Access, may_break_glass
 from ostoja.audit import trail
 from ostoja.cases.access import access_case
 from ostoja.cases.models import Case
+from ostoja.cases.pdf import render_pdf
 from ostoja.cases.selectors import case_clients
 from ostoja.interventions.access import access_intervention, people_involved
 from ostoja.interventions.models import Intervention
@@ -259,7 +261,7 @@ def _placement_page(
         "absence_form": forms.get("absence")
         or AbsenceForm(initial={"expected_back": now + dt.timedelta(hours=2)}, prefix="out"),
         "absences": list(placement.absences.all()[:10]),
-        "items": list(placement.kept_items.all()),
+        "items": list(placement.kept_items.select_related("returned_by")),
         "item_form": forms.get("item") or KeptItemForm(prefix="item"),
         "notes": list(
             placement.shift_entries.filter(for_case_manager=True).select_related("written_by")[:20]
@@ -533,6 +535,39 @@ def item_return(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     else:
         messages.success(request, _("Handed back."))
     return redirect("shelter:placement", code=access.record.code)
+
+
+@sudo_required
+@_beds
+def item_receipt(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The receipt for what the house keeps for a resident and what was handed back, as a
+    PDF to print and sign (whoever hands things back; an export: recent sign-in)."""
+    access = access_placement(request.user, code, write=True)
+    placement = access.record
+    items = list(placement.kept_items.select_related("received_by", "returned_by"))
+    html = render_to_string(
+        "shelter/receipt_pdf.html",
+        {
+            "placement": placement,
+            "person": placement.person,
+            "facility": placement.bed.room.facility,
+            "organisation": placement.organisation,
+            "items": items,
+            "printed_at": timezone.localtime(),
+            "author": request.user,
+        },
+        request=request,
+    )
+    document = render_pdf(html)
+    trail.record(
+        "placement.receipt_printed",
+        actor=request.user,
+        target=placement,
+        data={"items": len(items), "returned": sum(1 for i in items if i.returned_at)},
+    )
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="receipt-{placement.code}.pdf"'
+    return response
 
 
 @require_POST

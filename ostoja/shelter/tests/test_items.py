@@ -4,7 +4,9 @@ only against the resident's signature."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone
 
@@ -13,8 +15,8 @@ from ostoja.audit.models import AuditEntry
 from ostoja.people.models import Person
 from ostoja.shelter.models import Facility, KeptItem, Placement
 from ostoja.shelter.services import item_keep, placement_admit, placement_reserve
-from ostoja.shelter.tests.conftest import bed_of
-from ostoja.test import Persona, assert_access, force_sign_in, text
+from ostoja.shelter.tests.conftest import ADDRESS, bed_of
+from ostoja.test import Persona, assert_access, force_sign_in, sign_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,60 @@ def test_only_a_residents_things_are_kept(
     with pytest.raises(ValidationError, match="Only a resident"):
         item_keep(placement=resident, kind="phone", description="Nokia", acting_user=staff)
     assert not KeptItem.objects.exists()
+
+
+def test_the_receipt_is_a_pdf_for_those_who_hand_things_back_after_a_recent_sign_in(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona], resident: Placement
+) -> None:
+    staff = centre[Role.SHELTER_STAFF].user
+    kept = item_keep(
+        placement=resident, kind="document", description="Paszport UA", acting_user=staff
+    )
+    item_keep(placement=resident, kind="money", description="200 zł", acting_user=staff)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    force_sign_in(client, staff)
+    assert client.post(f"/shelter/items/{kept.code}/return/", {"signed": "on"}).status_code == 302
+    kept.refresh_from_db()
+    # The hand-back records who and when; the page says so, and offers the receipt.
+    assert kept.returned_by == staff and kept.returned_at is not None
+    page = text(client.get(f"/shelter/placements/{resident.code}/"))
+    assert str(staff) in page and "Print the receipt (PDF)" in page
+    path = f"/shelter/placements/{resident.code}/receipt.pdf"
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f"receipt-{resident.code}.pdf" in response["Content-Disposition"]
+    entry = AuditEntry.objects.get(action="placement.receipt_printed")
+    assert entry.target_code == str(resident.code)
+    assert entry.data == {"items": 2, "returned": 1}
+    # What it prints: the things, who took and returned them, room for two signatures —
+    # and the facility's name, never its address.
+    html = render_to_string(
+        "shelter/receipt_pdf.html",
+        {
+            "placement": resident,
+            "person": resident.person,
+            "facility": resident.bed.room.facility,
+            "organisation": resident.organisation,
+            "items": list(resident.kept_items.all()),
+            "printed_at": timezone.localtime(),
+            "author": staff,
+        },
+    )
+    assert "Paszport UA" in html and "200 zł" in html and "Schronisko Lipa" in html
+    assert ADDRESS not in html and "signature" in html
+    writers = {Role.COUNSELLOR, Role.SHELTER_STAFF, Role.COORDINATOR}
+    assert_access(path, centre, other_centre, allowed=writers)
+
+
+def test_the_receipt_asks_for_a_recent_sign_in_first(
+    centre: dict[Role, Persona], resident: Placement
+) -> None:
+    client = Client()
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        sign_in(client, centre[Role.SHELTER_STAFF])
+        traveller.shift(dt.timedelta(minutes=6))  # sudo mode (5 minutes) has lapsed
+        asked = client.get(f"/shelter/placements/{resident.code}/receipt.pdf")
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/accounts/reauthenticate/?next=")
+    assert not AuditEntry.objects.filter(action="placement.receipt_printed").exists()
