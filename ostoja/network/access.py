@@ -145,6 +145,17 @@ def _consultation_source(user: User, code: uuid.UUID) -> Source:
 register_source("consultation", _consultation_source)
 
 
+def _referral_source(user: User, code: uuid.UUID) -> Source:
+    """An incoming referral as the source of a shelter stay (``?referral=``): the stay
+    names it (the shelter, beside the network, stores it by the model's label) and the
+    referral shows the stays that came of it."""
+    incoming = access_incoming_referral(user, code)
+    return Source("referral", incoming.code, incoming)
+
+
+register_source("referral", _referral_source)
+
+
 def access_referral(user: User, code: uuid.UUID, *, write: bool = False) -> Access[Referral]:
     """A referral, with its case's access (``cases.access``): whoever may open the case
     may see its referrals, whoever may change it records the partner's answers."""

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.cases.models import Goal
 from ostoja.lib.forms import DateField, DateTimeField, tomorrow
 from ostoja.people.models import Person
 from ostoja.shelter.models import (
@@ -169,3 +170,22 @@ class IncidentForm(forms.Form):
     def __init__(self, *args: Any, residents: QuerySet[Placement], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["placement"].queryset = residents  # type: ignore[attr-defined]
+
+
+class _GoalField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_domain_display()}: {obj.text}"
+
+
+class StayStepForm(forms.Form):
+    """A step of the case plan taken during the stay (safety, health, legal…)."""
+
+    goal = _GoalField(label=_("Goal of the case plan"), queryset=Goal.objects.none())
+    text = forms.CharField(
+        label=_("Step"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due = DateField(label=_("Due"), required=False, widget=_day)
+
+    def __init__(self, *args: Any, goals: QuerySet[Goal], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals  # type: ignore[attr-defined]

@@ -245,6 +245,16 @@ class Placement(models.Model):
     destination = models.CharField(
         _("where the person went"), max_length=15, choices=Destination.choices, blank=True
     )
+    # A partner's referral the stay came from (the network sits beside the shelter: named
+    # by the model's label, never imported; it shows the stays that came of it).
+    referral = models.ForeignKey(
+        "network.IncomingReferral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("referred by a partner"),
+    )
     moved_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="moved_to"
     )
@@ -282,10 +292,42 @@ class Placement(models.Model):
     def active(self) -> bool:
         return self.status in ACTIVE
 
+    def age_at_admission(self) -> int | None:
+        """The person's age on the day the stay began (the statistics' age groups; the date
+        of birth is sealed, so it is computed here, not queried)."""
+        if self.admitted_at is None:
+            return None
+        return self.person.age(timezone.localdate(self.admitted_at))
+
     def nights(self, first: dt.date, last: dt.date, time_zone: str) -> int:
         """The nights of the stay from the night of ``first`` to that of ``last``
         (inclusive), by the morning rule (the module's docstring)."""
         return nights_between(self.admitted_at, self.discharged_at, first, last, time_zone)
+
+
+class StayStep(models.Model):
+    """A step of the case plan (``cases.Action``) that happens during a stay: a safety,
+    health or legal step taken while the person is in the shelter. The step is the case
+    plan's own — done, cancelled or changed there — and the stay lists it."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="steps")
+    action = models.OneToOneField(
+        "cases.Action", on_delete=models.CASCADE, related_name="stay_step"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager["StayStep"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("step of the stay")
+        verbose_name_plural = _("steps of the stay")
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.action_id}"
 
 
 class Absence(models.Model):

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
-from ostoja.cases.models import Case
+from ostoja.cases.models import Action, Case, Goal
+from ostoja.cases.services import plan_action_add
 from ostoja.interventions.models import Intervention, InterventionAction
 from ostoja.interventions.services import intervention_action_add
 from ostoja.people.models import Person
@@ -31,6 +32,7 @@ from ostoja.shelter.models import (
     Placement,
     Room,
     ShiftEntry,
+    StayStep,
     WaitingEntry,
 )
 
@@ -141,11 +143,13 @@ def placement_reserve(
     facility: Facility | None = None,
     case: Case | None = None,
     intervention: Intervention | None = None,
+    referral: Any = None,
     expected_at: dt.datetime | None = None,
     at: dt.datetime | None = None,
 ) -> Placement:
     """Hold a bed for a person (from an emergency intervention, a case, or a partner's
-    referral): the bed is theirs until they are admitted or the reservation is cancelled.
+    referral — ``network.IncomingReferral``, resolved by the network as the page's source):
+    the bed is theirs until they are admitted or the reservation is cancelled.
     ``at``: when it was agreed, if earlier than now (a bed arranged by phone)."""
     if at is not None:
         _not_in_future(at, "at")
@@ -162,6 +166,7 @@ def placement_reserve(
             bed=bed,
             case=case,
             intervention=intervention,
+            referral=referral,
             expected_at=expected_at,
             reserved_at=at or timezone.now(),
             placed_by=acting_user,
@@ -183,7 +188,14 @@ def placement_reserve(
             "bed": str(bed.code),
             "facility": str(bed.room.facility.code),
             "person": str(person.code),
-            "from": "intervention" if intervention else "case" if case else "",
+            "from": "intervention"
+            if intervention
+            else "referral"
+            if referral
+            else "case"
+            if case
+            else "",
+            "referral": str(referral.code) if referral else "",
         },
     )
     return placement
@@ -293,9 +305,12 @@ def placement_move(
             brought_by=Placement.BroughtBy.STAFF,
             expected_departure=placement.expected_departure,
             moved_from=placement,
+            referral=placement.referral,
             placed_by=acting_user,
         )
     )
+    # The case plan's steps of the stay go on with it.
+    placement.steps.update(placement=successor)
     record(
         "placement.moved",
         actor=acting_user,
@@ -314,6 +329,31 @@ def placement_cancel(*, placement: Placement, acting_user: User) -> None:
     placement.status = Placement.Status.CANCELLED
     placement.save(update_fields=["status"])
     record("placement.cancelled", actor=acting_user, target=placement)
+
+
+@transaction.atomic
+def stay_step_add(
+    *, placement: Placement, goal: Goal, text: str, due: dt.date | None, acting_user: User
+) -> StayStep:
+    """A step of the case plan taken during the stay: written to the case plan (its own
+    service and audit entry) under one of the case's open goals, and listed by the stay."""
+    if placement.case is None:
+        raise ValidationError(_("This stay is not linked to a case: a plan is a case's."))
+    if placement.status not in ACTIVE:
+        raise ValidationError(_("Steps are added to a stay under way or reserved."))
+    if goal.case_id != placement.case_id or goal.status != Goal.Status.OPEN:
+        raise ValidationError({"goal": _("Choose an open goal of the stay's case.")})
+    action = plan_action_add(
+        goal=goal, instance=Action(text=text.strip(), due=due), acting_user=acting_user
+    )
+    step = StayStep.objects.create(placement=placement, action=action, added_by=acting_user)
+    record(
+        "placement.plan_item_added",
+        actor=acting_user,
+        target=placement,
+        data={"action": str(action.code), "goal": str(goal.code), "domain": goal.domain},
+    )
+    return step
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ urlpatterns = [
     path("placements/<uuid:code>/discharge/", views.placement_discharge, name="discharge"),
     path("placements/<uuid:code>/move/", views.placement_move, name="move"),
     path("placements/<uuid:code>/cancel/", views.placement_cancel, name="cancel"),
+    path("placements/<uuid:code>/steps/", views.stay_step_add, name="step_add"),
     path("placements/<uuid:code>/out/", views.absence_start, name="absence_start"),
     path("absences/<uuid:code>/back/", views.absence_return, name="absence_return"),
     path("placements/<uuid:code>/items/", views.item_keep, name="item_keep"),

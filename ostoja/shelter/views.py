@@ -8,12 +8,13 @@ at 2 a.m. the duty worker finds a free bed and the facility's phone from the boa
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,9 +28,10 @@ from ostoja.accounts.decorators import permission_required_by, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import Access, may_break_glass
+from ostoja.accounts.records import source_of_request
 from ostoja.audit import trail
 from ostoja.cases.access import access_case
-from ostoja.cases.models import Case
+from ostoja.cases.models import Case, Goal
 from ostoja.cases.pdf import render_pdf
 from ostoja.cases.selectors import case_clients
 from ostoja.interventions.access import access_intervention, people_involved
@@ -60,6 +62,7 @@ from ostoja.shelter.forms import (
     MoveForm,
     ReserveForm,
     ShiftEntryForm,
+    StayStepForm,
     WaitingForm,
 )
 from ostoja.shelter.models import (
@@ -170,22 +173,39 @@ def bed_use(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     return redirect("shelter:facility", code=bed.room.facility.code)
 
 
-def _source_people(
-    request: AuthenticatedHttpRequest,
-) -> tuple[list[Person], Intervention | None, Case | None]:
+@dataclass
+class _Source:
+    """Whom a reservation may be for, and where the page was opened from."""
+
+    people: list[Person]
+    intervention: Intervention | None = None
+    case: Case | None = None
+    referral: Any = None  # network.IncomingReferral, as the network resolves it
+
+
+def _source_people(request: AuthenticatedHttpRequest) -> _Source:
     """Whom a reservation may be for, from where the page was opened: the people of an
-    emergency intervention the user may see, a case's clients, or one person."""
+    emergency intervention the user may see, the clients of a case — or of the case a
+    partner's referral opened (``?referral=``, resolved by the network, which sits beside
+    the shelter) — or one person."""
     user = request.user
     raw: dict[str, str] = {**request.GET.dict(), **request.POST.dict()}
     if raw.get("intervention"):
         intervention = access_intervention(user, uuid_or_404(raw["intervention"])).record
         people = [item.person for item in people_involved(user, intervention) if item.visible]
-        return people, intervention, None
+        return _Source(people, intervention=intervention)
+    source = source_of_request(request, "referral")
+    if source is not None:
+        case = source.record.case
+        if case is None:  # not accepted yet: nobody to place
+            return _Source([], referral=source.record)
+        case = access_case(user, case.code, write=True).record
+        return _Source(list(case_clients(case)), case=case, referral=source.record)
     if raw.get("case"):
         case = access_case(user, uuid_or_404(raw["case"]), write=True).record
-        return list(case_clients(case)), None, case
+        return _Source(list(case_clients(case)), case=case)
     if raw.get("person"):
-        return [access_person(user, uuid_or_404(raw["person"]), write=True).record], None, None
+        return _Source([access_person(user, uuid_or_404(raw["person"]), write=True).record])
     raise Http404
 
 
@@ -193,7 +213,8 @@ def _source_people(
 def reserve(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reserve a bed ("place tonight"): from an emergency intervention, a case or a person.
     The duty worker sees the free beds and the facilities' phones, never their addresses."""
-    people, intervention, case = _source_people(request)
+    source = _source_people(request)
+    people = source.people
     form = ReserveForm(
         request.POST or None,
         people=Person.objects.filter(pk__in=[p.pk for p in people]),
@@ -209,8 +230,9 @@ def reserve(request: AuthenticatedHttpRequest) -> HttpResponse:
                 bed=form.cleaned_data["bed"],
                 facility=form.cleaned_data["facility"],
                 expected_at=form.cleaned_data["expected_at"],
-                intervention=intervention,
-                case=case,
+                intervention=source.intervention,
+                case=source.case,
+                referral=source.referral,
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -228,13 +250,34 @@ def reserve(request: AuthenticatedHttpRequest) -> HttpResponse:
             initial={"person": people[0].pk if len(people) == 1 else None},
             prefix="wait",
         ),
-        "intervention": intervention,
-        "case": case,
+        "intervention": source.intervention,
+        "case": source.case,
+        "referral": source.referral,
         "facilities": facilities,
         "nobody": not people,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "shelter/reserve.html", context, status=status)
+
+
+def _case_of(user: User, placement: Placement) -> Access[Case] | None:
+    """The stay's case as the user may see it (its plan's steps are the case's), if any."""
+    if placement.case is None:
+        return None
+    try:
+        return access_case(user, placement.case.code)
+    except (Http404, PermissionDenied):
+        return None
+
+
+def _open_goals(placement: Placement) -> QuerySet[Goal]:
+    """The goals of the stay's case a step of the stay may serve: open, for the person or
+    for the whole case."""
+    return Goal.objects.filter(
+        Q(client=placement.person) | Q(client__isnull=True),
+        case=placement.case,
+        status=Goal.Status.OPEN,
+    )
 
 
 def _placement_page(
@@ -247,7 +290,22 @@ def _placement_page(
     placement = access.record
     now = _now_minute()
     forms = forms or {}
+    case = _case_of(request.user, placement)
+    steps = (
+        [
+            step
+            for step in placement.steps.select_related("action__goal", "action__owner")
+            if step.action.is_open
+        ]
+        if case
+        else []
+    )
+    step_form = None
+    if case and case.writable and placement.active:
+        step_form = forms.get("step") or StayStepForm(goals=_open_goals(placement), prefix="step")
     context = {
+        "steps": steps,
+        "step_form": step_form,
         "placement": placement,
         "person": placement.person,
         "facility": placement.bed.room.facility,
@@ -345,6 +403,29 @@ def placement_move(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
 
 @require_POST
 @_beds
+def stay_step_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A step of the case plan taken during the stay: for those who may change the case."""
+    access = access_placement(request.user, code)
+    placement = access.record
+    if placement.case is None:
+        raise Http404
+    access_case(request.user, placement.case.code, write=True)
+    form = StayStepForm(request.POST, goals=_open_goals(placement), prefix="step")
+    if form.is_valid():
+        try:
+            services.stay_step_add(
+                placement=placement, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Added to the case plan."))
+            return redirect(f"{reverse('shelter:placement', args=[placement.code])}#steps")
+    return _placement_page(request, access, forms={"step": form}, status=400)
+
+
+@require_POST
+@_beds
 def placement_cancel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     access = access_placement(request.user, code, write=True)
     try:
@@ -365,6 +446,8 @@ def case_panel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
     placements = list(
         placements_visible_to(request.user)
         .filter(person__in=case_clients(case))
+        .select_related("bed__room__facility")
+        .prefetch_related("steps__action__goal")
         .order_by("-reserved_at")[:20]
     )
     if placements:
@@ -473,14 +556,16 @@ def waiting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @_beds
 def waiting_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Put someone on the waiting list, from the page that would have reserved a bed."""
-    people, intervention, case = _source_people(request)
-    form = WaitingForm(
-        request.POST, people=Person.objects.filter(pk__in=[p.pk for p in people]), prefix="wait"
-    )
+    source = _source_people(request)
+    people = Person.objects.filter(pk__in=[p.pk for p in source.people])
+    form = WaitingForm(request.POST, people=people, prefix="wait")
     if form.is_valid():
         try:
             services.waiting_add(
-                intervention=intervention, case=case, acting_user=request.user, **form.cleaned_data
+                intervention=source.intervention,
+                case=source.case,
+                acting_user=request.user,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             report(request, error)
@@ -490,8 +575,9 @@ def waiting_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.error(request, _("Choose the person and the priority."))
     # Back to the page it came from (the source's code, checked above by its access).
-    source = {k: request.POST[k] for k in ("intervention", "case", "person") if request.POST.get(k)}
-    return redirect(f"{reverse('shelter:reserve')}?{urlencode(source)}")
+    kinds = ("intervention", "referral", "case", "person")
+    back = {k: request.POST[k] for k in kinds if request.POST.get(k)}
+    return redirect(f"{reverse('shelter:reserve')}?{urlencode(back)}")
 
 
 @require_POST
