@@ -77,6 +77,7 @@ def test_a_step_of_the_stay_is_a_step_of_the_case_plan(
     stay: Placement,
     goals: dict[str, Goal],
 ) -> None:
+    assert stay.case is not None
     path = f"/shelter/placements/{stay.code}/steps/"
     data = {"step-goal": str(goals["safety"].pk), "step-text": "Plan wyjść z opiekunem"}
     # Whoever may change the case; the shelter's staff read the stay, not the case plan.
@@ -220,8 +221,8 @@ def test_a_partners_referral_is_the_source_of_a_stay_and_shows_it(
     assert entry.data["from"] == "referral" and entry.data["referral"] == str(incoming.code)
     stay_page = text(client.get(f"/shelter/placements/{placement.code}/"))
     assert "Referred by a partner" in stay_page and "KPP w Grójcu" in stay_page
-    detail = client.get(f"/network/incoming/{incoming.code}/")
-    assert f"/shelter/placements/{placement.code}/" in detail.content.decode()
+    listed = client.get(f"/network/incoming/{incoming.code}/")
+    assert f"/shelter/placements/{placement.code}/" in listed.content.decode()
     # A referral one may not see is missing, as any record.
     outsider = Client()
     force_sign_in(outsider, other_centre[Role.COORDINATOR].user)
