@@ -150,6 +150,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "shelter:incident_record": None,
     "shelter:incident_close": None,
     "shelter:item_return": None,
+    "shelter:item_receipt": None,  # a stay's writers, recent sign-in: test_items.py
+    "shelter:step_add": None,  # POST, the stay's case team: shelter/tests/test_plan.py
     "shelter:waiting_add": None,
     "shelter:waiting_end": None,
     "shelter:absence_start": None,

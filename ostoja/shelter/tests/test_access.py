@@ -204,7 +204,13 @@ def test_the_sealed_address_appears_only_where_the_policy_allows(
         client = Client()
         force_sign_in(client, persona.user)
         for path in paths:
-            shown = ADDRESS in text(client.get(path))
+            response = client.get(path)
+            if response.get("Content-Type") == "application/pdf":
+                # A PDF's text is glyph codes, not letters: the receipt's HTML, what it
+                # prints, is checked for the address in test_items.py.
+                assert path == f"/shelter/placements/{placement.code}/receipt.pdf", path
+                continue
+            shown = ADDRESS in text(response)
             own = path == f"/shelter/facilities/{women.code}/"
             mine = persona.user.organisation == women.organisation
             assert shown == (own and mine and role in allowed), (role, path)
