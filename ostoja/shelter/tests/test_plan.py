@@ -167,6 +167,14 @@ def test_the_steps_go_on_with_a_move(
     )
     step.refresh_from_db()
     assert step.placement == moved
+    # The case page's panel: the stay now (with its step) and the one before, in history.
+    assert stay.case is not None
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    force_sign_in(client, manager)
+    panel = client.get(f"/shelter/cases/{stay.case.code}/").content.decode()
+    now, before = panel.split(f"/shelter/placements/{stay.code}/")
+    assert f"/shelter/placements/{moved.code}/" in now and "Alarm w pokoju" in now
+    assert "Discharged" in before
 
 
 def test_a_partners_referral_is_the_source_of_a_stay_and_shows_it(
