@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils import translation
 from jsonschema import Draft202012Validator
 
@@ -385,11 +387,19 @@ def _time(raw: str) -> dt.time | None:
 
 
 def _limits(row: dict[str, Any], limits: dict[str, int]) -> list[str]:
-    return [
+    """What is longer than the directory keeps, and an e-mail address that is none (the
+    schemas' "email" format lets nearly anything with an @ through)."""
+    wrong = [
         f"{name}: longer than {limit} characters"
         for name, limit in limits.items()
         if len(str(row.get(name) or "")) > limit
     ]
+    if row.get("email"):
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            wrong.append(f"email: {row['email']!r} is not an e-mail address")
+    return wrong
 
 
 def read_organization(row: Any) -> tuple[dict[str, Any], list[str]]:
@@ -556,6 +566,7 @@ def _csv_rows(table: str, text: str, report: list[str]) -> list[tuple[int, dict[
     against the table's schema; what is wrong goes into ``report``."""
     name = csv_name(table)
     columns = _columns(table)
+    required = set(schema(table).get("required", []))
     reader = csv.DictReader(text.splitlines())
     unknown = sorted(set(reader.fieldnames or []) - set(columns))
     if unknown:
@@ -566,7 +577,12 @@ def _csv_rows(table: str, text: str, report: list[str]) -> list[tuple[int, dict[
         if None in raw:  # more cells than columns
             report.append(f"{name}, row {number}: more cells than the header has columns")
             continue
-        row = {key: _cell(columns[key], value) for key, value in raw.items() if value}
+        # An empty cell: no value — but an empty text where the schema requires the column.
+        row = {
+            key: _cell(columns[key], value) if value else ""
+            for key, value in raw.items()
+            if value or key in required
+        }
         wrong = problems(table, row)
         if wrong:
             label = f" ({row['name']})" if isinstance(row.get("name"), str) else ""
