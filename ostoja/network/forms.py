@@ -375,7 +375,7 @@ class ReferralForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients  # type: ignore[attr-defined]
-        self.fields["client"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
+        self.fields["client"].label_from_instance = lambda p: p.display_name()  # type: ignore[attr-defined]
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
         self.fields["service"].queryset = PartnerService.objects.filter(  # type: ignore[attr-defined]
             partner__in=partners
@@ -430,7 +430,7 @@ class ListField(forms.CharField):
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.display_name)
+        return str(obj.display_name())
 
 
 class InterpreterForm(forms.Form):
