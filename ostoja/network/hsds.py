@@ -24,6 +24,7 @@ import io
 import json
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -743,4 +744,13 @@ def unpacked(data: bytes) -> tuple[dict[str, str], list[str]]:
                     files[name] = archive.read(info).decode("utf-8-sig")
                 except UnicodeDecodeError:
                     wrong.append(f"{name}: not UTF-8 text")
+                except (
+                    zipfile.BadZipFile,
+                    zlib.error,
+                    EOFError,
+                    RuntimeError,
+                    NotImplementedError,
+                ):
+                    # Damaged, encrypted, or packed in a way we do not read.
+                    wrong.append(f"{name}: cannot be unpacked")
     return files, wrong

@@ -478,6 +478,17 @@ def test_a_coordinator_uploads_a_package_imported_whole_or_refused_with_the_repo
         "/network/import/", {"package": SimpleUploadedFile("a.zip", b"not a zip")}
     )
     assert response.status_code == 400 and "the file is not a zip archive" in text(response)
+    # A damaged one.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("organizations.csv", "id,name,description\n" * 200)
+    damaged = bytearray(buffer.getvalue())
+    damaged[60:80] = b"\xff" * 20  # inside the packed data of the one file
+    response = client.post(
+        "/network/import/", {"package": SimpleUploadedFile("d.zip", bytes(damaged))}
+    )
+    assert response.status_code == 400
+    assert "organizations.csv: cannot be unpacked" in text(response)
     # A good package (the CSV form of an export) is imported, the import audited.
     exported = tmp_path / "exported"
     oik = _directory(centre)

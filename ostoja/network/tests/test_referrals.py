@@ -345,6 +345,12 @@ def test_the_referral_summary_is_emailed_to_the_partner_and_only_then_disclosed(
     partner = _crisis_centre(centre)
     manager = centre[Role.CASE_MANAGER]
     _consent(case, client_person, manager, "OIK Kraków")
+    # Not signed in recently: asked to first, and nothing leaves.
+    stale = Client()
+    stale.force_login(manager.user)
+    response = _send(stale, case, client_person, partner)
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not smtp.messages and not Disclosure.objects.exists()
     response = _send(_client(manager), case, client_person, partner)
     assert response.status_code == 302
     (message,) = smtp.messages
