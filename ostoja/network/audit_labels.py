@@ -42,6 +42,7 @@ register_actions(
         "incoming_referral.decided": _("Referral from an institution accepted or declined"),
         "interpreter.listed": _("Interpreters listed"),
         "interpreter.added": _("Interpreter added to the registry"),
+        "interpreter.viewed": _("Interpreter's details viewed (with the clients to relate)"),
         "interpreter.changed": _("Interpreter's details changed"),
         "interpreter.deactivated": _("Interpreter deactivated"),
         "interpreter.reactivated": _("Interpreter made active again"),
@@ -62,5 +63,6 @@ register_actions(
         "incoming_referral.listed",
         "incoming_referral.viewed",
         "interpreter.listed",
+        "interpreter.viewed",
     },
 )

@@ -7,10 +7,17 @@ and taxonomy attributes nested), every other table flat, as its own schema
 (``schema/location.json`` …). Every row is checked against the official schemas, copied
 unchanged into ``standards/hsds-3.0`` — never a schema of our own.
 
-Identifiers: a partner, a service and a person at a partner keep their codes; the rows
-that have no record of their own (a partner's seat as a location, its address, a phone, a
-language of a service) get a UUID derived from their owner's code (``uuid5``), so the same
-directory always exports the same identifiers.
+Identifiers: a partner, a service, a person at a partner, and a partner's other locations
+and phones keep their codes; the rows that have no record of their own (a partner's seat as
+a location, an address, its main phone, a language of a service) get a UUID derived from
+their owner's code (``uuid5``), so the same directory always exports the same identifiers.
+On import the first location with an address is the seat and the first phone of no
+location the main number; the rest become other locations and phones.
+
+A foreign package comes in either form (``read_package``): the JSON one (compiled
+``organization`` and ``service`` rows) or the CSV one (a file per table, as each schema's
+``path`` names it), whose rows are checked against their tables' schemas and nested into
+compiled rows by their links; an uploaded zip is unpacked by ``unpacked``.
 
 The kinds of partner and of service go out as two taxonomies of our own, with one
 ``attribute`` row linking each organisation and service to its term; an import reads them

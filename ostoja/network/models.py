@@ -3,9 +3,11 @@ works with (Open Referral HSDS 3.0, DOMAIN.md §7: organization → service → 
 contacts and phones).
 
 Each centre keeps its own directory (a record belongs to an organisation, ARCHITECTURE.md
-§3). A partner is an *organization* in HSDS's words; its seat is its one *location*; the
-people there the centre deals with (an officer of an anti-trafficking team, a consul) are
-its *contacts*. The directory holds no client data: who may read and change it is
+§3). A partner is an *organization* in HSDS's words; its seat is its first *location*
+(others: ``PartnerLocation``), its main number its first *phone* (others: ``PartnerPhone``);
+the people there the centre deals with (an officer of an anti-trafficking team, a consul)
+are its *contacts*. A partner that closed is archived, never deleted: the records that
+name it keep it. The directory holds no client data: who may read and change it is
 ``ostoja.network.access``.
 """
 

@@ -689,6 +689,8 @@ def interpreter_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Http
         )
         messages.success(request, _("Saved."))
         return redirect("network:interpreters")
+    # The form lists the clients the interpreter may be related to: a read.
+    trail.record("interpreter.viewed", actor=request.user, target=interpreter)
     context = {"form": form, "interpreter": interpreter, "title": interpreter.name}
     return render(request, "network/interpreter_form.html", context, status=_status(request))
 

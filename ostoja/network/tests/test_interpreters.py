@@ -209,6 +209,8 @@ def test_a_coordinator_changes_and_deactivates_an_interpreter_and_whom_they_are_
     client = _client(centre[Role.COORDINATOR])
     page = text(client.get(edit))
     assert 'value="Nguyen Thi Mai"' in page and "RSD 1/26" in page
+    assert client_person.name in page  # a client to relate them to: the reading audited
+    assert AuditEntry.objects.filter(action="interpreter.viewed", target_code=str(mai.code))
     data = {
         "name": "Nguyen Thi Mai",
         "languages": ["vie"],
