@@ -453,6 +453,14 @@ def build(
                 service=(service_kind, service_name, languages),
             )
         )
+    # The Police's anti-trafficking teams have a duty officer's line besides the main one.
+    for partner in partners:
+        if partner.kind == K.POLICE_THB:
+            services.phone_add(
+                partner=partner,
+                data={"number": _phone(rng), "description": "dyżurny całodobowy"},
+                acting_user=keeper,
+            )
     _consultations(organisation, staff, partners, rng, today)
     _trainings(organisation, keeper, partners, rng, today)
     for name, languages, registry, sex, modes, cost, town, community in INTERPRETERS:
@@ -503,15 +511,17 @@ def _consultations(
             zone,
         )
         person = contacts.get(partner.pk)
+        channel = rng.choices(["phone", "email", "meeting", "letter"], [75, 18, 5, 2])[0]
         rows.append(
             Consultation(
                 organisation=organisation,
                 partner=partner,
                 asker=person.name if person else "",
                 asker_function=person.title if person else "",
-                channel=rng.choices(["phone", "email", "meeting", "letter"], [75, 18, 5, 2])[0],
+                channel=channel,
                 topic=rng.choices(list(TOPICS), list(TOPICS.values()))[0],
                 asked_at=asked,
+                answered_at=asked + _response_time(channel, rng),
                 question=rng.choice(QUESTIONS),
                 advice=rng.choice(ADVICE),
                 minutes=rng.choice([5, 10, 15, 20, 30, 45, 60]),
@@ -519,6 +529,18 @@ def _consultations(
             )
         )
     Consultation.objects.bulk_create(rows, batch_size=500)
+
+
+def _response_time(channel: str, rng: random.Random) -> dt.timedelta:
+    """How long an answer took: a call or a meeting mostly on the spot (sometimes after
+    checking, called back within hours), an e-mail within a day or two, a letter longer."""
+    if channel in ("phone", "meeting"):
+        if rng.random() < 0.8:
+            return dt.timedelta(minutes=rng.randrange(1, 30))
+        return dt.timedelta(hours=rng.randrange(1, 24))
+    if channel == "email":
+        return dt.timedelta(hours=rng.randrange(2, 60))
+    return dt.timedelta(days=rng.randrange(2, 14))
 
 
 def _trainings(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ostoja.accounts.http import AuthenticatedHttpRequest
-from ostoja.accounts.policy import OutOfReach, works_with_people
+from ostoja.accounts.policy import OutOfReach, consults_institutions, works_with_people
 from ostoja.accounts.roles import Capability, Role
 from ostoja.audit import trail
 from ostoja.cases.access import cases_visible_to
@@ -20,6 +20,7 @@ from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel, open_follow_ups
 from ostoja.home.forms import SearchForm
 from ostoja.home.search import search as run_search
+from ostoja.network.selectors import consultation_follow_ups
 from ostoja.shelter.selectors import staff_panel
 
 
@@ -37,6 +38,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             trail.record("follow_up.listed", actor=request.user, data={"for": "dashboard"})
         panel = helpline_panel(contacts_visible_to(request.user))
         context["helpline_pairs"] = [(_("Today"), panel["today"]), (_("This week"), panel["week"])]
+    if consults_institutions(request.user):  # consultations' follow-ups given to me
+        context["consultation_follow_ups"] = list(consultation_follow_ups(request.user)[:10])
     if request.user.organisation is not None:  # every dashboard: who answers now
         context["duty"] = duty_now(request.user)
         context["on_call"] = works_with_people(request.user)

@@ -21,6 +21,7 @@ from ostoja.accounts.policy import (
     works_with_people,
 )
 from ostoja.accounts.records import Source, register_source
+from ostoja.accounts.roles import Capability
 from ostoja.cases.access import access_case, cases_visible_to
 from ostoja.cases.models import Case
 from ostoja.network.models import (
@@ -29,11 +30,14 @@ from ostoja.network.models import (
     Interpreter,
     Partner,
     PartnerContact,
+    PartnerLocation,
+    PartnerPhone,
     PartnerService,
     Referral,
     Training,
 )
 from ostoja.network.vocabulary import referrer
+from ostoja.people.models import Person
 
 
 def partners_visible_to(user: User) -> QuerySet[Partner]:
@@ -42,6 +46,11 @@ def partners_visible_to(user: User) -> QuerySet[Partner]:
     if not reads_directory(user):
         return Partner.objects.none()
     return Partner.objects.filter(organisation=user.organisation)
+
+
+def partners_to_choose(user: User) -> QuerySet[Partner]:
+    """The partners a new record may name: those of the user's directory not archived."""
+    return partners_visible_to(user).filter(archived_at__isnull=True)
 
 
 def access_partner(user: User, code: uuid.UUID, *, write: bool = False) -> Partner:
@@ -75,6 +84,26 @@ def access_partner_contact(user: User, code: uuid.UUID, *, write: bool = False) 
         raise Http404
     access_partner(user, contact.partner.code, write=write)
     return contact
+
+
+def access_location(user: User, code: uuid.UUID, *, write: bool = False) -> PartnerLocation:
+    """One place of a partner in the user's directory (the partner's rule)."""
+    location = PartnerLocation.objects.filter(code=code).select_related("partner").first()
+    # No such place: missing.
+    if location is None:
+        raise Http404
+    access_partner(user, location.partner.code, write=write)
+    return location
+
+
+def access_phone(user: User, code: uuid.UUID, *, write: bool = False) -> PartnerPhone:
+    """One phone of a partner in the user's directory (the partner's rule)."""
+    phone = PartnerPhone.objects.filter(code=code).select_related("partner").first()
+    # No such phone: missing.
+    if phone is None:
+        raise Http404
+    access_partner(user, phone.partner.code, write=write)
+    return phone
 
 
 def consultations_visible_to(user: User) -> QuerySet[Consultation]:
@@ -204,3 +233,22 @@ def interpreters_visible_to(user: User) -> QuerySet[Interpreter]:
     if not works_with_people(user):
         return Interpreter.objects.none()
     return Interpreter.objects.filter(organisation=user.organisation)
+
+
+def people_to_relate(user: User) -> QuerySet[Person]:
+    """Whom an interpreter may be recorded as related to: the clients of the cases the
+    user may open (those a conflict of interest is checked for)."""
+    return Person.objects.filter(case_links__case__in=cases_visible_to(user)).distinct()
+
+
+def access_interpreter(user: User, code: uuid.UUID) -> Interpreter:
+    """One interpreter of the registry, to change: 404 if the user does not see it, 403
+    unless they keep the registry (coordinators: costs and agreements)."""
+    interpreter = interpreters_visible_to(user).filter(code=code).first()
+    # Not in the user's registry: missing.
+    if interpreter is None:
+        raise Http404
+    # The registry is kept by the coordinators.
+    if not user.can(Capability.SEE_ALL_CASES):
+        raise PermissionDenied
+    return interpreter

@@ -19,6 +19,7 @@ from ostoja.network.models import (
     Consultation,
     Interpreter,
     Partner,
+    PartnerLocation,
     PartnerService,
     Referral,
     Training,
@@ -40,6 +41,7 @@ class DirectorySearchForm(forms.Form):
     service = forms.ChoiceField(
         label=_("Service"), choices=_ANY + ServiceKind.choices, required=False
     )
+    archived = forms.BooleanField(label=_("Archived partners only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,6 +77,50 @@ class PartnerForm(forms.Form):
     def of(cls, partner: Partner) -> dict[str, Any]:
         """The form's initial values from a partner."""
         return {name: getattr(partner, name) for name in cls.base_fields}
+
+
+class LocationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=200, help_text=_("E.g. branch office, second post.")
+    )
+    voivodeship = forms.ChoiceField(
+        label=_("Voivodeship"), choices=[("", "—"), *Voivodeship.choices], required=False
+    )
+    city = forms.CharField(label=_("City"), max_length=100)
+    address = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{2}-\d{3}$",
+        required=False,
+        error_messages={"invalid": _("A Polish postal code looks like 00-950.")},
+    )
+
+
+class PhoneForm(forms.Form):
+    number = PhoneField(label=_("Number"))
+    description = forms.CharField(
+        label=_("What it is for"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. duty officer, 24 hours."),
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"), queryset=PartnerLocation.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, partner: Partner, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = partner.locations.all()  # type: ignore[attr-defined]
+
+
+class DirectoryUploadForm(forms.Form):
+    package = forms.FileField(
+        label=_("HSDS data package"),
+        help_text=_(
+            "A zip file with the tables as JSON (organization.json, service.json) or as CSV "
+            "(organizations.csv, services.csv, phones.csv…)."
+        ),
+    )
 
 
 class ServiceForm(forms.Form):
@@ -181,6 +227,13 @@ class ConsultationForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=Consultation.Channel.choices)
     topic = forms.ChoiceField(label=_("Topic"), choices=Consultation.Topic.choices)
     asked_at = DateTimeField(label=_("Asked at"), widget=_when, latest=tomorrow)
+    answered_at = DateTimeField(
+        label=_("Answered at"),
+        widget=_when,
+        latest=tomorrow,
+        required=False,
+        help_text=_("When the advice was given; empty: when it is written here."),
+    )
     question = forms.CharField(
         label=_("Question"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -220,6 +273,9 @@ class ConsultationForm(forms.Form):
                 self.add_error("partner", _("Choose the institution, or type a new one."))
             elif not data.get("new_kind"):
                 self.add_error("new_kind", _("Say what kind of institution it is."))
+        asked, answered = data.get("asked_at"), data.get("answered_at")
+        if asked and answered and answered < asked:
+            self.add_error("answered_at", _("It was answered before it was asked."))
         if data.get("follow_up") and not (
             data.get("follow_up_due") and data.get("follow_up_assignee")
         ):
@@ -230,7 +286,9 @@ class ConsultationForm(forms.Form):
     def of(cls, consultation: Consultation) -> dict[str, Any]:
         names = [n for n in cls.base_fields if not n.startswith("new_") and n != "partner"]
         initial = {name: getattr(consultation, name) for name in names}
-        initial["asked_at"] = timezone.localtime(consultation.asked_at).replace(tzinfo=None)
+        for name in ("asked_at", "answered_at"):
+            when = getattr(consultation, name)
+            initial[name] = timezone.localtime(when).replace(tzinfo=None) if when else None
         return initial
 
 
@@ -317,7 +375,7 @@ class ReferralForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients  # type: ignore[attr-defined]
-        self.fields["client"].label_from_instance = lambda p: p.display_name  # type: ignore[attr-defined]
+        self.fields["client"].label_from_instance = lambda p: p.display_name()  # type: ignore[attr-defined]
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
         self.fields["service"].queryset = PartnerService.objects.filter(  # type: ignore[attr-defined]
             partner__in=partners
@@ -370,6 +428,11 @@ class ListField(forms.CharField):
         return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
+class PersonChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name())
+
+
 class InterpreterForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     languages = forms.MultipleChoiceField(
@@ -397,10 +460,30 @@ class InterpreterForm(forms.Form):
         required=False,
         help_text=_("References of the proceedings, separated by commas."),
     )
+    related_people = PersonChoiceField(
+        label=_("Related to"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("People in the centre's records the interpreter is related to or knows."),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: QuerySet[Person] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = language_choices()  # type: ignore[attr-defined]
+        if people is None:  # adding one: whom they are related to is set when changing them
+            del self.fields["related_people"]
+        else:
+            self.fields["related_people"].queryset = people  # type: ignore[attr-defined]
+
+    @classmethod
+    def of(cls, interpreter: Interpreter) -> dict[str, Any]:
+        initial = {
+            name: getattr(interpreter, name) for name in cls.base_fields if name != "related_people"
+        }
+        initial["suspect_proceedings"] = ", ".join(interpreter.suspect_proceedings)
+        initial["related_people"] = list(interpreter.related_people.all())
+        return initial
 
 
 class BookingForm(forms.Form):

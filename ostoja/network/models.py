@@ -3,9 +3,11 @@ works with (Open Referral HSDS 3.0, DOMAIN.md §7: organization → service → 
 contacts and phones).
 
 Each centre keeps its own directory (a record belongs to an organisation, ARCHITECTURE.md
-§3). A partner is an *organization* in HSDS's words; its seat is its one *location*; the
-people there the centre deals with (an officer of an anti-trafficking team, a consul) are
-its *contacts*. The directory holds no client data: who may read and change it is
+§3). A partner is an *organization* in HSDS's words; its seat is its first *location*
+(others: ``PartnerLocation``), its main number its first *phone* (others: ``PartnerPhone``);
+the people there the centre deals with (an officer of an anti-trafficking team, a consul)
+are its *contacts*. A partner that closed is archived, never deleted: the records that
+name it keep it. The directory holds no client data: who may read and change it is
 ``ostoja.network.access``.
 """
 
@@ -41,6 +43,12 @@ class Partner(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # A partner that closed is archived: gone from the search and the pickers, still named
+    # on the records that refer to it, and restored if it opens again.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     updated_by = models.ForeignKey(
@@ -55,6 +63,55 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerLocation(models.Model):
+    """Another place of a partner besides its seat (HSDS *location* with its *address*): a
+    branch office, a Border Guard post's second crossing point."""
+
+    code = code_field()
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    voivodeship = models.CharField(
+        _("voivodeship"), max_length=2, choices=Voivodeship.choices, blank=True
+    )
+    city = models.CharField(_("city"), max_length=100)
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.city})"
+
+
+class PartnerPhone(models.Model):
+    """Another phone number of a partner besides its main one (HSDS *phone*): a duty
+    officer's line, a location's reception."""
+
+    code = code_field()
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="phones")
+    location = models.ForeignKey(
+        PartnerLocation,
+        on_delete=models.CASCADE,
+        related_name="phones",
+        null=True,
+        blank=True,
+        verbose_name=_("location"),
+    )
+    number = models.CharField(_("number"), max_length=32)
+    description = models.CharField(_("what it is for"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class PartnerService(models.Model):
@@ -127,7 +184,15 @@ class PartnerContact(models.Model):
 class Consultation(models.Model):
     """A consultation given to an institution (one of the centre's five tasks): a Police
     officer asks how to identify a presumed victim, a social worker about the support
-    programme. The question and the advice may be about people: they are sealed."""
+    programme. The question and the advice may be about people: they are sealed.
+
+    For the statistics (``ostoja.reports``), never reading the sealed texts:
+    consultations by institution kind (``partner.kind``), by ``topic``, by voivodeship
+    (``partner.voivodeship``) and by month (``asked_at``); the response time is
+    ``answered_at - asked_at`` (``answered_at`` is when the advice was given: typed, or
+    the moment the advice was first recorded; empty while the question waits for an
+    answer); the share that led to a case is those with ``case`` (or ``intervention``)
+    set. ``minutes`` is the time spent."""
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -163,6 +228,7 @@ class Consultation(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     asked_at = models.DateTimeField(_("asked at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     question = EncryptedTextField(_("question"), blank=True)
     advice = EncryptedTextField(_("advice given"), blank=True)
     minutes = models.PositiveIntegerField(_("time spent (minutes)"), default=0)
@@ -271,6 +337,7 @@ class Disclosure(models.Model):
     )
     shares = models.JSONField(_("what was shared"), default=list)
     document = models.CharField(_("document"), max_length=200)
+    sent_to = models.EmailField(_("sent by e-mail to"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
     )

@@ -20,6 +20,7 @@ from ostoja.network.access import (
 )
 from ostoja.network.models import (
     Booking,
+    Consultation,
     IncomingReferral,
     Interpreter,
     Partner,
@@ -32,8 +33,11 @@ from ostoja.people.models import Person
 def partners_found(user: User, filters: dict[str, Any]) -> QuerySet[Partner]:
     """The partners of the user's directory that match ``filters`` (``DirectorySearchForm``):
     a language or a kind of service matches a partner with an active service offering it;
-    a voivodeship matches partners seated there and services serving it."""
+    a voivodeship matches partners seated there and services serving it. Archived
+    partners are found only when ``archived`` is asked for (and then only they)."""
     partners = partners_visible_to(user)
+    # Archived partners (closed) only when asked for.
+    partners = partners.filter(archived_at__isnull=not filters.get("archived"))
     if filters.get("q"):
         partners = partners.filter(
             Q(name__icontains=filters["q"]) | Q(alternate_name__icontains=filters["q"])
@@ -86,6 +90,20 @@ def partner_work(user: User, partner: Partner) -> dict[str, Any]:
         "consulting": consults_institutions(user),
         "cases": list(cases.order_by("-opened_on")),
     }
+
+
+def consultation_follow_ups(user: User) -> QuerySet[Consultation]:
+    """The user's open follow-ups of consultations, the soonest due first (overdue ones
+    show as such: ``Consultation.follow_up_overdue``); never what was asked."""
+    return (
+        consultations_visible_to(user)
+        .filter(
+            follow_up_assignee=user, follow_up_done_at__isnull=True, follow_up_due__isnull=False
+        )
+        .select_related("partner")
+        .order_by("follow_up_due", "pk")
+        .defer("question", "advice")
+    )
 
 
 def _consultations_of_case(user: User, case: Any) -> Iterator[Event]:

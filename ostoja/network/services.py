@@ -2,17 +2,20 @@
 names the fields changed, never their values)."""
 
 import datetime as dt
+import smtplib
 import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,6 +41,8 @@ from ostoja.network.models import (
     Interpreter,
     Partner,
     PartnerContact,
+    PartnerLocation,
+    PartnerPhone,
     PartnerService,
     Referral,
     Training,
@@ -73,6 +78,8 @@ SERVICE_FIELDS = (
     "email",
 )
 CONTACT_FIELDS = ("name", "title", "department", "phone", "email")
+LOCATION_FIELDS = ("name", "voivodeship", "city", "address", "postal_code")
+PHONE_FIELDS = ("number", "description", "location")
 
 
 def _apply(instance: models.Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
@@ -104,6 +111,80 @@ def partner_change(*, partner: Partner, data: dict[str, Any], acting_user: User)
         partner.save()
         record("partner.changed", actor=acting_user, target=partner, data={"fields": changed})
     return changed
+
+
+@transaction.atomic
+def partner_archive(*, partner: Partner, acting_user: User) -> None:
+    """A partner that closed leaves the search and the pickers; the records that name it
+    (consultations, referrals, the disclosure ledger) keep it."""
+    if partner.archived_at is not None:
+        raise ValidationError(_("This partner is archived already."))
+    partner.archived_at, partner.archived_by = timezone.now(), acting_user
+    partner.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    record("partner.archived", actor=acting_user, target=partner)
+
+
+@transaction.atomic
+def partner_restore(*, partner: Partner, acting_user: User) -> None:
+    """An archived partner back in the directory (it opened again, or was archived by
+    mistake)."""
+    if partner.archived_at is None:
+        raise ValidationError(_("This partner is not archived."))
+    partner.archived_at, partner.archived_by = None, None
+    partner.save(update_fields=["archived_at", "archived_by", "updated_at"])
+    record("partner.restored", actor=acting_user, target=partner)
+
+
+@transaction.atomic
+def location_add(*, partner: Partner, data: dict[str, Any], acting_user: User) -> PartnerLocation:
+    """Another place of the partner besides its seat."""
+    location = PartnerLocation(partner=partner)
+    _apply(location, LOCATION_FIELDS, data)
+    location.save()
+    record(
+        "partner.location_added",
+        actor=acting_user,
+        target=partner,
+        data={"location": str(location.code)},
+    )
+    return location
+
+
+@transaction.atomic
+def location_remove(*, location: PartnerLocation, acting_user: User) -> None:
+    """A place the partner no longer has (its phones there go with it)."""
+    record(
+        "partner.location_removed",
+        actor=acting_user,
+        target=location.partner,
+        data={"location": str(location.code)},
+    )
+    location.delete()
+
+
+@transaction.atomic
+def phone_add(*, partner: Partner, data: dict[str, Any], acting_user: User) -> PartnerPhone:
+    """Another phone number of the partner (of one of its places, if ``location``)."""
+    if data.get("location") is not None and data["location"].partner_id != partner.pk:
+        raise ValidationError({"location": _("This is another partner's location.")})
+    phone = PartnerPhone(partner=partner)
+    _apply(phone, PHONE_FIELDS, data)
+    phone.save()
+    record(
+        "partner.phone_added", actor=acting_user, target=partner, data={"phone": str(phone.code)}
+    )
+    return phone
+
+
+@transaction.atomic
+def phone_remove(*, phone: PartnerPhone, acting_user: User) -> None:
+    record(
+        "partner.phone_removed",
+        actor=acting_user,
+        target=phone.partner,
+        data={"phone": str(phone.code)},
+    )
+    phone.delete()
 
 
 @transaction.atomic
@@ -206,8 +287,11 @@ def directory_export(
 ) -> list[Path]:
     """Write the organisation's directory as an HSDS 3.0 data package into ``folder``; it
     is checked against the official schemas first, and nothing is written if a row fails."""
-    partners = Partner.objects.filter(organisation=organisation).prefetch_related(
-        "services", "contacts__partner", "services__partner"
+    # A partner that closed (archived) is no longer offered to anyone.
+    partners = Partner.objects.filter(
+        organisation=organisation, archived_at__isnull=True
+    ).prefetch_related(
+        "services", "contacts__partner", "services__partner", "locations", "phones__location"
     )
     tables = hsds.directory_package(partners)
     wrong = hsds.package_problems(tables)
@@ -224,10 +308,10 @@ def directory_export(
 
 
 def _refusals(
-    organisation: Organisation, organizations: list[Any], services: list[Any]
+    organisation: Organisation, package: hsds.Package
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """Read every row; what would be imported, and what is refused, row by row."""
-    report: list[str] = []
+    report: list[str] = list(package.problems)
     partners: list[dict[str, Any]] = []
     seen: set[str] = set()
     ours = {
@@ -235,12 +319,16 @@ def _refusals(
         for code in Partner.objects.filter(organisation=organisation).values_list("code", flat=True)
     }
 
-    def refuse(table: str, number: int, row: Any, problems: list[str]) -> None:
+    def refuse(file: str, number: int, row: Any, problems: list[str]) -> None:
         name = row.get("name", "") if isinstance(row, dict) else ""
-        where = f"{table}.json, row {number}" + (f" ({name})" if name else "")
+        where = f"{file}, row {number}" + (f" ({name})" if name else "")
         report.extend(f"{where}: {problem}" for problem in problems)
 
-    for number, row in enumerate(organizations, start=1):
+    def taken(model: type[models.Model], code: str, partner: str) -> bool:
+        found = model._default_manager.filter(code=code).exclude(partner__code=partner)
+        return bool(found.exists())
+
+    for number, row in package.organizations:
         data, wrong = hsds.read_organization(row)
         # (A row the schema refused has no data: its identifiers may be anything.)
         code = data.get("code", "")
@@ -249,72 +337,83 @@ def _refusals(
         elif code and code not in ours and Partner.objects.filter(code=code).exists():
             wrong.append(f"id {code} belongs to another centre's directory")
         for contact in data.get("contacts", []):
-            held = PartnerContact.objects.filter(code=contact["code"]).exclude(partner__code=code)
-            if held.exists():
+            if taken(PartnerContact, contact["code"], code):
                 wrong.append(f"contact id {contact['code']} belongs to another partner")
+        for place in data.get("locations", []):
+            if taken(PartnerLocation, place["code"], code):
+                wrong.append(f"location id {place['code']} belongs to another partner")
+        for phone in data.get("phones", []):
+            if taken(PartnerPhone, phone["code"], code):
+                wrong.append(f"phone id {phone['code']} belongs to another partner")
         seen.add(code)
         if wrong:
-            refuse("organization", number, row, wrong)
+            refuse(package.files[0], number, row, wrong)
         else:
             partners.append(data)
     offered: list[dict[str, Any]] = []
     service_codes: set[str] = set()
-    for number, row in enumerate(services, start=1):
+    for number, row in package.services:
         data, wrong = hsds.read_service(row)
         code, partner = data.get("code", ""), data.get("partner", "")
         if code and code in service_codes:
             wrong.append(f"id {code} appears twice in the file")
         if partner and partner not in seen and partner not in ours:
             wrong.append(f"organization_id {partner} is neither in the file nor in the directory")
-        elif partner:
-            taken = PartnerService.objects.filter(code=code).exclude(partner__code=partner)
-            if taken.exists():
-                wrong.append(f"id {code} belongs to another partner's service")
+        elif partner and taken(PartnerService, code, partner):
+            wrong.append(f"id {code} belongs to another partner's service")
         service_codes.add(code)
         if wrong:
-            refuse("service", number, row, wrong)
+            refuse(package.files[1], number, row, wrong)
         else:
             offered.append(data)
     return partners, offered, report
 
 
+def _import_partner(organisation: Organisation, data: dict[str, Any], user: User | None) -> bool:
+    """One partner of a package, added or brought up to date with its people, places and
+    phones; whether it was added."""
+    partner = Partner.objects.filter(organisation=organisation, code=data["code"]).first()
+    added = partner is None
+    partner = partner or Partner(organisation=organisation, code=data["code"])
+    _apply(partner, PARTNER_FIELDS, data)
+    partner.updated_by = user
+    partner.save()
+    for item in data["contacts"]:
+        contact = PartnerContact.objects.filter(code=item["code"]).first()
+        contact = contact or PartnerContact(partner=partner, code=item["code"])
+        _apply(contact, CONTACT_FIELDS, item)
+        contact.save()
+    places = {}
+    for item in data["locations"]:
+        place = PartnerLocation.objects.filter(code=item["code"]).first()
+        place = place or PartnerLocation(partner=partner, code=item["code"])
+        _apply(place, LOCATION_FIELDS, item)
+        place.save()
+        places[item["code"]] = place
+    for item in data["phones"]:
+        phone = PartnerPhone.objects.filter(code=item["code"]).first()
+        phone = phone or PartnerPhone(partner=partner, code=item["code"])
+        _apply(phone, PHONE_FIELDS, item | {"location": places.get(item["location"] or "")})
+        phone.save()
+    return added
+
+
 @transaction.atomic
 def directory_import(
-    *,
-    organisation: Organisation,
-    organizations: list[Any],
-    services: list[Any],
-    acting_user: User | None,
+    *, organisation: Organisation, package: hsds.Package, acting_user: User | None
 ) -> dict[str, int]:
     """Add to (or bring up to date in) the organisation's directory the partners and
-    services of an HSDS 3.0 data package (compiled ``organization`` and ``service`` rows).
-    All or nothing: ``ImportRefused`` with every refused row, and nothing changed, if any
-    row is wrong. How many partners were added and changed, and services taken in."""
-    partners, offered, report = _refusals(organisation, organizations, services)
+    services of an HSDS 3.0 data package (``hsds.read_package``: the JSON or the CSV
+    form). All or nothing: ``ImportRefused`` with every refused row, and nothing changed,
+    if any row is wrong. How many partners were added and changed, and services taken in."""
+    partners, offered, report = _refusals(organisation, package)
     if report:
         raise ImportRefused(report)
     counts = {"added": 0, "changed": 0, "services": 0}
-    by_code: dict[str, Partner] = {}
     for data in partners:
-        partner = Partner.objects.filter(organisation=organisation, code=data["code"]).first()
-        if partner is None:
-            partner = Partner(organisation=organisation, code=data["code"])
-            counts["added"] += 1
-        else:
-            counts["changed"] += 1
-        _apply(partner, PARTNER_FIELDS, data)
-        partner.updated_by = acting_user
-        partner.save()
-        for item in data["contacts"]:
-            contact = PartnerContact.objects.filter(code=item["code"]).first()
-            contact = contact or PartnerContact(partner=partner, code=item["code"])
-            _apply(contact, CONTACT_FIELDS, item)
-            contact.save()
-        by_code[str(partner.code)] = partner
+        counts["added" if _import_partner(organisation, data, acting_user) else "changed"] += 1
     for data in offered:
-        partner = by_code.get(data["partner"]) or Partner.objects.get(
-            organisation=organisation, code=data["partner"]
-        )
+        partner = Partner.objects.get(organisation=organisation, code=data["partner"])
         item = PartnerService.objects.filter(code=data["code"]).first()
         item = item or PartnerService(partner=partner, code=data["code"])
         _apply(item, SERVICE_FIELDS, data)
@@ -332,6 +431,7 @@ CONSULTATION_FIELDS = (
     "channel",
     "topic",
     "asked_at",
+    "answered_at",
     "question",
     "advice",
     "minutes",
@@ -364,6 +464,15 @@ def _follow_up_notice(consultation: Consultation, acting_user: User) -> None:
     )
 
 
+def _answered(consultation: Consultation) -> bool:
+    """A consultation whose advice is recorded without the time it was given was answered
+    now (its response time, for the statistics); whether that set it."""
+    if (consultation.advice or "").strip() and consultation.answered_at is None:
+        consultation.answered_at = timezone.now()
+        return True
+    return False
+
+
 @transaction.atomic
 def consultation_log(
     *, organisation: Organisation, data: dict[str, Any], acting_user: User
@@ -381,6 +490,7 @@ def consultation_log(
         )
     consultation = Consultation(organisation=organisation, partner=partner, created_by=acting_user)
     _apply(consultation, CONSULTATION_FIELDS, data)
+    _answered(consultation)
     consultation.save()
     if consultation.asker and not partner.contacts.filter(name=consultation.asker).exists():
         partner_contact_add(
@@ -404,6 +514,8 @@ def consultation_change(
 ) -> list[str]:
     """Change what was logged; the names of the fields that changed."""
     changed = _apply(consultation, CONSULTATION_FIELDS, data)
+    if _answered(consultation) and "answered_at" not in changed:
+        changed.append("answered_at")
     if changed:
         consultation.save()
         record(
@@ -424,6 +536,35 @@ def consultation_follow_up_done(*, consultation: Consultation, acting_user: User
     consultation.follow_up_done_at = timezone.now()
     consultation.save(update_fields=["follow_up_done_at"])
     record("consultation.follow_up_done", actor=acting_user, target=consultation)
+
+
+@transaction.atomic
+def consultation_follow_ups_due(*, today: dt.date) -> int:
+    """Tell each colleague given a consultation's follow-up when it falls due (once for
+    each due date, also when it is overdue by then): a notice, on their task list."""
+    due = Consultation.objects.filter(
+        follow_up_done_at__isnull=True,
+        follow_up_due__lte=today,
+        follow_up_assignee__isnull=False,
+    ).select_related("partner", "follow_up_assignee")
+    for consultation in due.defer("question", "advice", "follow_up"):
+        assignee, day = consultation.follow_up_assignee, consultation.follow_up_due
+        if assignee is None or day is None:  # (the query's filter: never)
+            continue
+        notice_send(
+            recipients=[assignee],
+            kind=Notice.Kind.FOLLOW_UP,
+            text=_("The follow-up of a consultation for %(partner)s is due (%(due)s).")
+            % {
+                "partner": consultation.partner.name,
+                "due": day.isoformat(),
+            },
+            url=reverse("network:consultation_detail", args=[consultation.code]),
+            target_type="network.consultation",
+            target_code=str(consultation.code),
+            key=f"due:{day.isoformat()}",
+        )
+    return len(due)
 
 
 def consultation_link(
@@ -565,7 +706,7 @@ def referral_send(
     case = access.record
     if not case.clients.filter(person=client).exists():
         raise ValidationError(_("This person is not a client of the case."))
-    if partner.organisation_id != case.organisation_id:
+    if partner.organisation_id != case.organisation_id or partner.archived_at is not None:
         raise ValidationError(_("There is no such partner in the directory."))
     consent = sharing_consent(case=case, client=client, partner=partner)
     if consent is None:
@@ -574,6 +715,15 @@ def referral_send(
                 "The client has not consented to sharing their data with %(partner)s (or the "
                 "consent was withdrawn). Nothing was sent. Record the client's consent to "
                 "share with this organisation in the case first."
+            )
+            % {"partner": partner.name}
+        )
+    address = (service.email if service is not None else "") or partner.email
+    if not address:
+        raise ValidationError(
+            _(
+                "%(partner)s has no e-mail address in the directory: add it to the partner "
+                "(or its service) first. Nothing was sent."
             )
             % {"partner": partner.name}
         )
@@ -589,6 +739,7 @@ def referral_send(
         consent=consent,
         shares=shares,
         document="referral_summary",
+        sent_to=address,
         by=acting_user,
     )
     referral = Referral.objects.create(
@@ -616,7 +767,37 @@ def referral_send(
             "shares": shares,
         },
     )
+    # Sent last, in the transaction: if the mail server refuses it, nothing above stays —
+    # the ledger records only what left.
+    try:
+        _referral_mail(referral, address, document)
+    except (OSError, smtplib.SMTPException):
+        EncryptedStorage().delete(stored)
+        raise ValidationError(
+            _("The referral could not be e-mailed to %(address)s. Nothing was sent; try again.")
+            % {"address": address}
+        ) from None
     return referral
+
+
+def _referral_mail(referral: Referral, address: str, document: bytes) -> None:
+    """The referral summary, e-mailed to the partner: the subject and the text name the
+    centre and the case's number, never the client (they are in the attached summary)."""
+    case = referral.case
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Referral from %(centre)s, case %(case)s") % {
+            "centre": case.organisation.name,
+            "case": case.reference,
+        }
+        body = render_to_string(
+            "network/email/referral.txt",
+            {"referral": referral, "case": case, "centre": case.organisation},
+        )
+    message = EmailMessage(subject=subject, body=body, to=[address])
+    message.attach(
+        f"{case.reference.replace('/', '-')}-skierowanie.pdf", document, "application/pdf"
+    )
+    message.send()
 
 
 def _tell_case_managers(referral: Referral, text: str, key: str, acting_user: User | None) -> None:
@@ -838,30 +1019,75 @@ def interpreter_conflicts(
     return found
 
 
+INTERPRETER_FIELDS = (
+    "name",
+    "languages",
+    "dialects",
+    "kind",
+    "sex",
+    "modes",
+    "availability",
+    "cost_per_hour",
+    "confidentiality_signed_on",
+    "phone",
+    "home_town",
+    "community",
+    "suspect_proceedings",
+)
+
+
+def _related(interpreter: Interpreter, data: dict[str, Any]) -> bool:
+    """Set the people the interpreter is related to (``related_people``), if ``data``
+    names them; whether they changed."""
+    if "related_people" not in data:
+        return False
+    wanted = {person.pk for person in data["related_people"]}
+    if wanted == set(interpreter.related_people.values_list("pk", flat=True)):
+        return False
+    interpreter.related_people.set(data["related_people"])
+    return True
+
+
 @transaction.atomic
 def interpreter_add(
     *, organisation: Organisation, data: dict[str, Any], acting_user: User
 ) -> Interpreter:
     interpreter = Interpreter(organisation=organisation)
-    fields = (
-        "name",
-        "languages",
-        "dialects",
-        "kind",
-        "sex",
-        "modes",
-        "availability",
-        "cost_per_hour",
-        "confidentiality_signed_on",
-        "phone",
-        "home_town",
-        "community",
-        "suspect_proceedings",
-    )
-    _apply(interpreter, fields, data)
+    _apply(interpreter, INTERPRETER_FIELDS, data)
     interpreter.save()
+    _related(interpreter, data)
     record("interpreter.added", actor=acting_user, target=interpreter)
     return interpreter
+
+
+@transaction.atomic
+def interpreter_change(
+    *, interpreter: Interpreter, data: dict[str, Any], acting_user: User
+) -> list[str]:
+    """Change an interpreter's details, and whom they are related to (what the
+    conflict-of-interest check reads); the names of the fields that changed."""
+    changed = _apply(interpreter, INTERPRETER_FIELDS, data)
+    if changed:
+        interpreter.save()
+    if _related(interpreter, data):
+        changed.append("related_people")
+    if changed:
+        record(
+            "interpreter.changed", actor=acting_user, target=interpreter, data={"fields": changed}
+        )
+    return changed
+
+
+@transaction.atomic
+def interpreter_set_active(*, interpreter: Interpreter, active: bool, acting_user: User) -> None:
+    """Deactivate an interpreter (no longer a candidate for bookings; their bookings stay)
+    or make them active again."""
+    if interpreter.active == active:
+        return
+    interpreter.active = active
+    interpreter.save(update_fields=["active"])
+    action = "interpreter.reactivated" if active else "interpreter.deactivated"
+    record(action, actor=acting_user, target=interpreter)
 
 
 @transaction.atomic

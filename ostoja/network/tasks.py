@@ -1,4 +1,5 @@
-"""Background work of the partner network: referrals left unanswered."""
+"""Background work of the partner network: referrals left unanswered, consultations'
+follow-ups falling due."""
 
 from django.utils import timezone
 from huey import crontab
@@ -10,5 +11,15 @@ from huey.contrib.djhuey import db_periodic_task, lock_task
 def referrals_overdue() -> int:
     """Every morning: the case managers hear of each referral unanswered past its date."""
     from ostoja.network.services import referrals_overdue as tell
+
+    return tell(today=timezone.localdate())
+
+
+@db_periodic_task(crontab(hour="6", minute="10"))  # type: ignore[untyped-decorator]
+@lock_task("network-follow-ups-due")  # type: ignore[untyped-decorator]
+def consultation_follow_ups_due() -> int:
+    """Every morning: each consultation's follow-up that falls due reaches its colleague
+    (once)."""
+    from ostoja.network.services import consultation_follow_ups_due as tell
 
     return tell(today=timezone.localdate())

@@ -33,12 +33,15 @@ from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import uuid_or_404
 from ostoja.lib.iso import language_choices
 from ostoja.lib.paging import lite_page
-from ostoja.network import selectors, services
+from ostoja.network import hsds, selectors, services
 from ostoja.network.access import (
     access_consultation,
     access_incoming_referral,
+    access_interpreter,
+    access_location,
     access_partner,
     access_partner_contact,
+    access_phone,
     access_referral,
     access_service,
     consultations_visible_to,
@@ -46,7 +49,8 @@ from ostoja.network.access import (
     incoming_referrals_visible_to,
     interpreters_visible_to,
     opened_case,
-    partners_visible_to,
+    partners_to_choose,
+    people_to_relate,
     trainings_visible_to,
 )
 from ostoja.network.forms import (
@@ -54,11 +58,14 @@ from ostoja.network.forms import (
     CaseFromConsultationForm,
     ConsultationForm,
     DirectorySearchForm,
+    DirectoryUploadForm,
     IncomingReferralForm,
     InterpreterForm,
     InterventionFromConsultationForm,
+    LocationForm,
     PartnerContactForm,
     PartnerForm,
+    PhoneForm,
     ReferralAnswerForm,
     ReferralForm,
     ServiceForm,
@@ -68,6 +75,7 @@ from ostoja.network.models import Consultation, Interpreter, Referral
 
 _readers = permission_required_by(reads_directory)
 _editors = permission_required_by(edits_directory)
+UPLOAD_LIMIT = 50 * 2**20  # bytes of an uploaded data package
 
 
 def _status(request: AuthenticatedHttpRequest) -> int:
@@ -88,6 +96,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "editor": edits_directory(request.user),
+        "importer": edits_directory(request.user) and request.user.can(Capability.SEE_ALL_CASES),
         "consulting": consults_institutions(request.user),
         "interpreting": works_with_people(request.user),
     }
@@ -102,6 +111,8 @@ def partner_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
         "partner": partner,
         "services": partner.services.all(),
         "contacts": partner.contacts.all(),
+        "locations": partner.locations.all(),
+        "phones": partner.phones.select_related("location"),
         "editor": edits_directory(request.user),
     } | selectors.partner_work(request.user, partner)
     return render(request, "network/partner_detail.html", context)
@@ -131,6 +142,107 @@ def partner_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
         return redirect("network:partner_detail", code=partner.code)
     context = {"form": form, "partner": partner, "title": partner.name}
     return render(request, "network/form.html", context, status=_status(request))
+
+
+@require_POST
+@_editors
+def partner_archive(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Archive a partner that closed (or restore it, ``restore`` in the form)."""
+    partner = access_partner(request.user, code, write=True)
+    restore = "restore" in request.POST
+    try:
+        if restore:
+            services.partner_restore(partner=partner, acting_user=request.user)
+        else:
+            services.partner_archive(partner=partner, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Partner restored.") if restore else _("Partner archived."))
+    return redirect("network:partner_detail", code=partner.code)
+
+
+@_editors
+def location_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    partner = access_partner(request.user, code, write=True)
+    form = LocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.location_add(partner=partner, data=form.cleaned_data, acting_user=request.user)
+        messages.success(request, _("Location added."))
+        return redirect("network:partner_detail", code=partner.code)
+    context = {"form": form, "partner": partner, "title": _("Add a location")}
+    return render(request, "network/form.html", context, status=_status(request))
+
+
+@require_POST
+@_editors
+def location_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    location = access_location(request.user, code, write=True)
+    services.location_remove(location=location, acting_user=request.user)
+    messages.success(request, _("Location removed."))
+    return redirect("network:partner_detail", code=location.partner.code)
+
+
+@_editors
+def phone_new(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    partner = access_partner(request.user, code, write=True)
+    form = PhoneForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        services.phone_add(partner=partner, data=form.cleaned_data, acting_user=request.user)
+        messages.success(request, _("Phone added."))
+        return redirect("network:partner_detail", code=partner.code)
+    context = {"form": form, "partner": partner, "title": _("Add a phone")}
+    return render(request, "network/form.html", context, status=_status(request))
+
+
+@require_POST
+@_editors
+def phone_remove(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    phone = access_phone(request.user, code, write=True)
+    services.phone_remove(phone=phone, acting_user=request.user)
+    messages.success(request, _("Phone removed."))
+    return redirect("network:partner_detail", code=phone.partner.code)
+
+
+@_editors
+def directory_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Import an HSDS 3.0 data package (a zip of the JSON or the CSV form): all or
+    nothing; a refused package is shown row by row (coordinators only)."""
+    # Importing into the whole directory is the coordinators' (as keeping the registry).
+    if not request.user.can(Capability.SEE_ALL_CASES):
+        raise PermissionDenied
+    form = DirectoryUploadForm(request.POST or None, request.FILES or None)
+    refused: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        assert request.user.organisation is not None  # noqa: S101
+        upload = form.cleaned_data["package"]
+        files, wrong = hsds.unpacked(upload.read() if upload.size <= UPLOAD_LIMIT else b"")
+        if upload.size > UPLOAD_LIMIT:
+            wrong = [_("The file is larger than %(mb)s MB.") % {"mb": UPLOAD_LIMIT // 2**20}]
+        package = hsds.read_package(files)
+        package.problems[:0] = wrong
+        try:
+            counts = services.directory_import(
+                organisation=request.user.organisation, package=package, acting_user=request.user
+            )
+        except services.ImportRefused as error:
+            refused = error.report
+            trail.record(
+                "directory.import_refused", actor=request.user, data={"problems": len(refused)}
+            )
+            form.add_error(None, _("Nothing was imported: the package has errors (below)."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(added)s partners added, %(changed)s brought up to date, "
+                    "%(services)s services."
+                )
+                % counts,
+            )
+            return redirect("network:directory")
+    context = {"form": form, "refused": refused}
+    return render(request, "network/directory_upload.html", context, status=_status(request))
 
 
 @_editors
@@ -211,7 +323,7 @@ _consulting = permission_required_by(consults_institutions)
 def _consultation_form(request: AuthenticatedHttpRequest, **kwargs: Any) -> ConsultationForm:
     return ConsultationForm(
         request.POST or None,
-        partners=partners_visible_to(request.user),
+        partners=partners_to_choose(request.user),
         staff=staff_on_call(request.user),
         **kwargs,
     )
@@ -224,15 +336,7 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = lite_page(
         consultations.defer("question", "advice", "follow_up"), request.GET.get("page")
     )
-    follow_ups = (
-        consultations.filter(
-            follow_up_assignee=request.user,
-            follow_up_done_at__isnull=True,
-            follow_up_due__isnull=False,
-        )
-        .order_by("follow_up_due")
-        .defer("question", "advice")
-    )
+    follow_ups = selectors.consultation_follow_ups(request.user)
     trail.record("consultation.listed", actor=request.user)
     context = {"page": page, "follow_ups": follow_ups, "query": ""}
     return render(request, "network/consultation_list.html", context)
@@ -354,7 +458,7 @@ def consultation_intervention(request: AuthenticatedHttpRequest, code: uuid.UUID
 @_consulting
 def trainings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The trainings and presentations given to institutions, and recording one."""
-    form = TrainingForm(request.POST or None, partners=partners_visible_to(request.user))
+    form = TrainingForm(request.POST or None, partners=partners_to_choose(request.user))
     if request.method == "POST" and form.is_valid():
         assert request.user.organisation is not None  # noqa: S101
         services.training_record(
@@ -379,7 +483,7 @@ def _referral_form(request: AuthenticatedHttpRequest, case: Case) -> ReferralFor
     return ReferralForm(
         request.POST or None,
         clients=case_clients(case),
-        partners=partners_visible_to(request.user),
+        partners=partners_to_choose(request.user),
         initial={"answer_due": due},
     )
 
@@ -468,7 +572,7 @@ def incoming_referrals(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
     form = IncomingReferralForm(
         request.POST or None,
-        partners=partners_visible_to(request.user),
+        partners=partners_to_choose(request.user),
         initial={"received_at": now},
     )
     if request.method == "POST" and form.is_valid():
@@ -567,6 +671,45 @@ def interpreters(request: AuthenticatedHttpRequest) -> HttpResponse:
         "modes": dict(Interpreter.Mode.choices),
     }
     return render(request, "network/interpreters.html", context, status=_status(request))
+
+
+@_with_people
+def interpreter_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Change an interpreter (coordinators): their details and whom they are related to,
+    which the conflict-of-interest check reads."""
+    interpreter = access_interpreter(request.user, code)
+    form = InterpreterForm(
+        request.POST or None,
+        initial=InterpreterForm.of(interpreter),
+        people=people_to_relate(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.interpreter_change(
+            interpreter=interpreter, data=form.cleaned_data, acting_user=request.user
+        )
+        messages.success(request, _("Saved."))
+        return redirect("network:interpreters")
+    # The form lists the clients the interpreter may be related to: a read.
+    trail.record("interpreter.viewed", actor=request.user, target=interpreter)
+    context = {"form": form, "interpreter": interpreter, "title": interpreter.name}
+    return render(request, "network/interpreter_form.html", context, status=_status(request))
+
+
+@require_POST
+@_with_people
+def interpreter_active(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Deactivate an interpreter (no longer booked) or make them active again."""
+    interpreter = access_interpreter(request.user, code)
+    active = "activate" in request.POST
+    services.interpreter_set_active(
+        interpreter=interpreter, active=active, acting_user=request.user
+    )
+    messages.success(
+        request,
+        (_("%(name)s is active again.") if active else _("%(name)s deactivated."))
+        % {"name": interpreter.name},
+    )
+    return redirect("network:interpreters")
 
 
 @_with_people

@@ -12,6 +12,7 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import Existence, existence, find_scope, within_reach
 from ostoja.accounts.roles import Capability
 from ostoja.audit.models import AuditEntry
+from ostoja.network.models import Disclosure, Partner
 from ostoja.people.access import person_scope
 from ostoja.people.models import Person
 from ostoja.privacy.related import person_records
@@ -26,6 +27,22 @@ def entries_visible_to(user: User) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(organisation=user.organisation) | AuditEntry.objects.filter(
         organisation__isnull=True
     )
+
+
+def recipients_visible_to(user: User) -> QuerySet[Partner]:
+    """The partners the ledger names (archived ones too), for its filter."""
+    return Partner.objects.filter(
+        pk__in=disclosures_visible_to(user).values("partner_id")
+    ).order_by("name", "pk")
+
+
+def disclosures_visible_to(user: User) -> QuerySet[Disclosure]:
+    """The disclosure ledger of the reviewer's own organisation (what of clients' data
+    left the centre, to whom, under which consent): for the DPO only."""
+    # Only reviewers (the DPO) read the ledger.
+    if not user.can(Capability.REVIEW_AUDIT):
+        return Disclosure.objects.none()
+    return Disclosure.objects.filter(organisation=user.organisation)
 
 
 def access_record_history(user: User, target_type: str, code: str) -> QuerySet[AuditEntry]:

@@ -15,8 +15,9 @@ register_actions(
     "privacy",
     {
         "audit.reviewed": _("Audit trail reviewed"),
+        "disclosure.listed": _("Disclosure ledger reviewed"),
         SEARCHED: _("Record looked up by the data protection officer"),
         FOUND: _("Shown in the data protection officer's search"),
     },
-    reads={SEARCHED, FOUND},
+    reads={SEARCHED, FOUND, "disclosure.listed"},
 )

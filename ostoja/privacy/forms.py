@@ -13,6 +13,7 @@ from ostoja.accounts.models import User
 from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
 from ostoja.lib.forms import DateField, tomorrow
+from ostoja.network.models import Partner
 
 # A whole app's actions in the action filter: "@" and the app's label (``@cases``).
 GROUP = "@"
@@ -212,3 +213,26 @@ class PersonSearchForm(forms.Form):
         if not any(character.isalpha() for character in name):
             raise ValidationError(_("Type the person's name."), code="invalid")
         return name
+
+
+class DisclosureFilterForm(forms.Form):
+    """The disclosure ledger's filters: the recipient and the period."""
+
+    partner = forms.ModelChoiceField(
+        label=_("Recipient"), queryset=Partner.objects.none(), required=False
+    )
+    since = DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data

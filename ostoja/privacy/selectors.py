@@ -13,6 +13,7 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import Existence
 from ostoja.audit import actions
 from ostoja.audit.models import ENTRY_TARGET, REDACTION, AuditEntry
+from ostoja.network.models import Disclosure
 from ostoja.people.access import TARGET as PERSON
 from ostoja.privacy.forms import GROUP
 
@@ -136,3 +137,17 @@ def redactable(user: User, entry: AuditEntry) -> bool:
         user.organisation, "pk", None
     )
     return own and not entry.is_redaction and not entry.is_redacted
+
+
+def filter_disclosures(
+    disclosures: QuerySet[Disclosure], filters: dict[str, Any]
+) -> QuerySet[Disclosure]:
+    """The ledger's entries to one recipient (``partner``) and in a period (``since``,
+    ``until``: days, in the organisation's time zone), newest first."""
+    if filters.get("partner"):
+        disclosures = disclosures.filter(partner=filters["partner"])
+    if filters.get("since"):
+        disclosures = disclosures.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        disclosures = disclosures.filter(at__date__lte=filters["until"])
+    return disclosures.order_by("-at", "-pk")

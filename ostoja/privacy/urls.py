@@ -5,6 +5,7 @@ from ostoja.privacy import views
 app_name = "privacy"
 urlpatterns = [
     path("audit/", views.entry_list, name="entry_list"),
+    path("disclosures/", views.disclosures, name="disclosures"),
     # An entry's "code" is its number in the chain: it names an event, never a person.
     path("audit/entries/<str:code>/", views.entry_detail, name="entry_detail"),
     path("audit/entries/<str:code>/redact/", views.entry_redact, name="entry_redact"),

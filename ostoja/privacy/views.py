@@ -19,6 +19,7 @@ from ostoja.accounts.policy import Existence
 from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
+from ostoja.cases.vocabulary import SHARES
 from ostoja.lib.forms import add_errors
 from ostoja.lib.http import parse_uuid
 from ostoja.lib.paging import lite_page
@@ -28,11 +29,14 @@ from ostoja.privacy.access import (
     access_entry,
     access_person_trail,
     access_record_history,
+    disclosures_visible_to,
     entries_visible_to,
+    recipients_visible_to,
 )
 from ostoja.privacy.audit_labels import FOUND, SEARCHED
 from ostoja.privacy.forms import (
     CaseSearchForm,
+    DisclosureFilterForm,
     EntryFilterForm,
     PeriodForm,
     PersonSearchForm,
@@ -63,6 +67,30 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
     }
     return render(request, "privacy/entry_list.html", context)
+
+
+@sudo_required  # the ledger says whose data went where: recent authentication first
+@_review
+def disclosures(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The disclosure ledger (GDPR Art. 30, 15(1)(c)): what of clients' data left the
+    centre, to which partner, when, under which consent and by whom; by recipient and
+    period. Clients appear by their record's code (who has seen it), never by name."""
+    form = DisclosureFilterForm(request.GET or None, partners=recipients_visible_to(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.filter_disclosures(disclosures_visible_to(request.user), filters)
+    page = lite_page(
+        found.select_related("partner", "case", "client", "consent", "by"), request.GET.get("page")
+    )
+    trail.record(
+        "disclosure.listed",
+        actor=request.user,
+        data={k: str(v) for k, v in filters.items() if v and k != "partner"}
+        | ({"partner": str(filters["partner"].code)} if filters.get("partner") else {}),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "shares": SHARES}
+    return render(request, "privacy/disclosures.html", context)
 
 
 def seen_by(request: AuthenticatedHttpRequest, target_type: str, code: str) -> HttpResponse:

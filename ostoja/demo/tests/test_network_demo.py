@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.demo import network
-from ostoja.network.models import Consultation, Interpreter, Partner, Training
+from ostoja.network.models import Consultation, Interpreter, Partner, PartnerPhone, Training
 from ostoja.network.vocabulary import PartnerKind, Voivodeship
 from ostoja.test import make_user
 
@@ -40,6 +41,10 @@ def test_the_demo_directory_is_shaped_like_the_centres_and_exports_valid_hsds(
     assert consultations.count() == 1614
     assert consultations.filter(asked_at__date__lt=today.replace(day=1)).exists()
     assert consultations.filter(partner__kind=PartnerKind.POLICE_THB).count() > 300
+    # Each answered (the response time, for the statistics), after it was asked.
+    assert not consultations.filter(answered_at__isnull=True).exists()
+    assert not consultations.filter(answered_at__lt=F("asked_at")).exists()
+    assert PartnerPhone.objects.filter(partner__kind=PartnerKind.POLICE_THB).count() == 16
     assert Training.objects.count() == 24
     languages = {lang for i in Interpreter.objects.all() for lang in i.languages}
     assert {"ukr", "rus", "vie", "eng", "ron", "bul", "spa"} <= languages

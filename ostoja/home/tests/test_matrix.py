@@ -42,6 +42,7 @@ MATRIX: dict[str, set[Role] | None] = {
     # The DPO and the person's case managers: privacy/tests/test_person_seen.py.
     "privacy:person_seen": None,
     "privacy:find": {Role.DPO},
+    "privacy:disclosures": {Role.DPO},  # privacy/tests/test_disclosures.py: the ledger
     "privacy:find_case": {Role.DPO},  # POST (privacy/tests/test_find.py: what is found)
     "privacy:find_person": {Role.DPO},  # POST
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
@@ -177,6 +178,13 @@ MATRIX: dict[str, set[Role] | None] = {
     "network:contact_new": None,
     "network:contact_edit": None,
     "network:contact_remove": None,
+    # Archiving, places and phones (test_directory.py), the HSDS upload (test_hsds.py).
+    "network:partner_archive": None,
+    "network:location_new": None,
+    "network:location_remove": None,
+    "network:phone_new": None,
+    "network:phone_remove": None,
+    "network:directory_upload": {Role.COORDINATOR},
     # Consultations (network/tests/test_consultations.py runs assert_access).
     "network:consultation_list": None,
     "network:consultation_new": None,
@@ -195,6 +203,8 @@ MATRIX: dict[str, set[Role] | None] = {
     # Interpreters (network/tests/test_interpreters.py runs assert_access).
     "network:interpreters": None,
     "network:interpreter_book": None,
+    "network:interpreter_edit": None,
+    "network:interpreter_active": None,
 }
 
 
@@ -236,6 +246,7 @@ def test_every_role_gets_exactly_its_pages(
         "privacy:entry_list": ("get", "/privacy/audit/", 403),  # the other centre here has no DPO
         "privacy:seen_by": ("get", f"/privacy/audit/seen/accounts.user/{target}/", 403),
         "privacy:find": ("get", "/privacy/find/", 403),
+        "privacy:disclosures": ("get", "/privacy/disclosures/", 403),
         "privacy:find_case": ("post", "/privacy/find/case/", 403),
         "privacy:find_person": ("post", "/privacy/find/person/", 403),
     }
@@ -267,6 +278,7 @@ def test_every_role_gets_exactly_its_pages(
         "prevention:list": ("get", "/prevention/", None),
         "prevention:new": ("get", "/prevention/new/", None),
         "prevention:agencies": ("get", "/prevention/agencies/", None),
+        "network:directory_upload": ("get", "/network/import/", None),
     }
     assert set(paths) == {name for name, roles in MATRIX.items() if roles}
     for name, (method, path, outsider) in paths.items():

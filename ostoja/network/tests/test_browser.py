@@ -8,14 +8,14 @@ partner's page shows both."""
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.cases.models import Case, Consent
-from ostoja.cases.services import case_record_add
-from ostoja.network.models import Booking, Consultation, Referral
+from ostoja.network.models import Booking, Consultation, Disclosure, Referral
 from ostoja.network.services import interpreter_add, partner_add, partner_contact_add
 from ostoja.test import browser_sign_in, make_user
 
@@ -52,6 +52,7 @@ def test_a_police_officers_call_becomes_a_case_and_a_referral(
             "kind": "crisis_centre",
             "voivodeship": "06",
             "city": "Chełm",
+            "email": "oik@chelm.example",
         },
         acting_user=user,
     )
@@ -115,22 +116,25 @@ def test_a_police_officers_call_becomes_a_case_and_a_referral(
         "Zespół ds. handlu ludźmi KWP w Lublinie"
     )
 
-    # One of them consents to her data going to the crisis centre (recorded in the case).
+    # One of them consents to her data going to the crisis centre: recorded on the case
+    # page, as the case manager ticks it.
     client = case.clients.select_related("person").first()
     assert client is not None
-    case_record_add(
-        case=case,
-        instance=Consent(
-            client=client.person,
-            scope="share_org",
-            recipient="OIK Chełm",
-            shares=["identity", "contact"],
-            method="written",
-            interpreter=True,
-            given_on=timezone.localdate(),
-        ),
-        acting_user=user,
-    )
+    page.locator("#consent > details > summary").click()
+    form = page.locator("#consent > details form")
+    form.locator("[name='consent-client']").select_option(str(client.person.pk))
+    form.locator("[name='consent-scope']").select_option("share_org")
+    form.locator("[name='consent-recipient']").fill("OIK Chełm")
+    form.locator("[name='consent-shares'][value='identity']").check()
+    form.locator("[name='consent-shares'][value='contact']").check()
+    form.locator("[name='consent-method']").select_option("written")
+    form.locator("[name='consent-interpreter']").check()
+    form.locator("[name='consent-given_on']").fill(timezone.localdate().isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.get_by_text("Zapisano.")).to_be_visible()
+    consent = Consent.objects.get()
+    assert (consent.client, consent.recipient) == (client.person, "OIK Chełm")
+    assert consent.shares == ["identity", "contact"] and consent.interpreter
     page.get_by_test_id("case-referrals").click()
     page.locator("#id_client").select_option(str(client.person.pk))
     page.locator("#id_partner").select_option(str(crisis.pk))
@@ -142,6 +146,10 @@ def test_a_police_officers_call_becomes_a_case_and_a_referral(
     expect(page.get_by_test_id("disclosure")).to_contain_text(
         "Imię i nazwisko, data urodzenia i obywatelstwo"
     )
+    # The summary went by e-mail to the crisis centre, the case's number in its subject.
+    (message,) = mail.outbox
+    assert message.to == ["oik@chelm.example"] and case.reference in message.subject
+    assert Disclosure.objects.get().sent_to == "oik@chelm.example"
     # The crisis centre calls back: accepted.
     page.locator("#id_status").select_option("accepted")
     page.locator("#id_feedback").fill("Miejsce od jutra.")

@@ -312,3 +312,67 @@ def test_trainings_given_to_institutions_are_recorded(centre: dict[Role, Persona
     assert AuditEntry.objects.filter(
         action="training.recorded", target_code=str(training.code)
     ).exists()
+
+
+def test_the_response_time_is_recorded_typed_or_when_the_advice_is_written(
+    centre: dict[Role, Persona],
+) -> None:
+    partner = _police(centre)
+    client = _client(centre[Role.COUNSELLOR])
+    # Answered before it was asked: said so, and nothing typed is lost.
+    response = client.post(
+        "/network/consultations/new/",
+        _form(partner=str(partner.pk), answered_at="2026-12-01T09:00"),
+    )
+    assert response.status_code == 400
+    page = text(response)
+    assert "Odpowiedź jest wcześniejsza niż pytanie." in page and "2026-12-01T09:00" in page
+    # Typed: the time the advice was given.
+    client.post(
+        "/network/consultations/new/",
+        _form(partner=str(partner.pk), answered_at="2026-12-01T11:30"),
+    )
+    typed = Consultation.objects.get()
+    assert typed.answered_at is not None and typed.answered_at - typed.asked_at == dt.timedelta(
+        minutes=90
+    )
+    assert "2026-12-01 11:30" in text(client.get(f"/network/consultations/{typed.code}/"))
+    # Not typed, with no advice yet: it waits for an answer; the advice written later
+    # answers it then.
+    waiting = _consultation(centre, partner)
+    assert waiting.answered_at is None
+    client.post(
+        f"/network/consultations/{waiting.code}/edit/",
+        _form(advice="Zgłosić do Straży Granicznej, KPWiOO."),
+    )
+    waiting.refresh_from_db()
+    assert waiting.answered_at is not None and waiting.answered_at > waiting.asked_at
+    changed = AuditEntry.objects.filter(action="consultation.changed").last()
+    assert changed is not None and "answered_at" in changed.data["fields"]
+
+
+def test_a_follow_up_falling_due_reaches_its_colleague_once_and_shows_overdue(
+    centre: dict[Role, Persona],
+) -> None:
+    from ostoja.network.services import consultation_follow_ups_due
+
+    counsellor, manager = centre[Role.COUNSELLOR], centre[Role.CASE_MANAGER]
+    consultation = _consultation(centre, _police(centre))
+    consultation.follow_up = "Oddzwonić po rozmowie z SG"
+    consultation.follow_up_due = dt.date(2026, 12, 3)
+    consultation.follow_up_assignee = manager.user
+    consultation.save()
+    assert consultation_follow_ups_due(today=dt.date(2026, 12, 2)) == 0
+    assert not Notice.objects.filter(recipient=manager.user).exists()
+    assert consultation_follow_ups_due(today=dt.date(2026, 12, 3)) == 1
+    consultation_follow_ups_due(today=dt.date(2026, 12, 4))  # still open: no second notice
+    notice = Notice.objects.get(recipient=manager.user)
+    assert "KWP zs. w Radomiu" in notice.text and "2026-12-03" in notice.text
+    assert QUESTION not in notice.text and "Oddzwonić" not in notice.text
+    # Overdue on their dashboard (not on anyone else's), and done from there.
+    dashboard = text(_client(manager).get("/"))
+    assert 'data-testid="consultation-follow-up"' in dashboard and "zaległe" in dashboard
+    assert 'data-testid="consultation-follow-up"' not in text(_client(counsellor).get("/"))
+    _client(manager).post(f"/network/consultations/{consultation.code}/follow-up/")
+    assert 'data-testid="consultation-follow-up"' not in text(_client(manager).get("/"))
+    assert consultation_follow_ups_due(today=dt.date(2026, 12, 5)) == 0

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client
+from django.utils import timezone
 
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import edits_directory, reads_directory
@@ -290,3 +291,98 @@ def test_the_top_bars_search_finds_a_partner_by_name(
         assert str(partner.code) not in text(_client(persona).post("/search/", {"q": "OIK Krak"}))
     entry = AuditEntry.objects.filter(action="search.performed").order_by("pk").first()
     assert entry is not None and entry.data == {"found": {"Partnerzy": 1}}
+
+
+def test_a_partner_that_closed_is_archived_hidden_and_restored(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    from ostoja.network.services import consultation_log
+
+    partner = _crisis_centre(centre)
+    counsellor = centre[Role.COUNSELLOR]
+    assert counsellor.user.organisation is not None
+    consultation = consultation_log(
+        organisation=counsellor.user.organisation,
+        data={
+            "partner": partner,
+            "channel": "phone",
+            "topic": "shelter",
+            "asked_at": timezone.now(),
+            "question": "Miejsce w hostelu?",
+        },
+        acting_user=counsellor.user,
+    )
+    url = f"/network/partners/{partner.code}/archive/"
+    # Those who may only read are refused; another centre finds nothing.
+    for role in (Role.SPECIALIST, Role.SHELTER_STAFF, Role.ANALYST, Role.DPO):
+        assert _client(centre[role]).post(url).status_code in (403, 404)
+    assert _client(other_centre[Role.COORDINATOR]).post(url).status_code == 404
+    client = _client(counsellor)
+    response = client.post(url, {"archive": "1"}, follow=True)
+    assert "Zarchiwizowano partnera." in text(response)
+    partner.refresh_from_db()
+    assert partner.archived_at is not None and partner.archived_by == counsellor.user
+    assert AuditEntry.objects.filter(action="partner.archived", target_code=str(partner.code))
+    # Gone from the search, the top bar's and the pickers of new records …
+    assert "Hostel" not in text(client.get("/network/", {"q": "Kryzysowej"}))
+    assert "Ośrodek Interwencji" not in text(client.get("/network/consultations/new/"))
+    assert "Ośrodek Interwencji" in text(client.get("/network/", {"archived": "on"}))
+    # … kept on the records that name it, and its page says it is archived.
+    page = text(client.get(f"/network/consultations/{consultation.code}/"))
+    assert "Ośrodek Interwencji Kryzysowej w Krakowie" in page
+    assert 'data-testid="archived"' in text(client.get(f"/network/partners/{partner.code}/"))
+    assert client.post(url, {"archive": "1"}, follow=True).status_code == 200
+    assert AuditEntry.objects.filter(action="partner.archived").count() == 1
+    response = client.post(url, {"restore": "1"}, follow=True)
+    assert "Przywrócono partnera." in text(response)
+    partner.refresh_from_db()
+    assert partner.archived_at is None
+    assert AuditEntry.objects.filter(action="partner.restored").count() == 1
+    assert "Ośrodek Interwencji" in text(client.get("/network/", {"q": "Kryzysowej"}))
+
+
+def test_a_partner_has_other_locations_and_phones(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    partner = _partner(centre)
+    client = _client(centre[Role.CASE_MANAGER])
+    new_location = f"/network/partners/{partner.code}/locations/new/"
+    assert_access(new_location, centre, other_centre, allowed=EDITORS)
+    # Bad input: a clear error, what was typed kept.
+    response = client.post(new_location, {"name": "Wydział w Chełmie", "postal_code": "22100"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Polski kod pocztowy wygląda tak: 00-950." in page and "Wydział w Chełmie" in page
+    client.post(
+        new_location,
+        {
+            "name": "Wydział w Chełmie",
+            "city": "Chełm",
+            "voivodeship": "06",
+            "address": "ul. Kolejowa 1",
+        },
+    )
+    location = partner.locations.get()
+    new_phone = f"/network/partners/{partner.code}/phones/new/"
+    assert_access(new_phone, centre, other_centre, allowed=EDITORS)
+    client.post(
+        new_phone,
+        {"number": "+48 82 565 20 00", "description": "dyżurny", "location": str(location.pk)},
+    )
+    phone = partner.phones.get()
+    assert phone.location == location and phone.description == "dyżurny"
+    page = text(client.get(f"/network/partners/{partner.code}/"))
+    assert "Wydział w Chełmie" in page and "dyżurny" in page
+    assert AuditEntry.objects.filter(action="partner.location_added").count() == 1
+    assert AuditEntry.objects.filter(action="partner.phone_added").count() == 1
+    for path in (
+        f"/network/phones/{phone.code}/remove/",
+        f"/network/locations/{location.code}/remove/",
+    ):
+        for role in (Role.SPECIALIST, Role.SHELTER_STAFF, Role.ANALYST):
+            assert _client(centre[role]).post(path).status_code in (403, 404)
+        assert _client(other_centre[Role.COORDINATOR]).post(path).status_code == 404
+        assert client.post(path).status_code == 302
+    assert not partner.locations.exists() and not partner.phones.exists()
+    assert AuditEntry.objects.filter(action="partner.location_removed").count() == 1
+    assert AuditEntry.objects.filter(action="partner.phone_removed").count() == 1

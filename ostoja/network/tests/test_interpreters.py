@@ -191,3 +191,57 @@ def test_a_booking_for_a_consultation_and_without_an_interpreter_chosen(
     assert "Nguyen Thi Mai" in text(client.get(response["Location"]))
     assert Booking.objects.get().consultation == consultation
     assert dt.date(2026, 12, 10) == Booking.objects.get().starts_at.date()
+
+
+def test_a_coordinator_changes_and_deactivates_an_interpreter_and_whom_they_are_related_to(
+    centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+    other_centre: dict[Role, Persona],
+) -> None:
+    mai = _interpreter(centre, "Nguyen Thi Mai", suspect_proceedings=["RSD 1/26"])
+    edit = f"/network/interpreters/{mai.code}/"
+    active = f"/network/interpreters/{mai.code}/active/"
+    assert_access(edit, centre, other_centre, allowed={Role.COORDINATOR})
+    for role in (Role.COUNSELLOR, Role.CASE_MANAGER, Role.SPECIALIST, Role.ANALYST):
+        assert _client(centre[role]).post(active).status_code in (403, 404)
+    assert _client(other_centre[Role.COORDINATOR]).post(active).status_code == 404
+    client = _client(centre[Role.COORDINATOR])
+    page = text(client.get(edit))
+    assert 'value="Nguyen Thi Mai"' in page and "RSD 1/26" in page
+    assert client_person.name in page  # a client to relate them to: the reading audited
+    assert AuditEntry.objects.filter(action="interpreter.viewed", target_code=str(mai.code))
+    data = {
+        "name": "Nguyen Thi Mai",
+        "languages": ["vie"],
+        "kind": "community",
+        "sex": "woman",
+        "modes": ["phone"],
+        "cost_per_hour": "-5",
+        "home_town": "Nam Định",
+        "suspect_proceedings": "RSD 1/26",
+        "related_people": [str(client_person.pk)],
+    }
+    response = client.post(edit, data)
+    assert response.status_code == 400 and 'value="Nam Định"' in text(response)
+    client.post(edit, data | {"cost_per_hour": "130"})
+    mai.refresh_from_db()
+    assert mai.cost_per_hour == Decimal("130.00") and mai.modes == ["phone"]
+    assert list(mai.related_people.all()) == [client_person]
+    changed = AuditEntry.objects.get(action="interpreter.changed")
+    assert {"related_people", "cost_per_hour", "home_town", "modes"} <= set(changed.data["fields"])
+    # Related to the case's client: flagged for a booking in the case.
+    manager = _client(centre[Role.CASE_MANAGER])
+    page = text(manager.get(f"/network/interpreters/book/?case={case.code}&language=vie"))
+    assert "jest spokrewniony lub związany z osobą w sprawie" in page
+    # Deactivated: no longer a candidate, their bookings stay; active again.
+    client.post(active, {"deactivate": "1"})
+    mai.refresh_from_db()
+    assert not mai.active
+    page = text(manager.get("/network/interpreters/book/?language=vie"))
+    assert 'data-testid="candidate"' not in page
+    client.post(active, {"activate": "1"})
+    mai.refresh_from_db()
+    assert mai.active
+    assert AuditEntry.objects.filter(action="interpreter.deactivated").count() == 1
+    assert AuditEntry.objects.filter(action="interpreter.reactivated").count() == 1

@@ -5,11 +5,17 @@ manager; overdue referrals come to their notices; an institution's referral open
 contact and, accepted, a case."""
 
 import datetime as dt
+import socket
 import uuid
+from collections.abc import Iterator
+from email.parser import BytesParser
+from email.policy import default
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
 from django.test import Client
 from pytest_django.fixtures import Settings
 
@@ -40,6 +46,41 @@ def _private_files(settings: Settings, tmp_path: Path) -> None:
     settings.PRIVATE_FILES_ROOT = tmp_path
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(BytesParser(policy=default).parsebytes(envelope.content))
+        return "250 OK"
+
+
+def _smtp_settings(settings: Settings, port: int) -> None:
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
+        }
+    }
+
+
+@pytest.fixture
+def smtp(settings: Settings) -> Iterator[Inbox]:
+    """A real SMTP server on loopback (aiosmtpd), and the settings to send through it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    _smtp_settings(settings, controller.port)
+    yield inbox
+    controller.stop()
+
+
 def _client(persona: Persona) -> Client:
     client = Client()
     force_sign_in(client, persona.user)
@@ -55,6 +96,7 @@ def _crisis_centre(centre: dict[Role, Persona]) -> Partner:
             "name": "Ośrodek Interwencji Kryzysowej w Krakowie",
             "alternate_name": "OIK Kraków",
             "kind": "crisis_centre",
+            "email": "oik@krakow.example",
         },
         acting_user=user,
     )
@@ -172,7 +214,7 @@ def test_a_consent_to_share_with_the_police_covers_police_units(
     assert manager.user.organisation is not None
     police = partner_add(
         organisation=manager.user.organisation,
-        data={"name": "KWP w Krakowie", "kind": "police_thb"},
+        data={"name": "KWP w Krakowie", "kind": "police_thb", "email": "thb@kwp.example"},
         acting_user=manager.user,
     )
     _consent(case, client_person, manager, "", scope="share_police")
@@ -295,3 +337,71 @@ def test_a_declined_referral_opens_no_case(centre: dict[Role, Persona]) -> None:
     incoming.refresh_from_db()
     assert incoming.status == "declined" and not Case.objects.exists()
     assert "Odrzucono skierowanie." in text(response)
+
+
+def test_the_referral_summary_is_emailed_to_the_partner_and_only_then_disclosed(
+    centre: dict[Role, Persona], case: Case, client_person: Person, smtp: Inbox
+) -> None:
+    partner = _crisis_centre(centre)
+    manager = centre[Role.CASE_MANAGER]
+    _consent(case, client_person, manager, "OIK Kraków")
+    # Not signed in recently: asked to first, and nothing leaves.
+    stale = Client()
+    stale.force_login(manager.user)
+    response = _send(stale, case, client_person, partner)
+    assert response.status_code == 302 and "reauthenticate" in response["Location"]
+    assert not smtp.messages and not Disclosure.objects.exists()
+    response = _send(_client(manager), case, client_person, partner)
+    assert response.status_code == 302
+    (message,) = smtp.messages
+    assert message["To"] == "oik@krakow.example"
+    # The subject and the text name the case's number, never the client.
+    assert case.reference in message["Subject"] and "Skierowanie" in message["Subject"]
+    assert client_person.name not in message["Subject"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert case.reference in body and client_person.name not in body
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    disclosure = Disclosure.objects.get()
+    assert disclosure.sent_to == "oik@krakow.example"
+    assert Referral.objects.get().disclosure == disclosure
+
+
+def test_a_referral_the_mail_server_refuses_leaves_nothing_recorded(
+    centre: dict[Role, Persona],
+    case: Case,
+    client_person: Person,
+    settings: Settings,
+) -> None:
+    partner = _crisis_centre(centre)
+    manager = centre[Role.CASE_MANAGER]
+    _consent(case, client_person, manager, "OIK Kraków")
+    _smtp_settings(settings, _free_port())  # nobody listens there
+    response = _send(_client(manager), case, client_person, partner)
+    assert response.status_code == 400
+    page = text(response)
+    assert "Nie udało się wysłać skierowania e-mailem na adres oik@krakow.example" in page
+    assert "Hostel na 3 miesiące" in page  # what was typed stays
+    assert not Referral.objects.exists() and not Disclosure.objects.exists()
+    assert not AuditEntry.objects.filter(action="referral.sent").exists()
+    assert not list(Path(settings.PRIVATE_FILES_ROOT).rglob("*.pdf"))
+
+
+def test_a_partner_without_an_email_address_or_archived_gets_nothing(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    partner = _crisis_centre(centre)
+    Partner.objects.filter(pk=partner.pk).update(email="")
+    manager = centre[Role.CASE_MANAGER]
+    _consent(case, client_person, manager, "OIK Kraków")
+    response = _send(_client(manager), case, client_person, partner)
+    assert response.status_code == 400
+    assert "nie ma w katalogu adresu e-mail" in text(response)
+    assert not Disclosure.objects.exists() and not mail.outbox
+    # An archived partner (closed) is not offered, and nothing goes to it.
+    Partner.objects.filter(pk=partner.pk).update(
+        email="oik@krakow.example", archived_at=dt.datetime(2026, 11, 5, tzinfo=dt.UTC)
+    )
+    response = _send(_client(manager), case, client_person, partner)
+    assert response.status_code == 400 and not Disclosure.objects.exists()

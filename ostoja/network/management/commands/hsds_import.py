@@ -1,28 +1,17 @@
-"""``manage.py hsds_import DIR`` — partners and services from an HSDS 3.0 data package
-(``organization.json`` and, if there is one, ``service.json``: JSON arrays of compiled
-rows). All or nothing: if any row is refused, the report says which and why, and nothing
-is imported."""
+"""``manage.py hsds_import DIR`` — partners and services from an HSDS 3.0 data package in
+the JSON form (``organization.json`` and, if there is one, ``service.json``: JSON arrays of
+compiled rows) or the CSV form (``organizations.csv``, ``services.csv``, ``locations.csv``,
+``addresses.csv``, ``phones.csv``, ``contacts.csv``… as the schemas name them). All or
+nothing: if any row is refused, the report says which and why, and nothing is imported."""
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ostoja.network import hsds
 from ostoja.network.management.commands.hsds_export import organisation_of
 from ostoja.network.services import ImportRefused, directory_import
-
-
-def _rows(path: Path) -> list[Any]:
-    if not path.exists():
-        return []
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CommandError(f"{path.name}: not a JSON file ({error})") from None
-    if not isinstance(rows, list):
-        raise CommandError(f"{path.name}: not a JSON array of rows")
-    return rows
 
 
 class Command(BaseCommand):
@@ -35,15 +24,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_of(options["organisation"])
         folder: Path = options["folder"]
-        if not (folder / "organization.json").exists() and not (folder / "service.json").exists():
-            raise CommandError(f"{folder}: no organization.json nor service.json")
+        names = hsds.package_files(p.name for p in folder.iterdir()) if folder.is_dir() else set()
+        if not names:
+            raise CommandError(f"{folder}: no organization.json nor organizations.csv")
+        files, wrong = {}, []
+        for name in sorted(names):
+            try:
+                files[name] = (folder / name).read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                wrong.append(f"{name}: not UTF-8 text")
+        package = hsds.read_package(files)
+        package.problems[:0] = wrong
         try:
-            counts = directory_import(
-                organisation=organisation,
-                organizations=_rows(folder / "organization.json"),
-                services=_rows(folder / "service.json"),
-                acting_user=None,
-            )
+            counts = directory_import(organisation=organisation, package=package, acting_user=None)
         except ImportRefused as refused:
             raise CommandError("Nothing imported. Refused:\n" + "\n".join(refused.report)) from None
         self.stdout.write(
