@@ -23,8 +23,6 @@ from django.core.mail import EmailMessage
 from ostoja.interventions.notify import sms_post
 from ostoja.prevention.models import CheckIn, CheckInSeries
 
-LANGUAGES = ("pl", "en", "uk", "ru", "vi")
-
 TEXTS: dict[str, dict[str, str]] = {
     "check_in": {
         "pl": "KCIK: Jak się masz? Odpowiedz OK, jeśli wszystko w porządku, POMOC, jeśli nas "

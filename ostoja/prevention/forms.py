@@ -10,7 +10,6 @@ from ostoja.interventions.notify import DeliveryError, e164
 from ostoja.lib.iso import country_choices
 from ostoja.network.models import Partner
 from ostoja.network.vocabulary import PartnerKind
-from ostoja.prevention.checkins import LANGUAGES
 from ostoja.prevention.models import Answer, CheckInSeries, Counselling, Flag, FlagCatalogue
 from ostoja.prevention.plan import PLAN_LANGUAGES
 
@@ -153,10 +152,7 @@ class CheckInSeriesForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=CheckInSeries.Channel.choices)
     phone = forms.CharField(label=_("Phone number"), required=False, max_length=40)
     email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
-    language = forms.ChoiceField(
-        label=_("Language of the messages"),
-        choices=[(code, name) for code, name in PLAN_LANGUAGES if code in LANGUAGES],
-    )
+    language = forms.ChoiceField(label=_("Language of the messages"), choices=PLAN_LANGUAGES)
     starts_on = forms.DateField(
         label=_("First check-in on"), widget=forms.DateInput(attrs={"type": "date"})
     )

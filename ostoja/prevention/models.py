@@ -28,6 +28,16 @@ from ostoja.lib.crypto.fields import BlindIndexField, EncryptedCharField, Encryp
 CHECK_IN_INDEX_BITS = 8
 
 
+# The person's languages: the public portal's five (the safety plan's and the check-ins').
+PERSON_LANGUAGES = [
+    ("pl", "Polski"),
+    ("en", "English"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("vi", "Tiếng Việt"),
+]
+
+
 def in_language(texts: dict[str, str], language: str | None = None) -> str:
     """One text of a ``{language: text}`` map in ``language`` (the current one by default),
     English when it has no such language."""
@@ -282,7 +292,9 @@ class CheckInSeries(models.Model):
     phone_index = BlindIndexField(source="phone", kind="phone", bits=CHECK_IN_INDEX_BITS)
     email = EncryptedCharField(_("e-mail address"), max_length=254, blank=True)
     email_index = BlindIndexField(source="email", kind="email", bits=CHECK_IN_INDEX_BITS)
-    language = models.CharField(_("language of the messages"), max_length=2)
+    language = models.CharField(
+        _("language of the messages"), max_length=2, choices=PERSON_LANGUAGES
+    )
     # The consent as the counsellor recorded it: who gave it and when (typed, never assumed).
     consent_by = EncryptedCharField(_("consent given by"), max_length=200)
     consent_on = models.DateField(_("consent given on"))

@@ -16,15 +16,9 @@ from django.utils import timezone
 
 from ostoja.cases.pdf import render_pdf
 from ostoja.lib.iso import country_name
-from ostoja.prevention.models import Counselling
+from ostoja.prevention.models import PERSON_LANGUAGES, Counselling
 
-PLAN_LANGUAGES = [
-    ("pl", "Polski"),
-    ("en", "English"),
-    ("uk", "Українська"),
-    ("ru", "Русский"),
-    ("vi", "Tiếng Việt"),
-]
+PLAN_LANGUAGES = PERSON_LANGUAGES
 DEFAULT_EMERGENCY = "112"
 
 TEXTS: dict[str, dict[str, str]] = {

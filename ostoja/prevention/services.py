@@ -165,7 +165,7 @@ def _end(series: CheckInSeries, status: str) -> None:
     series.check_ins.filter(status=CheckIn.Status.PENDING, kind=CheckIn.Kind.CHECK_IN).delete()
 
 
-def _due_at(series: CheckInSeries, number: int) -> dt.datetime:
+def check_in_due_at(series: CheckInSeries, number: int) -> dt.datetime:
     """When check-in ``number`` (from 1) falls due: its day at ``CHECK_IN_HOUR``, local."""
     day = series.starts_on + dt.timedelta(days=series.interval_days * (number - 1))
     return timezone.make_aware(dt.datetime.combine(day, dt.time(CHECK_IN_HOUR)))
@@ -175,7 +175,7 @@ def _within(series: CheckInSeries, number: int) -> bool:
     """Whether the schedule has a check-in ``number``."""
     if series.count is not None and number > series.count:
         return False
-    return series.ends_on is None or _due_at(series, number).date() <= series.ends_on
+    return series.ends_on is None or check_in_due_at(series, number).date() <= series.ends_on
 
 
 @transaction.atomic
@@ -200,13 +200,16 @@ def check_ins_schedule(*, now: dt.datetime) -> list[CheckIn]:
                     data={"series": str(series.code)},
                 )
             continue
-        if _due_at(series, number) > now:
+        if check_in_due_at(series, number) > now:
             continue
-        while _within(series, number + 1) and _due_at(series, number + 1) <= now:
+        while _within(series, number + 1) and check_in_due_at(series, number + 1) <= now:
             number += 1
         created.append(
             CheckIn.objects.create(
-                series=series, number=number, token=new_token(), due_at=_due_at(series, number)
+                series=series,
+                number=number,
+                token=new_token(),
+                due_at=check_in_due_at(series, number),
             )
         )
     return created

@@ -158,21 +158,26 @@ def check_ins_start(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
 
 @require_POST
 @_helpline
-def check_ins_stop(
-    request: AuthenticatedHttpRequest, code: uuid.UUID, series: uuid.UUID
-) -> HttpResponse:
-    """Staff stop a running series of check-ins."""
-    counselling = access_counselling(request.user, code, write=True)
-    found = counselling.check_in_series.filter(code=series).first()
-    if found is None:
+def check_ins_stop(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Staff stop a running series of check-ins (``code``: the series')."""
+    series = (
+        CheckInSeries.objects.filter(
+            code=code, counselling__in=counselling_visible_to(request.user)
+        )
+        .values_list("counselling__code", flat=True)
+        .first()
+    )
+    if series is None:
         raise Http404
+    counselling = access_counselling(request.user, series, write=True)
+    found = counselling.check_in_series.get(code=code)
     try:
         services.check_in_series_stop(series=found, acting_user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Check-ins stopped."))
-    return redirect(reverse("prevention:detail", args=[code]) + "#check-ins")
+    return redirect(reverse("prevention:detail", args=[counselling.code]) + "#check-ins")
 
 
 @sudo_required

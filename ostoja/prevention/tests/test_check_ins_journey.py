@@ -86,7 +86,7 @@ def test_a_series_ok_missed_help_on_a_weekend_and_stop(
     duty = centre[Role.CASE_MANAGER].user
     DutyPhone.objects.create(user=duty, number="600 700 800")
     Shift.objects.create(
-        organisation=counsellor.organisation,
+        organisation=counselling.organisation,
         start=dt.datetime(2026, 11, 13, 19, 0, tzinfo=WARSAW),  # Friday evening
         end=dt.datetime(2026, 11, 16, 9, 0, tzinfo=WARSAW),  # to Monday morning
         primary=duty,
@@ -163,9 +163,12 @@ def test_a_series_ok_missed_help_on_a_weekend_and_stop(
         assert len(to_duty) == 1 and intervention.reference in to_duty[0].get_content()
         # (the counsellor's task comes to their mailbox too, as they wish)
         assert {m["To"] for m in smtp.messages} == {duty.email, counsellor.email}
-        assert Notification.objects.filter(
-            intervention=intervention, recipient=duty, status=Notification.Status.SENT
-        ).count() == 2
+        assert (
+            Notification.objects.filter(
+                intervention=intervention, recipient=duty, status=Notification.Status.SENT
+            ).count()
+            == 2
+        )
         # The intervention's page shows the check-in it came from.
         supervisor = Client()
         force_sign_in(supervisor, duty)
@@ -223,7 +226,7 @@ def test_by_e_mail_the_reply_is_matched_by_its_token_or_its_address(
     settings: Any,
 ) -> None:
     counsellor = centre[Role.COUNSELLOR].user
-    settings.IMAP_ORGANISATION = counsellor.organisation.short_code
+    settings.IMAP_ORGANISATION = counselling.organisation.short_code
     with time_machine.travel(dt.datetime(2026, 11, 10, 10, 5, tzinfo=WARSAW), tick=False):
         staff = Client()
         force_sign_in(staff, counsellor)
@@ -267,7 +270,7 @@ def test_from_the_address_without_a_token_help_in_office_hours_is_a_task_only(
     settings: Any,
 ) -> None:
     counsellor = centre[Role.COUNSELLOR].user
-    settings.IMAP_ORGANISATION = counsellor.organisation.short_code
+    settings.IMAP_ORGANISATION = counselling.organisation.short_code
     with time_machine.travel(dt.datetime(2026, 11, 10, 10, 5, tzinfo=WARSAW), tick=False):
         staff = Client()
         force_sign_in(staff, counsellor)
