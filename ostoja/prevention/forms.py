@@ -171,6 +171,11 @@ class CheckInSeriesForm(forms.Form):
         label=_("Hours to answer"), min_value=1, max_value=168, initial=48
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # On the counselling page beside its form, which has a "channel" of its own.
+        kwargs.setdefault("auto_id", "check-in-%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         channel = data.get("channel")
