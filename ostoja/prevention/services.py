@@ -221,7 +221,7 @@ def check_in_send(*, check_in_id: int) -> bool:
     after ``CHECK_IN_MAX_ATTEMPTS`` the row is ``failed`` and its counsellor told."""
     with transaction.atomic():
         row = (
-            CheckIn.objects.select_for_update()
+            CheckIn.objects.select_for_update(of=("self",))
             .select_related("series__counselling__counsellor", "series__counselling__organisation")
             .filter(pk=check_in_id, status=CheckIn.Status.PENDING)
             .first()
@@ -284,7 +284,7 @@ def check_ins_missed(*, now: dt.datetime) -> int:
     """Check-ins not answered by their time: each noted missed, and a task for the
     counsellor (once). How many."""
     late = (
-        CheckIn.objects.select_for_update()
+        CheckIn.objects.select_for_update(of=("self",))
         .filter(status=CheckIn.Status.SENT, kind=CheckIn.Kind.CHECK_IN, answer_by__lt=now)
         .select_related("series__counselling__counsellor", "series__counselling__organisation")
     )
