@@ -139,7 +139,8 @@ class Contact(models.Model):
     correspondent = EncryptedCharField(_("e-mail address"), max_length=254)
     subject = EncryptedCharField(_("subject"), max_length=500)
     message_id = EncryptedCharField(_("message id"), max_length=500)
-    # NULL, not '', for contacts that are not e-mail: uniqueness applies to e-mails only.
+    # A received message's identity (an e-mail's hash, an SMS's gateway id hashed); NULL,
+    # not '', for other contacts: uniqueness applies to received messages only.
     message_hash = models.CharField(  # noqa: DJ001
         max_length=64, unique=True, null=True, editable=False
     )

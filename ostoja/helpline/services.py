@@ -1,6 +1,7 @@
 """Every change to helpline contacts (STYLE.md: one transaction, one audit entry)."""
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from ostoja.accounts.policy import can_view, find_scope
 from ostoja.accounts.records import register_mover
 from ostoja.accounts.services import notice_send
 from ostoja.audit.trail import record
+from ostoja.helpline.intake import Incoming, claimed
 from ostoja.helpline.mail import new_message_id, parse_email, reply_subject
 from ostoja.helpline.models import (
     Attachment,
@@ -214,11 +216,23 @@ def follow_up_done(*, follow_up: FollowUp, acting_user: User) -> FollowUp:
 @transaction.atomic
 def contact_receive_email(*, organisation: Organisation, raw: bytes) -> Contact | None:
     """Turn one e-mail into an incoming contact (a draft nobody has taken yet), its
-    attachments into sealed files. ``None`` when the same message came in before."""
+    attachments into sealed files. ``None`` when the same message came in before, or when
+    an app claimed it as a reply to what it sent (``intake``: a check-in's answer)."""
     mail = parse_email(raw)
     if Contact.objects.filter(message_hash=mail.message_hash).exists():
         return None
     started = mail.sent_at or timezone.now()
+    incoming = Incoming(
+        organisation=organisation,
+        channel=Contact.Channel.EMAIL,
+        sender=mail.sender,
+        subject=mail.subject,
+        text=mail.text,
+        received_at=started,
+        identity=mail.message_hash,
+    )
+    if claimed(incoming):
+        return None
     contact = Contact.objects.create(
         organisation=organisation,
         channel=Contact.Channel.EMAIL,
@@ -257,6 +271,42 @@ def contact_receive_email(*, organisation: Organisation, raw: bytes) -> Contact 
         organisation=organisation,
         data={"attachments": contact.attachments.count(), "refused": len(refused)},
     )
+    return contact
+
+
+@transaction.atomic
+def contact_receive_sms(
+    *, organisation: Organisation, sender: str, text: str, message_id: str
+) -> Contact | None:
+    """An SMS to the helpline's number (``webhooks.sms_inbound``): offered first to the
+    apps waiting for a reply (``intake``), else an incoming SMS contact, a draft nobody has
+    taken yet. ``None`` when it was claimed, or the gateway sent the same message again."""
+    identity = hashlib.sha256(f"sms:{message_id}".encode()).hexdigest()
+    if Contact.objects.filter(message_hash=identity).exists():
+        return None
+    now = timezone.now()
+    incoming = Incoming(
+        organisation=organisation,
+        channel=Contact.Channel.SMS,
+        sender=sender,
+        subject="",
+        text=text,
+        received_at=now,
+        identity=identity,
+    )
+    if claimed(incoming):
+        return None
+    contact = Contact.objects.create(
+        organisation=organisation,
+        channel=Contact.Channel.SMS,
+        direction=Contact.Direction.INCOMING,
+        started_at=now,
+        line=_line(organisation, now),
+        caller_number=sender,
+        message_hash=identity,
+        summary=text,
+    )
+    record("contact.received", actor=None, target=contact, organisation=organisation)
     return contact
 
 

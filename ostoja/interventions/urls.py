@@ -18,6 +18,7 @@ urlpatterns = [
         views.handover_acknowledge,
         name="handover_acknowledge",
     ),
-    # Public, signed: the SMS gateway's delivery reports.
+    # Public, signed: the SMS gateway's delivery reports and the messages sent to us.
     path("hooks/sms-status/", webhooks.sms_status, name="sms_status"),
+    path("hooks/sms-inbound/", webhooks.sms_inbound, name="sms_inbound"),
 ]

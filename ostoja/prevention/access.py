@@ -32,7 +32,7 @@ def access_counselling(user: User, code: uuid.UUID, *, write: bool = False) -> C
     it; 403 when ``write`` and it is someone else's (and the user is no coordinator)."""
     counselling = (
         counselling_visible_to(user)
-        .select_related("contact", "counsellor", "catalogue", "agency")
+        .select_related("contact", "counsellor", "catalogue", "agency", "consulate_partner")
         .filter(code=code)
         .first()
     )

@@ -7,6 +7,7 @@ class PreventionConfig(AppConfig):
     verbose_name = _("Prevention")
 
     def ready(self) -> None:
-        # Registers what this app tells the others: the contact's source, its histories.
+        # Registers what this app tells the others: the contact's source, its histories, and
+        # (services) the claimer of the check-ins' replies that come in to the helpline.
         import ostoja.prevention.audit_labels  # noqa: F401  # the trail's words for its actions
-        from ostoja.prevention import access, selectors  # noqa: F401
+        from ostoja.prevention import access, selectors, services  # noqa: F401

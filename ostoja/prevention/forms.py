@@ -5,8 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.accounts.models import Organisation
+from ostoja.interventions.notify import DeliveryError, e164
 from ostoja.lib.iso import country_choices
-from ostoja.prevention.models import Answer, Counselling, Flag, FlagCatalogue
+from ostoja.network.models import Partner
+from ostoja.network.vocabulary import PartnerKind
+from ostoja.prevention.models import Answer, CheckInSeries, Counselling, Flag, FlagCatalogue
 from ostoja.prevention.plan import PLAN_LANGUAGES
 
 _NOT_ASKED = [("", _("Not asked"))]
@@ -15,6 +19,11 @@ _text = forms.Textarea(attrs={"rows": 2})
 
 def _choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return _NOT_ASKED + choices
+
+
+def consulates_of(organisation: Organisation) -> Any:
+    """The consulates and embassies of the organisation's partner directory."""
+    return Partner.objects.filter(organisation=organisation, kind=PartnerKind.CONSULATE)
 
 
 class CounsellingForm(forms.Form):
@@ -93,8 +102,15 @@ class CounsellingForm(forms.Form):
         max_length=20,
         help_text=_("Left empty: 112, which answers across the European Union."),
     )
+    consulate_partner = forms.ModelChoiceField(
+        label=_("Polish consulate from the partner directory"),
+        required=False,
+        queryset=Partner.objects.none(),
+        help_text=_("Its name, address and phone go into the safety plan."),
+    )
     consulate = forms.CharField(
         label=_("Polish consulate (address, phone)"),
+        help_text=_("If it is not in the directory."),
         required=False,
         max_length=1000,
         widget=_text,
@@ -103,13 +119,78 @@ class CounsellingForm(forms.Form):
         label=_("Code word agreed with the person"), required=False, max_length=100
     )
 
-    def __init__(self, *args: Any, catalogue: FlagCatalogue, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, catalogue: FlagCatalogue, organisation: Organisation, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         country: Any = self.fields["country"]
         country.choices = _choices(country_choices())
         flags: Any = self.fields["flags"]
         flags.queryset = catalogue.flags.order_by("order")
+        consulates: Any = self.fields["consulate_partner"]
+        consulates.queryset = consulates_of(organisation)
 
 
 class AgencyLookupForm(forms.Form):
     q = forms.CharField(label=_("Agency name or KRAZ number"), max_length=400)
+
+
+class CheckInSeriesForm(forms.Form):
+    """Check-ins abroad: the person's consent, the channel and the schedule."""
+
+    consent = forms.BooleanField(
+        label=_("The person agreed to receive check-ins by this channel"), required=True
+    )
+    consent_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=200,
+        help_text=_("Who agreed, as they said it (the person, or their guardian)."),
+    )
+    consent_on = forms.DateField(
+        label=_("Consent given on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=CheckInSeries.Channel.choices)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=40)
+    email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    language = forms.ChoiceField(label=_("Language of the messages"), choices=PLAN_LANGUAGES)
+    starts_on = forms.DateField(
+        label=_("First check-in on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    interval_days = forms.IntegerField(
+        label=_("Every (days)"), min_value=1, max_value=90, initial=7
+    )
+    ends_on = forms.DateField(
+        label=_("Last check-in by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    count = forms.IntegerField(
+        label=_("Number of check-ins"), required=False, min_value=1, max_value=200
+    )
+    answer_hours = forms.IntegerField(
+        label=_("Hours to answer"), min_value=1, max_value=168, initial=48
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # On the counselling page beside its form, which has a "channel" of its own.
+        kwargs.setdefault("auto_id", "check-in-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        channel = data.get("channel")
+        if channel == CheckInSeries.Channel.SMS and not data.get("phone"):
+            self.add_error("phone", _("Give the number the messages go to."))
+        elif channel == CheckInSeries.Channel.SMS:
+            try:
+                data["phone"] = e164(data["phone"])
+            except DeliveryError:
+                self.add_error("phone", _("This is not a phone number."))
+        if channel == CheckInSeries.Channel.EMAIL and not data.get("email"):
+            self.add_error("email", _("Give the address the messages go to."))
+        if not data.get("ends_on") and not data.get("count"):
+            self.add_error("count", _("Give a last date or a number of check-ins."))
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The last date is before the first."))
+        return data

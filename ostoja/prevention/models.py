@@ -21,7 +21,21 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.crypto.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+
+# A check-in's number or address: few rows, so few bits (many share a value; a reply's
+# candidates are then compared decrypted).
+CHECK_IN_INDEX_BITS = 8
+
+
+# The person's languages: the public portal's five (the safety plan's and the check-ins').
+PERSON_LANGUAGES = [
+    ("pl", "Polski"),
+    ("en", "English"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("vi", "Tiếng Việt"),
+]
 
 
 def in_language(texts: dict[str, str], language: str | None = None) -> str:
@@ -228,7 +242,15 @@ class Counselling(models.Model):
     # The safety plan handed to the person (``prevention.plan``), in their language.
     plan_language = models.CharField(_("language of the safety plan"), max_length=2, blank=True)
     emergency_number = models.CharField(_("emergency number abroad"), max_length=20, blank=True)
-    # Filled by the counsellor; from the partner directory once it lists consulates.
+    # A consulate of the partner directory, else what the counsellor typed.
+    consulate_partner = models.ForeignKey(
+        "network.Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Polish consulate from the directory"),
+    )
     consulate = EncryptedTextField(_("Polish consulate"), blank=True)
     code_word = EncryptedTextField(_("code word"), blank=True)
 
@@ -243,3 +265,122 @@ class Counselling(models.Model):
         return _("Pre-departure counselling of {date}").format(
             date=timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M")
         )
+
+
+class CheckInSeries(models.Model):
+    """Check-ins abroad: with the person's consent, messages at a set interval by SMS or
+    e-mail in their language ("Reply OK if all is well, HELP if you need us, STOP to end"),
+    sent by the task queue (``prevention.tasks``). The number or address is sealed, with a
+    blind index by which a reply is matched."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("check-in series", "Active")
+        STOPPED = "stopped", _("Stopped by staff")
+        STOPPED_BY_REPLY = "stop_reply", _("Ended by the person (STOP)")
+        FINISHED = "finished", pgettext_lazy("check-in series", "Finished")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    counselling = models.ForeignKey(
+        Counselling, on_delete=models.PROTECT, related_name="check_in_series"
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    phone = EncryptedCharField(_("phone number"), max_length=40, blank=True)
+    phone_index = BlindIndexField(source="phone", kind="phone", bits=CHECK_IN_INDEX_BITS)
+    email = EncryptedCharField(_("e-mail address"), max_length=254, blank=True)
+    email_index = BlindIndexField(source="email", kind="email", bits=CHECK_IN_INDEX_BITS)
+    language = models.CharField(
+        _("language of the messages"), max_length=2, choices=PERSON_LANGUAGES
+    )
+    # The consent as the counsellor recorded it: who gave it and when (typed, never assumed).
+    consent_by = EncryptedCharField(_("consent given by"), max_length=200)
+    consent_on = models.DateField(_("consent given on"))
+    starts_on = models.DateField(_("first check-in on"))
+    interval_days = models.PositiveSmallIntegerField(_("every (days)"))
+    ends_on = models.DateField(_("last check-in by"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(_("number of check-ins"), null=True, blank=True)
+    answer_hours = models.PositiveSmallIntegerField(_("hours to answer"), default=48)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager["CheckInSeries"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("check-in series")
+        verbose_name_plural = _("check-in series")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return _("Check-ins from {date}").format(date=self.starts_on.isoformat())
+
+
+class CheckIn(models.Model):
+    """One message of a series (or the confirmation of a STOP). The row is written before
+    the message is sent and is unique per (series, number): a run killed while sending
+    leaves it pending, and the next run sends it (the gateway drops a repeat by its code)."""
+
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", _("Check-in")
+        STOP_CONFIRMATION = "stop_ok", _("Confirmation of STOP")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent, no answer yet")
+        OK = "ok", _("Answered OK")
+        HELP = "help", _("Answered HELP")
+        STOP = "stop", _("Answered STOP")
+        MISSED = "missed", _("Not answered in time")
+        FAILED = "failed", _("Could not be sent")
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    series = models.ForeignKey(CheckInSeries, on_delete=models.CASCADE, related_name="check_ins")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHECK_IN)
+    number = models.PositiveSmallIntegerField(_("number"))
+    # What a reply by e-mail carries in its subject (``[CI-…]``).
+    token = models.CharField(max_length=16, unique=True, editable=False)
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("noted as missed"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reply = EncryptedTextField(_("reply"), blank=True)
+    # What identifies the reply (the gateway's id, the e-mail's hash): a repeat changes nothing.
+    reply_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # A HELP out of office hours opens an emergency intervention (the duty worker is told).
+    intervention = models.ForeignKey(
+        "interventions.Intervention",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects: ClassVar[models.Manager["CheckIn"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["series", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="one_check_in_per_number")
+        ]
+        indexes = [models.Index(fields=["status", "answer_by"])]
+
+    def __str__(self) -> str:
+        return f"{self.number}"

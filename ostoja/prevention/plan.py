@@ -1,6 +1,7 @@
 """The safety plan handed to someone going abroad (a PDF, WeasyPrint, nothing fetched): the
-destination's emergency number, the Polish consulate, the centre's numbers, what to keep
-copies of, the code word — in the person's language.
+destination's emergency number, the Polish consulate (from the partner directory, else as
+typed), the centre's numbers, what to keep copies of, the code word — in the person's
+language.
 
 The person's language is often neither of the staff's, so the plan's sentences are data
 here, one text per language of the public portal, like the red-flag checklist's questions
@@ -15,15 +16,9 @@ from django.utils import timezone
 
 from ostoja.cases.pdf import render_pdf
 from ostoja.lib.iso import country_name
-from ostoja.prevention.models import Counselling
+from ostoja.prevention.models import PERSON_LANGUAGES, Counselling
 
-PLAN_LANGUAGES = [
-    ("pl", "Polski"),
-    ("en", "English"),
-    ("uk", "Українська"),
-    ("ru", "Русский"),
-    ("vi", "Tiếng Việt"),
-]
+PLAN_LANGUAGES = PERSON_LANGUAGES
 DEFAULT_EMERGENCY = "112"
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -95,6 +90,17 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def consulate_text(counselling: Counselling) -> str:
+    """The consulate chosen from the partner directory (its name, address, phone and
+    e-mail), else what the counsellor typed."""
+    partner = counselling.consulate_partner
+    if partner is None:
+        return str(counselling.consulate)
+    town = " ".join(x for x in (partner.postal_code, partner.city) if x)
+    lines = (partner.name, partner.address, town, partner.phone, partner.email)
+    return "\n".join(line for line in lines if line)
+
+
 def plan_context(counselling: Counselling, language: str) -> dict[str, Any]:
     texts = {key: value[language] for key, value in TEXTS.items()}
     where = ", ".join(x for x in (counselling.city, country_name(counselling.country)) if x)
@@ -103,7 +109,7 @@ def plan_context(counselling: Counselling, language: str) -> dict[str, Any]:
         "t": texts,
         "where": where,
         "emergency": counselling.emergency_number or DEFAULT_EMERGENCY,
-        "consulate": counselling.consulate,
+        "consulate": consulate_text(counselling),
         "code_word": counselling.code_word,
         "phones": settings.OSTOJA_PORTAL_PHONES,
         "email": settings.OSTOJA_PORTAL_EMAIL,

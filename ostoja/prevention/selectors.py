@@ -11,6 +11,7 @@ from ostoja.accounts.models import User
 from ostoja.accounts.records import Event, register_history
 from ostoja.lib.iso import country_name
 from ostoja.prevention.access import counselling_visible_to
+from ostoja.prevention.models import CheckIn
 
 TARGET = "prevention.counselling"
 
@@ -32,3 +33,20 @@ def _from_contact(user: User, contact: Any) -> Iterator[Event]:
 
 
 register_history("helpline.contact", _from_contact)
+
+
+def _from_intervention(user: User, intervention: Any) -> Iterator[Event]:
+    """The check-in whose HELP opened the intervention (outside office hours)."""
+    for check_in in CheckIn.objects.filter(
+        intervention=intervention, series__counselling__in=counselling_visible_to(user)
+    ).select_related("series__counselling"):
+        yield Event(
+            check_in.answered_at or check_in.due_at,
+            _("Check-in abroad answered HELP"),
+            str(check_in.series.counselling),
+            reverse("prevention:detail", args=[check_in.series.counselling.code]) + "#check-ins",
+            record_type=TARGET,
+        )
+
+
+register_history("interventions.intervention", _from_intervention)

@@ -5,9 +5,12 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
@@ -16,9 +19,9 @@ from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.prevention import plan, services
 from ostoja.prevention.access import access_counselling, counselling_visible_to, may_change
-from ostoja.prevention.forms import AgencyLookupForm, CounsellingForm
+from ostoja.prevention.forms import AgencyLookupForm, CheckInSeriesForm, CounsellingForm
 from ostoja.prevention.kraz import agencies_matching
-from ostoja.prevention.models import Counselling, FlagCatalogue
+from ostoja.prevention.models import CheckIn, CheckInSeries, Counselling, FlagCatalogue
 from ostoja.prevention.reference import risk_of
 from ostoja.prevention.services import FIELDS
 
@@ -41,9 +44,22 @@ def _page(
     counselling: Counselling | None = None,
     contact: Any = None,
     status: int = 200,
+    check_in_form: CheckInSeriesForm | None = None,
 ) -> HttpResponse:
     flags = counselling.flags.all() if counselling else []
+    series = list(counselling.check_in_series.all()) if counselling else []
     context = {
+        "series": series,
+        "check_ins": (
+            CheckIn.objects.filter(series__in=series).select_related("series", "intervention")
+            if series
+            else []
+        ),
+        "check_in_running": any(s.status == CheckInSeries.Status.ACTIVE for s in series),
+        "check_in_form": check_in_form
+        or CheckInSeriesForm(
+            initial={"language": counselling.plan_language} if counselling else None
+        ),
         "form": form,
         "counselling": counselling,
         "contact": counselling.contact if counselling else contact,
@@ -62,7 +78,9 @@ def counselling_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     catalogue = FlagCatalogue.current()
     if catalogue is None:  # the migrations ship version 1: only a broken install has none
         raise Http404
-    form = CounsellingForm(request.POST or None, catalogue=catalogue)
+    organisation = request.user.organisation
+    assert organisation is not None  # noqa: S101  # the capability is an organisation's role
+    form = CounsellingForm(request.POST or None, catalogue=catalogue, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         counselling = services.counselling_save(
@@ -91,9 +109,14 @@ def counselling_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Ht
         initial = {name: getattr(counselling, name) for name in FIELDS}
         initial["flags"] = list(counselling.flags.all())
         return _page(
-            request, CounsellingForm(initial=initial, catalogue=catalogue), catalogue, counselling
+            request,
+            CounsellingForm(
+                initial=initial, catalogue=catalogue, organisation=counselling.organisation
+            ),
+            catalogue,
+            counselling,
         )
-    form = CounsellingForm(request.POST, catalogue=catalogue)
+    form = CounsellingForm(request.POST, catalogue=catalogue, organisation=counselling.organisation)
     if form.is_valid():
         data = form.cleaned_data
         services.counselling_save(
@@ -105,6 +128,56 @@ def counselling_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Ht
         messages.success(request, _("Saved."))
         return redirect("prevention:detail", code=counselling.code)
     return _page(request, form, catalogue, counselling, status=400)
+
+
+@require_POST
+@_helpline
+def check_ins_start(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Start check-ins abroad, with the consent the counsellor records."""
+    counselling = access_counselling(request.user, code, write=True)
+    form = CheckInSeriesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.check_in_series_start(
+                counselling=counselling, data=form.cleaned_data, acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Check-ins started."))
+            return redirect(reverse("prevention:detail", args=[code]) + "#check-ins")
+    initial = {name: getattr(counselling, name) for name in FIELDS}
+    initial["flags"] = list(counselling.flags.all())
+    page_form = CounsellingForm(
+        initial=initial, catalogue=counselling.catalogue, organisation=counselling.organisation
+    )
+    return _page(
+        request, page_form, counselling.catalogue, counselling, status=400, check_in_form=form
+    )
+
+
+@require_POST
+@_helpline
+def check_ins_stop(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Staff stop a running series of check-ins (``code``: the series')."""
+    series = (
+        CheckInSeries.objects.filter(
+            code=code, counselling__in=counselling_visible_to(request.user)
+        )
+        .values_list("counselling__code", flat=True)
+        .first()
+    )
+    if series is None:
+        raise Http404
+    counselling = access_counselling(request.user, series, write=True)
+    found = counselling.check_in_series.get(code=code)
+    try:
+        services.check_in_series_stop(series=found, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Check-ins stopped."))
+    return redirect(reverse("prevention:detail", args=[counselling.code]) + "#check-ins")
 
 
 @sudo_required

@@ -120,6 +120,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "interventions:handover_assign": None,  # coordinators: home/tests/test_workspace.py
     "interventions:handover_acknowledge": None,  # the one it is handed to: same
     "interventions:sms_status": None,  # public, signed: interventions/tests/test_notify.py
+    # Public, signed: interventions/tests/test_sms_inbound.py.
+    "interventions:sms_inbound": None,
     # The public portal: no account (portal/tests/test_pages.py).
     "portal:choose": None,
     "portal:exit": None,
@@ -133,6 +135,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "prevention:new": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     "prevention:detail": None,  # a record: prevention/tests/test_counselling.py
     "prevention:safety_plan": None,  # a record: prevention/tests/test_plan.py
+    "prevention:check_ins_start": None,  # a record: prevention/tests/test_check_ins.py
+    "prevention:check_ins_stop": None,  # a record: prevention/tests/test_check_ins.py
     "prevention:agencies": {Role.COUNSELLOR, Role.CASE_MANAGER, Role.COORDINATOR},
     # The shelter (shelter/tests/test_views.py runs assert_access on each view).
     "shelter:board": None,

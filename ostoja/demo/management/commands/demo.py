@@ -27,10 +27,12 @@ from ostoja.demo import helpline as helpline_demo
 from ostoja.demo import identification as identification_demo
 from ostoja.demo import interventions as interventions_demo
 from ostoja.demo import network as network_demo
+from ostoja.demo import prevention as prevention_demo
 from ostoja.demo import shelter as shelter_demo
 from ostoja.duty.models import Shift
 from ostoja.helpline.models import Contact
 from ostoja.network.models import Partner
+from ostoja.prevention.models import Counselling
 from ostoja.shelter.models import Facility
 
 DEMO_PASSWORD = "ostoja-demo-2026"  # noqa: S105  # printed for the demo on purpose
@@ -99,6 +101,13 @@ class Command(BaseCommand):
                     organisation, [keeper, *callers], today=timezone.localdate()
                 )
                 self.stdout.write(f"Demo partners: {made}, and a year of consultations.")
+            if not Counselling.objects.filter(organisation=organisation).exists():
+                counsellors = [u for u in users if u.role == Role.COUNSELLOR]
+                keeper = next(u for u in users if u.role == Role.COORDINATOR)
+                made = prevention_demo.build(
+                    organisation, counsellors, keeper, today=timezone.localdate()
+                )
+                self.stdout.write(f"Demo pre-departure counselling: {made}, with check-ins.")
 
             if not Facility.objects.filter(organisation=organisation).exists():
                 staff = {Role(u.role): u for u in users if u.role}
