@@ -5,16 +5,19 @@ and nothing of the sender)."""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation
+from ostoja.audit.trail import record
 from ostoja.helpline.models import Contact
 from ostoja.helpline.services import contact_receive_web
-from ostoja.lib.crypto.files import Upload
+from ostoja.lib.crypto.files import EncryptedStorage, Upload
 from ostoja.portal import receipt
 from ostoja.portal.language import ISO, detect
 from ostoja.portal.models import Report
+from ostoja.portal.selectors import reports_abandoned, thread
 from ostoja.prevention.models import Flag, FlagCatalogue, in_language
 
 
@@ -92,3 +95,53 @@ def report_add(
         files=[attachment] if attachment else [],
         in_reply_to=report.first,
     )
+
+
+def report_erase(*, report: Report) -> bool:
+    """Erase an abandoned report: its messages both ways, their files and the report
+    (the audit trail keeps that each message existed and why it went). A report that led
+    anywhere — a message linked to a person or a case, a follow-up, a record that names
+    it — is kept: it is the helpline's record now. ``True`` if erased."""
+    contacts = thread(report)
+    if any(contact.links.exists() or contact.follow_ups.exists() for contact in contacts):
+        return False
+    files = [a.stored_name for contact in contacts for a in contact.attachments.all()]
+    try:
+        with transaction.atomic():
+            for contact in contacts:
+                record(
+                    "contact.erased",
+                    actor=None,
+                    target=contact,
+                    organisation=report.organisation,
+                    data={"reason": "portal report abandoned"},
+                )
+            report.delete()
+            # The thread's leaves first: each message points at the one it answers.
+            for contact in sorted(contacts, key=lambda c: -_depth(c, report)):
+                contact.delete()
+            transaction.on_commit(lambda: _delete_files(files))
+    except ProtectedError:
+        return False
+    return True
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = EncryptedStorage()
+    for name in names:
+        storage.delete(name)
+
+
+def _depth(contact: Contact, report: Report) -> int:
+    if contact.in_reply_to_id is None:
+        return 0
+    return 1 if contact.in_reply_to_id == report.first_id else 2
+
+
+def reports_abandoned_erase(*, dry_run: bool = False) -> tuple[int, int]:
+    """Erase every abandoned report (``selectors.reports_abandoned``); with ``dry_run``
+    only count them. Returns (abandoned, erased)."""
+    abandoned = reports_abandoned()
+    if dry_run:
+        return len(abandoned), 0
+    return len(abandoned), sum(report_erase(report=report) for report in abandoned)
