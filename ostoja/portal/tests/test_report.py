@@ -8,14 +8,17 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.actions import JavaScript
 from pypdf.annotations import FreeText
 
 from ostoja.accounts.roles import Role
+from ostoja.audit.models import AuditEntry
 from ostoja.helpline.models import Contact
 from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.portal import abuse
@@ -237,3 +240,26 @@ def test_the_receipt_code_cannot_be_guessed_for_long(
         .status_code
         == 200
     )
+
+
+def test_staff_download_the_document_after_signing_in_again(
+    client: Client, centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    _send(client, attachment=SimpleUploadedFile("a.pdf", _pdf(), "application/pdf"))
+    attachment = Report.objects.get().first.attachments.get()
+    url = f"/helpline/attachments/{attachment.code}/"
+    staff = Client()
+    force_sign_in(staff, centre[Role.COUNSELLOR].user)
+    download = staff.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"Kowalski" not in download.content
+    entry = AuditEntry.objects.get(action="contact.attachment_downloaded")
+    assert entry.actor_id == centre[Role.COUNSELLOR].user.pk
+    # Signed in long ago: asked to sign in again first.
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=10)):
+        stale = staff.get(url)
+    assert stale.status_code == 302 and "/accounts/reauthenticate/" in stale["Location"]
+    # Someone of another centre: nothing.
+    outsider = Client()
+    force_sign_in(outsider, other_centre[Role.COORDINATOR].user)
+    assert outsider.get(url).status_code == 404
