@@ -15,6 +15,7 @@ register_actions(
         "contact.completed": _("Contact completed"),
         "contact.discarded": _("Draft contact discarded"),
         "contact.received": _("Message received"),
+        "contact.erased": _("Anonymous message erased (report abandoned)"),
         "contact.replied": _("Reply sent"),
         "contact.linked": _("Contact linked to a record"),
         "contact.unlinked": _("Contact unlinked from a record"),

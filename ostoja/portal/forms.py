@@ -1,12 +1,15 @@
 """The portal's forms: validation only. Labels are the portal's own words (its catalogue)."""
 
+import filetype
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.portal import receipt
-from ostoja.portal.images import NotAPhoto, Photo, reencode
+from ostoja.lib.crypto.files import Upload
+from ostoja.portal import documents, receipt
+from ostoja.portal.images import MAX_BYTES, NotAPhoto, reencode
 
 MAX_TEXT = 10_000
+MAX_FILE = max(MAX_BYTES, documents.MAX_BYTES)
 
 
 class MessageForm(forms.Form):
@@ -16,25 +19,49 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off"}),
         help_text=_("Write in any language. Do not write your name unless you want to."),
     )
-    photo = forms.FileField(
-        label=_("A photo (optional)"),
+    attachment = forms.FileField(
+        label=_("A photo or a PDF document (optional)"),
         required=False,
         help_text=_(
-            "JPEG, PNG or WebP, up to 8 MB. We remove the location and everything else "
-            "stored in the photo besides the picture."
+            "JPEG, PNG, WebP or PDF, up to 8 MB. We remove the location, the author and "
+            "everything else stored in the file besides the picture or the pages."
         ),
     )
 
-    def clean_photo(self) -> Photo | None:
-        upload = self.cleaned_data.get("photo")
+    def clean_attachment(self) -> Upload | None:
+        """The file as it will be kept: a photo re-encoded, a PDF rebuilt without its
+        metadata (its type told by its content, never by its name); never the sender's
+        own file name."""
+        upload = self.cleaned_data.get("attachment")
         if upload is None:
             return None
+        data = upload.read(MAX_FILE + 1)
         try:
-            return reencode(upload.read(8 * 2**20 + 1))
-        except NotAPhoto as error:
+            if filetype.guess_mime(data) == "application/pdf":
+                return Upload(documents.strip(data), "application/pdf", "pdf", "document.pdf")
+            photo = reencode(data)
+        except (NotAPhoto, documents.NotADocument) as error:
             raise forms.ValidationError(
-                _("This file could not be taken: send a JPEG, PNG or WebP photo up to 8 MB.")
+                _(
+                    "This file could not be taken: send a JPEG, PNG or WebP photo or a PDF "
+                    "document up to 8 MB."
+                )
             ) from error
+        name = f"photo.{photo.extension}"
+        return Upload(photo.content, photo.content_type, photo.extension, name)
+
+
+class CheckSendForm(forms.Form):
+    """Sending a self-check to the centre: the ticked flags travel as the check's own
+    ``flag`` fields; the visitor may add a few words."""
+
+    note = forms.CharField(
+        label=_("Anything you want to add (optional)"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text=_("Do not write your name unless you want to."),
+    )
 
 
 class ReceiptForm(forms.Form):

@@ -6,7 +6,11 @@ database keeps a slow, peppered derivation of it (``receipt.lookup``), never the
 messages themselves are the helpline's web contacts (``helpline.Contact``, channel
 ``web``), their text and files sealed like any contact's, each bound to its own row; the
 report names the first of them, and the rest hang from it (``in_reply_to``). Nothing about
-the sender is stored, and the report's date is a day, not a time."""
+the sender is stored, and the report's date is a day, not a time.
+
+A job-offer self-check the visitor chose to send is a report too (the centre answers it
+the same way): it keeps the checklist's version and the codes of the flags ticked, nothing
+else."""
 
 import uuid
 from typing import ClassVar
@@ -27,6 +31,15 @@ class Report(models.Model):
         "helpline.Contact", on_delete=models.PROTECT, related_name="portal_report"
     )
     created_on = models.DateField(default=timezone.localdate)
+    # A self-check sent to the centre: the checklist it answered and the flags ticked.
+    catalogue = models.ForeignKey(
+        "prevention.FlagCatalogue",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answers = models.JSONField(default=list, blank=True)
 
     objects: ClassVar[models.Manager["Report"]] = models.Manager()
 

@@ -1,10 +1,12 @@
 """What the portal reads: the centre's helpline numbers and office hours (from the
 organisation's own settings, as the staff side keeps them), and a report's thread."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
@@ -76,3 +78,22 @@ def thread(report: Report) -> list[Contact]:
         Q(pk=first.pk) | Q(in_reply_to=first) | Q(in_reply_to__in_reply_to=first)
     ).filter(organisation=report.organisation, channel=Contact.Channel.WEB)
     return list(found.order_by("started_at", "pk"))
+
+
+# An anonymous report nobody has written in for this long is erased (SECURITY.md §2.2:
+# keep the public zone's data no longer than it serves).
+ABANDONED_AFTER = dt.timedelta(days=90)
+
+
+def reports_abandoned(now: dt.datetime | None = None) -> list[Report]:
+    """Reports whose last message, the sender's or the centre's, is older than
+    ``ABANDONED_AFTER``, oldest first."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    candidates = Report.objects.select_related("first", "organisation").filter(
+        first__started_at__lt=cutoff
+    )
+    return [
+        report
+        for report in candidates.order_by("first__started_at", "pk")
+        if max(contact.started_at for contact in thread(report)) < cutoff
+    ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("exit/", views.quick_exit, name="exit"),
     path("<str:lang>/", views.home, name="home"),
     path("<str:lang>/check/", views.check, name="check"),
+    path("<str:lang>/check/send/", views.check_send, name="check_send"),
     path("<str:lang>/message/", views.message, name="message"),
     path("<str:lang>/message/open/", views.report, name="report"),
     path("<str:lang>/<slug:slug>/", views.page, name="page"),

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ostoja.portal import abuse, receipt, services
-from ostoja.portal.forms import MessageForm, ReceiptForm
+from ostoja.portal.forms import CheckSendForm, MessageForm, ReceiptForm
 from ostoja.portal.languages import LANGUAGES, in_language
 from ostoja.portal.selectors import helpline, organisation, report_by_code, thread
 from ostoja.prevention.models import FlagCatalogue
@@ -79,18 +79,81 @@ def _page(request: HttpRequest, lang: str, slug: str) -> HttpResponse:
 def check(request: HttpRequest, lang: str) -> HttpResponse:
     """The job-offer self-check: the red-flag checklist's questions on one page, answered
     by ticking; the result and the advice come back on the same page (same URL: nothing in
-    the history says what was answered). Nothing is stored."""
-    catalogue = FlagCatalogue.current()
-    if catalogue is None:  # the migrations ship version 1: only a broken install has none
+    the history says what was answered), with a form to send the answers to the centre.
+    Nothing is stored."""
+    catalogue = _catalogue(request)
+    if request.method == "GET":
+        return _check_page(request, lang, catalogue, None)
+    return _check_page(request, lang, catalogue, set(request.POST.getlist("flag")))
+
+
+def _catalogue(request: HttpRequest) -> FlagCatalogue:
+    """The checklist the answers were given on (its version travels with them), or the
+    current one; the migrations ship version 1, so only a broken install has none."""
+    version = request.POST.get("version", "")
+    found = FlagCatalogue.objects.filter(version=version).first() if version.isdigit() else None
+    catalogue = found or FlagCatalogue.current()
+    if catalogue is None:
         raise Http404
+    return catalogue
+
+
+def _check_page(
+    request: HttpRequest,
+    lang: str,
+    catalogue: FlagCatalogue,
+    answered: set[str] | None,
+    *,
+    send_form: CheckSendForm | None = None,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
     flags = list(catalogue.flags.order_by("order"))
+    ticked = {flag.code for flag in flags} & (answered or set())
     risk = None
-    ticked: set[str] = set()
-    if request.method == "POST":
-        ticked = set(request.POST.getlist("flag")) & {flag.code for flag in flags}
+    if answered is not None:
         risk = risk_of(catalogue, [flag for flag in flags if flag.code in ticked])
-    context = _context(lang, "check", flags=flags, ticked=ticked, risk=risk)
-    return render(request, "portal/check.html", context)
+    context = _context(
+        lang,
+        "check",
+        catalogue=catalogue,
+        flags=flags,
+        ticked=ticked,
+        risk=risk,
+        send_form=send_form or CheckSendForm(),
+        **extra,
+    )
+    return render(request, "portal/check.html", context, status=status)
+
+
+@require_POST
+@login_not_required
+@in_language
+def check_send(request: HttpRequest, lang: str) -> HttpResponse:
+    """Send the self-check to the centre, because the visitor chose to: the flags ticked
+    (and a note, if any) reach the helpline as an anonymous report; the answer is a receipt
+    code, as for a message."""
+    centre = organisation()
+    if centre is None:
+        raise Http404
+    catalogue = _catalogue(request)
+    answered = set(request.POST.getlist("flag"))
+    form = CheckSendForm(request.POST)
+    if not form.is_valid():
+        return _check_page(request, lang, catalogue, answered, send_form=form, status=400)
+    if not abuse.allow(request, "report"):
+        return _check_page(
+            request, lang, catalogue, answered, send_form=form, status=429, limited=True
+        )
+    _report, code = services.check_send(
+        organisation=centre,
+        catalogue=catalogue,
+        flags=list(catalogue.flags.filter(code__in=answered).order_by("order")),
+        note=form.cleaned_data["note"],
+        page_language=lang,
+    )
+    context = _context(lang, "check", receipt=receipt.grouped(code))
+    return render(request, "portal/receipt.html", context)
 
 
 def _message_page(
@@ -126,7 +189,7 @@ def message(request: HttpRequest, lang: str) -> HttpResponse:
     _report, code = services.report_make(
         organisation=centre,
         text=form.cleaned_data["text"],
-        photo=form.cleaned_data["photo"],
+        attachment=form.cleaned_data["attachment"],
         page_language=lang,
     )
     context = _context(lang, "message", receipt=receipt.grouped(code))
@@ -157,7 +220,7 @@ def report(request: HttpRequest, lang: str) -> HttpResponse:
             services.report_add(
                 report=found,
                 text=form.cleaned_data["text"],
-                photo=form.cleaned_data["photo"],
+                attachment=form.cleaned_data["attachment"],
                 page_language=lang,
             )
             form, added = MessageForm(), True

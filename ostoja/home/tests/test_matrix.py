@@ -128,6 +128,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "portal:home": None,
     "portal:page": None,
     "portal:check": None,
+    "portal:check_send": None,
     "portal:message": None,
     "portal:report": None,
     # Prevention: the helpline's staff (prevention/tests/test_counselling.py runs assert_access).

@@ -120,7 +120,7 @@ def test_a_receipt_code_finds_the_anonymous_report_for_the_helpline_only(
     report, code = report_make(
         organisation=counsellor.user.organisation,
         text="Pracuję na farmie, zabrali mi paszport.",
-        photo=None,
+        attachment=None,
         page_language="pl",
     )
     grouped = " ".join(code[i : i + 4] for i in range(0, 16, 4))

@@ -39,8 +39,12 @@ def test_every_page_is_public_private_and_light(client: Client, settings: Settin
         # The quick exit on every page.
         assert 'id="quick-exit" href="/portal/exit/"' in body, path
         # Every link stays in the portal (or dials, or writes): nothing of the staff side.
+        # The icon is empty (no request for /favicon.ico, nothing in the tab to recognise).
+        assert '<link rel="icon" href="data:,">' in body, path
         for link in re.findall(r'href="([^"]+)"', body):
-            assert link.startswith(("/portal/", "/static/portal/", "tel:", "mailto:")), link
+            assert link == "data:," or link.startswith(
+                ("/portal/", "/static/portal/", "tel:", "mailto:")
+            ), link
         assert not re.search(r'(?:src|href)="(?:https?:)?//', body), path
         # The page and what it loads: at most 100 kB.
         size = len(response.content)

@@ -44,8 +44,15 @@ REQUESTS = [
     ("get", "/portal/en/message/"),  # the form: its CSRF cookie
     ("post", "/portal/uk/message/"),  # a report (then refused: the day's limit)
     ("post", "/portal/uk/message/open/"),  # a wrong receipt code (then refused: the limit)
+    ("post", "/portal/vi/check/"),  # the self-check's result
+    ("post", "/portal/vi/check/send/"),  # sent to the centre (a report: the same limit)
 ]
-FORM = {"text": "Мене тримають на фермі.", "code": "1234 5678 9012 3456"}
+FORM = {
+    "text": "Мене тримають на фермі.",
+    "code": "1234 5678 9012 3456",
+    "flag": ["passport-kept"],
+    "version": "1",
+}
 
 
 def _visitor() -> Client:

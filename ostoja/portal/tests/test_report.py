@@ -8,11 +8,17 @@ import io
 import re
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.actions import JavaScript
+from pypdf.annotations import FreeText
 
 from ostoja.accounts.roles import Role
+from ostoja.audit.models import AuditEntry
 from ostoja.helpline.models import Contact
 from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.portal import abuse
@@ -55,7 +61,7 @@ def _send(client: Client, lang: str = "uk", **data: object) -> str:
 def test_the_round_trip(client: Client, centre: dict[Role, Persona]) -> None:
     page = client.get("/portal/uk/message/")
     assert page.status_code == 200 and "Напишіть нам" in text(page)
-    code = _send(client, photo=_photo())
+    code = _send(client, attachment=_photo())
     digits = code.replace(" ", "")
     report = Report.objects.get()
     assert digits not in report.lookup and len(report.lookup) == 64
@@ -107,13 +113,13 @@ def test_a_wrong_code_reads_nothing(client: Client) -> None:
 
 def test_a_file_that_is_not_a_photo_is_refused(client: Client) -> None:
     fake = SimpleUploadedFile("doc.jpg", b"%PDF-1.4 not a photo", "image/jpeg")
-    response = client.post("/portal/en/message/", {"text": "Hello", "photo": fake})
+    response = client.post("/portal/en/message/", {"text": "Hello", "attachment": fake})
     assert response.status_code == 400 and "could not be taken" in text(response)
     assert not Report.objects.exists() and not Contact.objects.exists()
 
 
 def test_a_png_stays_a_png_without_its_metadata(client: Client) -> None:
-    _send(client, photo=_photo("PNG"))
+    _send(client, attachment=_photo("PNG"))
     attachment = Report.objects.get().first.attachments.get()
     assert attachment.content_type == "image/png"
     with EncryptedStorage().open(attachment.stored_name) as stored:
@@ -154,3 +160,106 @@ def test_the_bucket_changes_every_day_and_hides_the_address() -> None:
 )
 def test_it_detects_the_language(message: str, page: str, language: str) -> None:
     assert detect(message, page) == language
+
+
+def _pdf() -> bytes:
+    """A one-page PDF carrying its author everywhere a PDF can: the document information,
+    XMP, a script run on opening, an attached file, a comment, and a JPEG with EXIF and
+    GPS on the page."""
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[GPS] = {1: "N", 2: (52.0, 13.0, 45.0)}
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(photo, "JPEG", exif=exif)
+    scan = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(scan, "PDF", author="Jan Kowalski")
+    writer = PdfWriter(clone_from=io.BytesIO(scan.getvalue()))
+    images = writer.pages[0]["/Resources"]["/XObject"]  # type: ignore[index]
+    for image in images.values():
+        image.get_object()._data = photo.getvalue()  # the scan's JPEG, as a camera wrote it
+    writer.add_metadata({"/Author": "Jan Kowalski", "/Creator": "Kowalski's laptop"})
+    writer.add_open_action(JavaScript("app.alert('Kowalski');"))
+    writer.add_attachment("notes.txt", b"Kowalski's notes")
+    writer.add_annotation(0, FreeText(text="Kowalski", rect=(10, 10, 60, 30)))
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    assert data.count(b"Kowalski") >= 4 and b"CameraMaker" in data
+    return data
+
+
+def test_a_pdf_is_rebuilt_without_its_metadata(client: Client) -> None:
+    sent = SimpleUploadedFile("Umowa Kowalski.pdf", _pdf(), "application/pdf")
+    _send(client, attachment=sent)
+    attachment = Report.objects.get().first.attachments.get()
+    assert (attachment.filename, attachment.content_type) == ("document.pdf", "application/pdf")
+    with EncryptedStorage().open(attachment.stored_name) as stored:
+        data = stored.read()
+    assert b"Kowalski" not in data and b"CameraMaker" not in data
+    for name in (b"/JavaScript", b"/EmbeddedFile", b"/Annots", b"/Metadata", b"/Author"):
+        assert name not in data
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1 and not reader.metadata
+    (image,) = reader.pages[0].images
+    assert image.image is not None and image.image.size == (64, 48)
+    assert not image.image.getexif()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.docx", b"PK\x03\x04" + b"\x00" * 200),  # office documents: not taken
+        ("report.pdf", b"%PDF-1.7\n" + b"\x00" * 200),  # says PDF, is not one
+        ("photo.jpg", b"GIF89a" + b"\x00" * 200),
+        ("big.pdf", b"%PDF-1.7\n" + b" " * (8 * 2**20)),  # over 8 MB
+    ],
+)
+def test_other_files_are_refused_and_the_message_kept(
+    client: Client, name: str, content: bytes
+) -> None:
+    sent = SimpleUploadedFile(name, content, "application/pdf")
+    response = client.post("/portal/en/message/", {"text": "Hello there", "attachment": sent})
+    body = text(response)
+    assert response.status_code == 400 and "could not be taken" in body
+    assert "Hello there" in body and not Contact.objects.exists()
+
+
+def test_the_receipt_code_cannot_be_guessed_for_long(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = _send(client)
+    monkeypatch.setitem(abuse.LIMITS, "receipt", (3, 3600))
+    for _ in range(3):
+        assert client.post("/portal/uk/message/open/", {"code": "0" * 16}).status_code == 400
+    refused = client.post("/portal/uk/message/open/", {"code": code})
+    assert refused.status_code == 429 and MESSAGE not in text(refused)
+    # Another bucket (another address today) is not locked out.
+    assert (
+        Client(REMOTE_ADDR="198.51.100.9")
+        .post("/portal/uk/message/open/", {"code": code})
+        .status_code
+        == 200
+    )
+
+
+def test_staff_download_the_document_after_signing_in_again(
+    client: Client, centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    _send(client, attachment=SimpleUploadedFile("a.pdf", _pdf(), "application/pdf"))
+    attachment = Report.objects.get().first.attachments.get()
+    url = f"/helpline/attachments/{attachment.code}/"
+    staff = Client()
+    force_sign_in(staff, centre[Role.COUNSELLOR].user)
+    download = staff.get(url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"Kowalski" not in download.content
+    entry = AuditEntry.objects.get(action="contact.attachment_downloaded")
+    assert entry.actor_id == centre[Role.COUNSELLOR].user.pk
+    # Signed in long ago: asked to sign in again first.
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=10)):
+        stale = staff.get(url)
+    assert stale.status_code == 302 and "/accounts/reauthenticate/" in stale["Location"]
+    # Someone of another centre: nothing.
+    outsider = Client()
+    force_sign_in(outsider, other_centre[Role.COORDINATOR].user)
+    assert outsider.get(url).status_code == 404
