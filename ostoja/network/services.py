@@ -1086,8 +1086,10 @@ def interpreter_set_active(*, interpreter: Interpreter, active: bool, acting_use
         return
     interpreter.active = active
     interpreter.save(update_fields=["active"])
-    action = "interpreter.reactivated" if active else "interpreter.deactivated"
-    record(action, actor=acting_user, target=interpreter)
+    if active:
+        record("interpreter.reactivated", actor=acting_user, target=interpreter)
+    else:
+        record("interpreter.deactivated", actor=acting_user, target=interpreter)
 
 
 @transaction.atomic

@@ -188,6 +188,7 @@ def test_labels_and_groups_in_the_current_language() -> None:
         "audit.record_found",
         "audit.reviewed",
         "audit.searched",
+        "disclosure.listed",
     ]
 
 

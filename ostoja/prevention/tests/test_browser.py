@@ -43,7 +43,7 @@ def test_the_counsellor_starts_reads_and_stops_check_ins(
     today = timezone.localdate()
     section.get_by_label("Osoba zgodziła się na wiadomości kontrolne tym kanałem").check()
     section.get_by_label("Zgodę wyraził(a)").fill("Olena, przez telefon")
-    section.get_by_label("Data wyrażenia zgody").fill(today.isoformat())
+    section.get_by_label("Data zgody").fill(today.isoformat())
     section.locator("#check-in-channel").select_option("email")
     section.get_by_label("Adres e-mail").fill("olena@example.test")
     section.get_by_label("Pierwsza wiadomość kontrolna dnia").fill(
