@@ -420,9 +420,9 @@ def case_manager_panel(user: User) -> dict[str, Any]:
 
 
 def coordinator_panel(cases: QuerySet[Case]) -> dict[str, Any]:
-    """Open cases by status and by case manager; missed deadlines."""
+    """Open cases by case manager; missed deadlines (the counts by status and stage are
+    statistics': ``ostoja.reports.dashboards``)."""
     open_cases = cases.exclude(status=Case.Status.CLOSED)
-    by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")))
     managers = (
         open_cases.filter(team__role=TeamRole.CASE_MANAGER)
         .values("team__user__full_name")
@@ -433,7 +433,6 @@ def coordinator_panel(cases: QuerySet[Case]) -> dict[str, Any]:
         case__in=open_cases, met_at__isnull=True, due__lt=timezone.localdate()
     ).select_related("case")
     return {
-        "by_status": [(Case.Status(s).label, by_status.get(s, 0)) for s in by_status],
         "managers": list(managers),
         "missed": list(missed[:10]),
     }

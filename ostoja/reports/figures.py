@@ -176,6 +176,23 @@ class Table:
     def empty(self) -> bool:
         return not self.total and not any(row.value for row in self.rows)
 
+    @property
+    def key(self) -> str:
+        return self.figure.key
+
+    @property
+    def title(self) -> Promise:
+        return self.figure.title
+
+    @property
+    def unit(self) -> Promise:
+        return self.figure.unit
+
+    @property
+    def note(self) -> str:
+        """What counts, which date decides, what is counted twice — in words."""
+        return f"{self.figure.counts} {self.figure.date} {self.figure.once}"
+
     def values(self) -> dict[str, Number]:
         """``{key: value}`` of the rows that are not zero (what tests compare)."""
         return {row.key: row.value for row in self.rows if row.value}
@@ -345,7 +362,7 @@ def _consultations(org: Organisation, period: Period) -> QuerySet[Consultation]:
 
 def _consultations_by_kind(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = _consultations(org, period)
-    return _rows(_grouped(qs, "partner__kind"), PartnerKind.choices), qs.count()
+    return _rows(_grouped(qs, "partner__kind"), PartnerKind.choices, blank=False), qs.count()
 
 
 def _consultations_by_topic(org: Organisation, period: Period) -> tuple[list[Row], Number]:
@@ -565,8 +582,15 @@ def _referrals(org: Organisation, period: Period) -> tuple[list[Row], Number]:
 
 def _interpreting(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = Booking.objects.filter(_in("starts_at", org, period), organisation=org)
-    counts = _grouped(qs, "language", Sum("hours"))
-    return _open_rows(counts, language_name), qs.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+    counts: dict[Any, Number] = {
+        k: _hours(n) for k, n in _grouped(qs, "language", Sum("hours")).items()
+    }
+    return _open_rows(counts, language_name), _hours(qs.aggregate(h=Sum("hours"))["h"])
+
+
+def _hours(value: Number | None) -> Decimal:
+    """Hours to the hundredth, whatever the database returns a sum of decimals as."""
+    return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
 # --- interventions -----------------------------------------------------------------------
@@ -816,10 +840,7 @@ FIGURES: dict[str, Figure] = {
             "institutions",
             _("Consultations for institutions by kind of institution"),
             _("consultations"),
-            _(
-                "Consultations given to institutions and organisations; one not from the "
-                'directory is "not recorded".'
-            ),
+            _("Consultations given to institutions and organisations, by the kind of each."),
             _("The day the institution asked."),
             _("Each consultation once."),
             _consultations_by_kind,

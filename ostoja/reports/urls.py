@@ -1,4 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from ostoja.reports import views
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("annual/", views.annual, name="annual"),
+    path("annual/<str:form>/", views.annual_download, name="annual_download"),
+]
