@@ -32,6 +32,8 @@ NAVIGATION = (
     NavItem(_("Partners"), "network:directory", None, rule=reads_directory),
     # Those who run the shelter, and those on duty who find a bed at night.
     NavItem(_("Shelter"), "shelter:board", Capability.WORK_SHELTER, Capability.LOG_CONTACTS),
+    # Aggregates only: the annual report for any period (the dashboards show the same).
+    NavItem(_("Reports"), "reports:annual", Capability.SEE_STATISTICS),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
     # The DPO's way to a record: that it exists and its codes, never an identity.

@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -103,8 +103,8 @@ EUROSTAT_FORMS: dict[str, Promise] = {
     NOT_RECORDED: NOT_RECORDED_LABEL,
 }
 IDENTIFICATION: dict[str, Promise] = {
-    "identified": _("Formally identified victims"),
-    "presumed": _("Presumed victims"),
+    "identified": _("Formally identified victim"),
+    "presumed": _("Presumed victim"),
     "not_victim": _("Found not to be victims"),
     "undetermined": _("No identification decision yet"),
 }
@@ -213,6 +213,9 @@ class Figure:
     """One figure: its name, what it counts, the date that decides its period, and how
     something met twice is handled."""
 
+    # A template reading ``table.figure`` shows the figure, it does not compute it again.
+    do_not_call_in_templates: ClassVar[bool] = True
+
     key: str
     section: str
     title: Promise
@@ -236,17 +239,15 @@ def _grouped(qs: QuerySet[Any], by: str, value: Any = None) -> dict[Any, Number]
     return {k: n or 0 for k, n in qs.order_by().values_list(by).annotate(n=value)}
 
 
-def _rows(
-    counts: dict[Any, Number], labels: Iterable[tuple[str, Any]], *, blank: bool = True
-) -> list[Row]:
-    """Rows for every label in order, zeros included; then "not recorded" (blank keys) and
-    keys the labels do not know, as they are."""
+def _rows(counts: dict[Any, Number], labels: Iterable[tuple[str, Any]]) -> list[Row]:
+    """Rows for every label in order, zeros included; then keys the labels do not know, as
+    they are, and "not recorded" (blank keys) if there are any."""
     known = dict(labels)
     rows = [Row(str(key), str(label), counts.get(key, 0)) for key, label in known.items()]
     missing = sum(n for k, n in counts.items() if k in ("", None, NOT_RECORDED))
     others = [(k, n) for k, n in counts.items() if k not in known and k not in ("", None)]
     rows += [Row(str(k), str(k), n) for k, n in others if k != NOT_RECORDED]
-    if blank and NOT_RECORDED not in known:
+    if missing and NOT_RECORDED not in known:
         rows.append(Row(NOT_RECORDED, str(NOT_RECORDED_LABEL), missing))
     return rows
 
@@ -362,23 +363,23 @@ def _consultations(org: Organisation, period: Period) -> QuerySet[Consultation]:
 
 def _consultations_by_kind(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = _consultations(org, period)
-    return _rows(_grouped(qs, "partner__kind"), PartnerKind.choices, blank=False), qs.count()
+    return _rows(_grouped(qs, "partner__kind"), PartnerKind.choices), qs.count()
 
 
 def _consultations_by_topic(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = _consultations(org, period)
-    return _rows(_grouped(qs, "topic"), Consultation.Topic.choices, blank=False), qs.count()
+    return _rows(_grouped(qs, "topic"), Consultation.Topic.choices), qs.count()
 
 
 def _trainings(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = Training.objects.filter(_on("held_on", period), organisation=org)
-    return _rows(_grouped(qs, "kind"), Training.Kind.choices, blank=False), qs.count()
+    return _rows(_grouped(qs, "kind"), Training.Kind.choices), qs.count()
 
 
 def _training_participants(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = Training.objects.filter(_on("held_on", period), organisation=org)
     counts = _grouped(qs, "kind", Sum("participants"))
-    rows = _rows(counts, Training.Kind.choices, blank=False)
+    rows = _rows(counts, Training.Kind.choices)
     return rows, sum(row.value for row in rows)
 
 
@@ -542,13 +543,13 @@ def caseload_by_status(cases: QuerySet[Case]) -> list[Row]:
     """Cases by status now, over ``cases`` (the cases a user may see): what the case list
     shows when filtered by each status. A case is counted once."""
     counts = _grouped(Case.objects.filter(pk__in=cases.values("pk")), "status")
-    return _rows(counts, Case.Status.choices, blank=False)
+    return _rows(counts, Case.Status.choices)
 
 
 def caseload_by_stage(cases: QuerySet[Case]) -> list[Row]:
     """Cases not closed, by stage now."""
     open_cases = Case.objects.filter(pk__in=cases.values("pk")).exclude(status=Case.Status.CLOSED)
-    return _rows(_grouped(open_cases, "stage"), Case.Stage.choices, blank=False)
+    return _rows(_grouped(open_cases, "stage"), Case.Stage.choices)
 
 
 def missed_deadlines(cases: QuerySet[Case]) -> QuerySet[Deadline]:
@@ -572,12 +573,12 @@ def _cases_closed(org: Organisation, period: Period) -> tuple[list[Row], Number]
 
 def _services(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = Service.objects.filter(_on("delivered_on", period), case__organisation=org)
-    return _rows(_grouped(qs, "kind"), v.ServiceKind.choices, blank=False), qs.count()
+    return _rows(_grouped(qs, "kind"), v.ServiceKind.choices), qs.count()
 
 
 def _referrals(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = Referral.objects.filter(_in("sent_at", org, period), organisation=org)
-    return _rows(_grouped(qs, "partner__kind"), PartnerKind.choices, blank=False), qs.count()
+    return _rows(_grouped(qs, "partner__kind"), PartnerKind.choices), qs.count()
 
 
 def _interpreting(org: Organisation, period: Period) -> tuple[list[Row], Number]:
@@ -649,7 +650,7 @@ def _nights(org: Organisation, period: Period) -> tuple[list[Row], Number]:
         counts[placement.bed.room.facility.kind] += placement.nights(
             period.start, period.end, org.time_zone
         )
-    rows = _rows(dict(counts), Facility.Kind.choices, blank=False)
+    rows = _rows(dict(counts), Facility.Kind.choices)
     return rows, sum(row.value for row in rows)
 
 
@@ -661,7 +662,7 @@ def _people_housed(org: Organisation, period: Period) -> tuple[list[Row], Number
         if placement.nights(period.start, period.end, org.time_zone):
             counts[placement.bed.room.facility.kind].add(placement.person_id)
             everyone.add(placement.person_id)
-    rows = _rows({k: len(p) for k, p in counts.items()}, Facility.Kind.choices, blank=False)
+    rows = _rows({k: len(p) for k, p in counts.items()}, Facility.Kind.choices)
     return rows, len(everyone)
 
 
@@ -975,8 +976,8 @@ FIGURES: dict[str, Figure] = {
             _("People assisted by identification status"),
             _PEOPLE,
             _(
-                "Formally identified (Police, Border Guard, prosecutor) and presumed victims "
-                "kept apart; together they are the registered victims."
+                "Each person once, as a formally identified victim (Police, Border Guard, "
+                "prosecutor) or a presumed victim; the two together are the registered victims."
             ),
             _("The status at the end of the period, from the decisions made by then."),
             _("Each person once, in one status only."),

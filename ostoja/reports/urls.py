@@ -5,5 +5,6 @@ from ostoja.reports import views
 app_name = "reports"
 urlpatterns = [
     path("annual/", views.annual, name="annual"),
-    path("annual/<str:form>/", views.annual_download, name="annual_download"),
+    path("annual/pdf/", views.annual_download, {"form": "pdf"}, name="annual_pdf"),
+    path("annual/xlsx/", views.annual_download, {"form": "xlsx"}, name="annual_xlsx"),
 ]

@@ -62,7 +62,9 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
         "report": report,
         "title": r.title(report),
         "query": query,
-        "languages": REPORT_LANGUAGES,
+        "report_languages": [
+            (code, translation.get_language_info(code)["name_local"]) for code in REPORT_LANGUAGES
+        ],
     }
     return render(request, "reports/annual.html", context)
 
@@ -72,8 +74,6 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def annual_download(request: AuthenticatedHttpRequest, form: str) -> HttpResponse:
     """The report as a PDF or an XLSX workbook, in Polish or English (``?lang=``)."""
-    if form not in FORMATS:
-        raise Http404
     organisation = _organisation(request)
     period_form = PeriodForm(PeriodForm.data_from(request.GET))
     if not period_form.is_valid():

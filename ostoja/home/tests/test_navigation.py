@@ -43,7 +43,9 @@ EXPECTED = {role: ["Dashboard"] for role in Role} | {
         "Prevention",
         "Partners",
         "Shelter",
+        "Reports",
     ],
+    Role.ANALYST: ["Dashboard", "Reports"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
 }
