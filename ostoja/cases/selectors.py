@@ -27,6 +27,7 @@ from ostoja.cases.models import (
     Decision,
     Goal,
     RiskAssessment,
+    TeamMember,
 )
 from ostoja.cases.vocabulary import (
     CONTROL_METHODS,
@@ -423,11 +424,13 @@ def coordinator_panel(cases: QuerySet[Case]) -> dict[str, Any]:
     """Open cases by case manager; missed deadlines (the counts by status and stage are
     statistics': ``ostoja.reports.dashboards``)."""
     open_cases = cases.exclude(status=Case.Status.CLOSED)
+    # Each case once per manager (the visible cases' query joins the team already: counting
+    # over it counted a case once per member of its team).
     managers = (
-        open_cases.filter(team__role=TeamRole.CASE_MANAGER)
-        .values("team__user__full_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+        TeamMember.objects.filter(case__in=open_cases.values("pk"), role=TeamRole.CASE_MANAGER)
+        .values("user__full_name")
+        .annotate(n=Count("case", distinct=True))
+        .order_by("-n", "user__full_name")
     )
     missed = Deadline.objects.filter(
         case__in=open_cases, met_at__isnull=True, due__lt=timezone.localdate()

@@ -30,3 +30,7 @@ def test_the_coordinators_status_counts_are_the_case_lists(client: Client) -> No
         listed = text(client.get(f"/cases/?status={status}"))
         assert len(set(re.findall(r'href="/cases/([0-9a-f-]{36})/"', listed))) == shown, status
         assert shown >= 3, status
+    # Each open case has one case manager: the caseload by manager adds up to the open cases.
+    managers = html[html.index('data-testid="managers"') :].split("</ul>", 1)[0]
+    open_cases = int(re.search(r'data-testid="open-cases">(\d+)<', html).group(1))  # type: ignore[union-attr]
+    assert sum(int(n) for n in re.findall(r'data-value="(\d+)"', managers)) == open_cases
