@@ -43,7 +43,6 @@ EXPECTED = {role: ["Dashboard"] for role in Role} | {
         "Prevention",
         "Partners",
         "Shelter",
-        "Reports",
     ],
     Role.ANALYST: ["Dashboard", "Reports"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
