@@ -49,7 +49,6 @@ def bar_chart(rows: list[Row], title: object) -> SafeString:
     name = escape(str(title))
     return mark_safe(  # noqa: S308  # every piece above was escaped by format_html
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" style="max-width: 100%; height: auto" role="img" '
-        f'aria-label="{name}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label="{name}" '
         f'font-family="DejaVu Sans, sans-serif">{"".join(parts)}</svg>'
     )
