@@ -118,6 +118,14 @@ bench-cases: deps
 bench-shelter: deps
 	OSTOJA_DEBUG=false $(PY) bench/shelter.py
 
+# B9: the annual report's contact aggregates against DuckDB on the same rows (bench/reports.py);
+# SQLite by default, DATABASE_URL=postgres://… for PostgreSQL.
+.PHONY: bench-reports
+bench-reports: deps
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
+	OSTOJA_DEBUG=false DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-reports.sqlite3} \
+	  $(PY) bench/reports.py
+
 # The person matcher (bench/README.md): B1/B3 against splink, and B6 on PostgreSQL.
 .PHONY: bench-matching bench-people
 bench-matching: deps

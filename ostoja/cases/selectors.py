@@ -27,6 +27,7 @@ from ostoja.cases.models import (
     Decision,
     Goal,
     RiskAssessment,
+    TeamMember,
 )
 from ostoja.cases.vocabulary import (
     CONTROL_METHODS,
@@ -420,20 +421,21 @@ def case_manager_panel(user: User) -> dict[str, Any]:
 
 
 def coordinator_panel(cases: QuerySet[Case]) -> dict[str, Any]:
-    """Open cases by status and by case manager; missed deadlines."""
+    """Open cases by case manager; missed deadlines (the counts by status and stage are
+    statistics': ``ostoja.reports.dashboards``)."""
     open_cases = cases.exclude(status=Case.Status.CLOSED)
-    by_status = dict(open_cases.values_list("status").annotate(n=Count("pk")))
+    # Each case once per manager (the visible cases' query joins the team already: counting
+    # over it counted a case once per member of its team).
     managers = (
-        open_cases.filter(team__role=TeamRole.CASE_MANAGER)
-        .values("team__user__full_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+        TeamMember.objects.filter(case__in=open_cases.values("pk"), role=TeamRole.CASE_MANAGER)
+        .values("user__full_name")
+        .annotate(n=Count("case", distinct=True))
+        .order_by("-n", "user__full_name")
     )
     missed = Deadline.objects.filter(
         case__in=open_cases, met_at__isnull=True, due__lt=timezone.localdate()
     ).select_related("case")
     return {
-        "by_status": [(Case.Status(s).label, by_status.get(s, 0)) for s in by_status],
         "managers": list(managers),
         "missed": list(missed[:10]),
     }

@@ -21,6 +21,10 @@ class NavItem:
     rule: Callable[[User], bool] | None = None  # … or, instead of capabilities, this rule
 
 
+def statistics_only(user: User) -> bool:
+    return user.can(Capability.SEE_STATISTICS) and not user.can(Capability.SEE_ALL_CASES)
+
+
 NAVIGATION = (
     NavItem(_("Dashboard"), "home:dashboard", None),
     NavItem(_("Helpline"), "helpline:contact_list", Capability.LOG_CONTACTS),
@@ -32,6 +36,9 @@ NAVIGATION = (
     NavItem(_("Partners"), "network:directory", None, rule=reads_directory),
     # Those who run the shelter, and those on duty who find a bed at night.
     NavItem(_("Shelter"), "shelter:board", Capability.WORK_SHELTER, Capability.LOG_CONTACTS),
+    # Aggregates only: the annual report for any period, for those whose work is statistics
+    # (the coordinator's dashboard links it: their top bar is full).
+    NavItem(_("Reports"), "reports:annual", None, rule=statistics_only),
     NavItem(_("Users and roles"), "accounts:user_list", Capability.MANAGE_USERS),
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
     # The DPO's way to a record: that it exists and its codes, never an identity.

@@ -21,6 +21,8 @@ from ostoja.helpline.selectors import helpline_panel, open_follow_ups
 from ostoja.home.forms import SearchForm
 from ostoja.home.search import search as run_search
 from ostoja.network.selectors import consultation_follow_ups
+from ostoja.reports import dashboards
+from ostoja.reports.forms import PeriodForm
 from ostoja.shelter.selectors import staff_panel
 
 
@@ -47,6 +49,13 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["cases"] = case_manager_panel(request.user)
     if request.user.can(Capability.SEE_ALL_CASES):
         context["all_cases"] = coordinator_panel(cases_visible_to(request.user))
+        context["stats"] = dashboards.coordinator(request.user)
+    if role == Role.ANALYST and request.user.organisation is not None:
+        form = PeriodForm(PeriodForm.data_from(request.GET, dashboards.year_to_date()))
+        context["form"] = form
+        if form.is_valid():
+            context.update(dashboards.analyst(request.user.organisation, form.period))
+            context["query"] = f"from={form.period.start}&to={form.period.end}"
     if role == Role.SHELTER_STAFF:  # the houses they work in (coordinators have the board)
         context["shelter"] = shelter = staff_panel(request.user)
         if shelter["residents"] or shelter["arriving"] or shelter["entries"]:

@@ -1,3 +1,5 @@
+"""Statistics (issue #18): one definition per figure over every app, never an identity."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "ostoja.reports"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        import ostoja.reports.audit_labels  # noqa: F401  # the trail's words for its actions

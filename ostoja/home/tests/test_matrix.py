@@ -43,6 +43,11 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:person_seen": None,
     "privacy:find": {Role.DPO},
     "privacy:disclosures": {Role.DPO},  # privacy/tests/test_disclosures.py: the ledger
+    # Statistics: aggregates for the roles that see them; the downloads are in sudo mode
+    # (reports/tests/test_views.py).
+    "reports:annual": {Role.ANALYST, Role.COORDINATOR},
+    "reports:annual_pdf": None,
+    "reports:annual_xlsx": None,
     "privacy:find_case": {Role.DPO},  # POST (privacy/tests/test_find.py: what is found)
     "privacy:find_person": {Role.DPO},  # POST
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py
@@ -254,6 +259,7 @@ def test_every_role_gets_exactly_its_pages(
         "privacy:disclosures": ("get", "/privacy/disclosures/", 403),
         "privacy:find_case": ("post", "/privacy/find/case/", 403),
         "privacy:find_person": ("post", "/privacy/find/person/", 403),
+        "reports:annual": ("get", "/reports/annual/", None),  # each centre its own numbers
     }
     counsellor = centre[Role.COUNSELLOR].user
     assert counsellor.organisation is not None

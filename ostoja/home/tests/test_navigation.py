@@ -44,6 +44,7 @@ EXPECTED = {role: ["Dashboard"] for role in Role} | {
         "Partners",
         "Shelter",
     ],
+    Role.ANALYST: ["Dashboard", "Reports"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
     Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
 }
