@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "ostoja.reports"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        import ostoja.reports.exports.audit_labels  # noqa: F401  # the trail's words for its actions

@@ -193,6 +193,10 @@ MATRIX: dict[str, set[Role] | None] = {
     # Interpreters (network/tests/test_interpreters.py runs assert_access).
     "network:interpreters": None,
     "network:interpreter_book": None,
+    # Official exports (reports/tests/test_exports_views.py runs assert_access on each).
+    "reports:exports": None,  # the analyst and the coordinator
+    "reports:export_download": None,  # the analyst and the coordinator
+    "reports:export_threshold": None,  # the coordinator
 }
 
 
