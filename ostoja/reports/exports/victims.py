@@ -13,12 +13,12 @@ recruitment of that year are merged). Exports of one row per person take the per
 first year (``first_years``).
 
 **Identification status**, kept apart as Eurostat requires (§4.1), as it stood at the end
-of the year (or of the period, if sooner): the latest identification decision — formally
-*identified* when it recognises a victim and was taken by the Police, Border Guard or a
-prosecutor (§5.5); *presumed* when it recognises a possible or actual victim but was taken
-by the centre or another organisation, or when there is no decision yet but a preliminary
-identification applied victim standards; *not a victim* after a negative decision;
-*not assessed* otherwise. Registered victims = presumed + identified.
+of the year (or of the period, if sooner), as ``reports.figures`` defines it: *not a
+victim* when the latest decision says so; otherwise formally *identified* after a decision
+"identified victim" by the Police, the Border Guard or a prosecutor (§5.5); otherwise
+*presumed* after any other decision (a possible victim, or identified by the centre or
+another organisation) or a preliminary identification that applied victim standards; *not
+assessed* without any. Registered victims = presumed + identified.
 
 **Age** is the age on the first day the person was assisted in the year (from the date of
 birth, else the estimate); a possible minor counts as a child (§0.3).
@@ -130,16 +130,16 @@ class _Context:
             self.countries[case] = country.upper()
 
     def status(self, person: int, on: dt.date) -> tuple[Status, str, str]:
+        """Status, the latest decision's status and who decided, on the day ``on``."""
         decisions = [d for d in self.decisions[person] if d.decided_on <= on]
         if decisions:
             latest = decisions[-1]
+            formal = [d for d in decisions if d.status == Decision.Status.ACTUAL and d.is_formal]
             if latest.status == Decision.Status.NOT_A_VICTIM:
-                status = Status.NOT_A_VICTIM
-            elif latest.status == Decision.Status.ACTUAL and latest.is_formal:
-                status = Status.IDENTIFIED
-            else:
-                status = Status.PRESUMED
-            return status, latest.status, latest.decided_by
+                return Status.NOT_A_VICTIM, latest.status, latest.decided_by
+            if formal:
+                return Status.IDENTIFIED, formal[-1].status, formal[-1].decided_by
+            return Status.PRESUMED, latest.status, latest.decided_by
         if any(day <= on for day in self.preliminary[person]):
             return Status.PRESUMED, "", Decision.DecidedBy.CENTRE
         return Status.NOT_ASSESSED, "", ""

@@ -3,6 +3,7 @@ hand, every exported row searched for a small group, the HTCDS names and values 
 against the standard's own field list."""
 
 import csv
+import datetime as dt
 import io
 import itertools
 import json
@@ -11,15 +12,20 @@ from pathlib import Path
 
 import pycountry
 import pytest
+import time_machine
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.cases import vocabulary as v
+from ostoja.cases.services import case_open
 from ostoja.identification.models import Decision
+from ostoja.identification.services import decision_add
 from ostoja.people.models import Person
+from ostoja.people.services import person_create
 from ostoja.reports.exports import ctdc, eurostat, htcds
 from ostoja.reports.exports.services import Kind, export_files, suppression_k_set
 from ostoja.reports.exports.suppression import Step, suppress
+from ostoja.reports.exports.victims import Status, assisted
 from ostoja.reports.tests.exports_world import BOTH_YEARS, YEAR_2025, Period, World, build
 from ostoja.test import Persona
 
@@ -348,3 +354,46 @@ def test_every_export_is_audited_with_its_period(world: World) -> None:
         "rows": 30,
         "withheld": 4,
     }
+
+
+# -- Who counts, and as what
+
+
+def test_a_formal_identification_stands_until_a_decision_says_not_a_victim(
+    centre: dict[Role, Persona],
+) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    assert manager.organisation is not None
+    with time_machine.travel(dt.datetime(2025, 2, 1, 10, tzinfo=dt.UTC), tick=False):
+        person = person_create(
+            organisation=manager.organisation, data={"name": "Osoba"}, acting_user=manager
+        )
+        case_open(
+            organisation=manager.organisation,
+            clients=[person],
+            manager=manager,
+            data={},
+            acting_user=manager,
+        )
+        assert assisted(manager.organisation, *YEAR_2025)[0].status == Status.NOT_ASSESSED
+    decisions = [
+        ("ActualVictimOfTrafficking", "prosecutor", dt.date(2025, 3, 1)),
+        ("PossibleVictimOfTrafficking", "centre", dt.date(2025, 5, 1)),
+        ("NotAVictimOfTrafficking", "police", dt.date(2025, 9, 1)),
+    ]
+    for status, decided_by, on in decisions:
+        with time_machine.travel(dt.datetime(on.year, on.month, on.day, 10, tzinfo=dt.UTC)):
+            decision_add(
+                person=person,
+                data={"status": status, "decided_by": decided_by, "decided_on": on},
+                acting_user=manager,
+            )
+    june = assisted(manager.organisation, dt.date(2025, 1, 1), dt.date(2025, 6, 30))[0]
+    assert (june.status, june.decided_by) == (Status.IDENTIFIED, "prosecutor")
+    whole_year = assisted(manager.organisation, *YEAR_2025)[0]
+    assert whole_year.status == Status.NOT_A_VICTIM
+    assert (whole_year.year, whole_year.gender, whole_year.citizenship) == (
+        2025,
+        "NonSpecifiedUnknown",
+        "",
+    )
