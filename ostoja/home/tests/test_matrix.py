@@ -197,6 +197,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "reports:exports": None,  # the analyst and the coordinator
     "reports:export_download": None,  # the analyst and the coordinator
     "reports:export_threshold": None,  # the coordinator
+    "reports:export_job": None,  # the one who asked for it (same file)
+    "reports:export_job_file": None,
 }
 
 

@@ -9,7 +9,9 @@ register_actions(
     "reports",
     {
         "statistics.exported": _("Statistics exported"),
+        "statistics.export_queued": _("Statistics export requested on the task queue"),
+        "statistics.export_downloaded": _("Prepared statistics export downloaded"),
         "statistics.threshold_changed": _("Smallest group published in exports changed"),
     },
-    reads={"statistics.exported"},
+    reads={"statistics.exported", "statistics.export_downloaded"},
 )

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import Organisation
 from ostoja.lib.forms import DateField, ModelForm
-from ostoja.reports.exports.services import Kind, validate_period
+from ostoja.reports.exports.models import Kind
+from ostoja.reports.exports.services import validate_period
 
 _day = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -8,26 +8,26 @@ An export is a set of CSV files: the export's own (``crim_thb_*.csv``; ``ctdc.cs
 import csv
 import datetime as dt
 import io
+import uuid
 import zipfile
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import Organisation, User
 from ostoja.audit import trail
+from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.reports.exports import ctdc, eurostat, htcds
+from ostoja.reports.exports.models import KEPT, ExportJob, Kind
 from ostoja.reports.exports.suppression import Report, Suppressed
 from ostoja.reports.exports.victims import assisted, assisted_in_cases, first_years
 
 SUPPRESSION_FILE = "suppression.csv"
 LONGEST = 366 * 10  # days: a decade at most in one export
-
-
-class Kind(models.TextChoices):
-    EUROSTAT = "eurostat", _("Eurostat: registered victims by sex and age, citizenship, form")
-    CTDC = "ctdc", _("CTDC: anonymised victims, one row each")
-    HTCDS = "htcds", _("HTCDS v2.0: cases, one row per client")
 
 
 def _csv(lines: list[list[str]]) -> str:
@@ -47,6 +47,12 @@ def validate_period(start: dt.date, end: dt.date) -> None:
         raise ValidationError({"end": _("Export at most ten years at a time.")})
 
 
+def _validate(kind: str, start: dt.date, end: dt.date) -> None:
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Choose an export.")})
+    validate_period(start, end)
+
+
 def export_files(
     *,
     kind: str,
@@ -54,26 +60,30 @@ def export_files(
     start: dt.date,
     end: dt.date,
     acting_user: User | None,
+    progress: Callable[[int], None] = lambda _percent: None,
 ) -> dict[str, str]:
     """The files of one export (name -> CSV text), for the organisation's cases of the
-    period, small cells suppressed; audited."""
-    validate_period(start, end)
+    period, small cells suppressed; audited. ``progress`` hears how far it is (per cent)."""
+    _validate(kind, start, end)
     k = organisation.suppression_k
     files: dict[str, str]
     report: Report
     if kind == Kind.EUROSTAT:
-        tables, report = eurostat.tables(
-            assisted(organisation, start, end), start=start, end=end, k=k
-        )
+        victims = assisted(organisation, start, end)
+        progress(50)
+        tables, report = eurostat.tables(victims, start=start, end=end, k=k)
         files = {f"{name}.csv": _csv(lines) for name, lines in tables.items()}
     elif kind == Kind.CTDC:
-        done = ctdc.ctdc(first_years(assisted(organisation, start, end)), k=k)
+        victims = first_years(assisted(organisation, start, end))
+        progress(50)
+        done = ctdc.ctdc(victims, k=k)
         files, report = {"ctdc.csv": _table(ctdc.COLUMNS, done)}, done.report
-    elif kind == Kind.HTCDS:
-        done = htcds.htcds(assisted_in_cases(organisation, start, end), k=k)
-        files, report = {"htcds.csv": _table(htcds.COLUMNS, done)}, done.report
     else:
-        raise ValidationError({"kind": _("Choose an export.")})
+        clients = assisted_in_cases(organisation, start, end)
+        progress(50)
+        done = htcds.htcds(clients, k=k)
+        files, report = {"htcds.csv": _table(htcds.COLUMNS, done)}, done.report
+    progress(80)
     files[SUPPRESSION_FILE] = _csv(report.table())
     trail.record(
         "statistics.exported",
@@ -98,6 +108,62 @@ def zipped(files: dict[str, str]) -> bytes:
         for name, text in files.items():
             archive.writestr(name, text)
     return out.getvalue()
+
+
+@transaction.atomic
+def export_queue(
+    *, kind: str, organisation: Organisation, start: dt.date, end: dt.date, acting_user: User
+) -> ExportJob:
+    """Ask for an export to be prepared on the task queue (``tasks.export_build``)."""
+    _validate(kind, start, end)
+    job = ExportJob.objects.create(
+        organisation=organisation, requested_by=acting_user, kind=kind, start=start, end=end
+    )
+    trail.record(
+        "statistics.export_queued",
+        actor=acting_user,
+        data={"job": str(job.code), "export": kind, "start": str(start), "end": str(end)},
+    )
+    return job
+
+
+def export_build(job: ExportJob) -> None:
+    """Prepare a queued export: progress saved as it goes, the ZIP sealed at rest; audited
+    as an export by the person who asked for it."""
+
+    def progress(percent: int) -> None:
+        job.progress = percent
+        job.save(update_fields=["progress"])
+
+    job.status = ExportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+    try:
+        files = export_files(
+            kind=job.kind,
+            organisation=job.organisation,
+            start=job.start,
+            end=job.end,
+            acting_user=job.requested_by,
+            progress=progress,
+        )
+    except Exception:
+        job.status = ExportJob.Status.FAILED
+        job.save(update_fields=["status"])
+        raise
+    name = f"exports/{uuid.uuid4().hex}.zip"
+    job.stored_name = EncryptedStorage().save(name, ContentFile(zipped(files)))
+    job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
+    job.save(update_fields=["stored_name", "status", "progress", "finished_at"])
+
+
+def exports_expire() -> int:
+    """Delete the prepared exports older than a day, their files first; how many."""
+    expired = ExportJob.objects.filter(created_at__lt=timezone.now() - KEPT)
+    storage = EncryptedStorage()
+    for job in expired.exclude(stored_name=""):
+        storage.delete(job.stored_name)
+    count, _deleted = expired.delete()
+    return count
 
 
 @transaction.atomic

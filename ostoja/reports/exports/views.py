@@ -1,19 +1,28 @@
 """The exports page: choose an export and a period, download it as a ZIP of CSV files
 (recent authentication, audited); the coordinators set the smallest group published."""
 
+import uuid
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.decorators import capability_required, permission_required_by, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Capability
+from ostoja.audit import trail
+from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors
-from ostoja.reports.exports import services
+from ostoja.reports.exports import services, tasks
 from ostoja.reports.exports.forms import ExportForm, ThresholdForm, last_year
+from ostoja.reports.exports.models import KEPT, ExportJob, Kind
 
 
 def _sets_threshold(user: User) -> bool:
@@ -27,11 +36,17 @@ def _organisation(request: AuthenticatedHttpRequest) -> Organisation:
     return organisation
 
 
+def _jobs(user: User) -> QuerySet[ExportJob]:
+    """The user's own prepared exports of the last day."""
+    return ExportJob.objects.filter(requested_by=user, created_at__gte=timezone.now() - KEPT)
+
+
 def _page(request: AuthenticatedHttpRequest, form: ExportForm, status: int = 200) -> HttpResponse:
     context = {
         "form": form,
         "k": _organisation(request).suppression_k,
         "sets_threshold": _sets_threshold(request.user),
+        "jobs": _jobs(request.user),
     }
     return render(request, "reports/exports/exports.html", context, status=status)
 
@@ -39,20 +54,29 @@ def _page(request: AuthenticatedHttpRequest, form: ExportForm, status: int = 200
 @capability_required(Capability.SEE_STATISTICS)
 def exports(request: AuthenticatedHttpRequest) -> HttpResponse:
     start, end = last_year()
-    return _page(
-        request, ExportForm(initial={"kind": services.Kind.EUROSTAT, "start": start, "end": end})
-    )
+    return _page(request, ExportForm(initial={"kind": Kind.EUROSTAT, "start": start, "end": end}))
 
 
 @capability_required(Capability.SEE_STATISTICS)
 @sudo_required
 def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One export of the organisation's data as a ZIP of CSV files (sudo mode: built from
-    personal data, even if no row names anyone)."""
-    form = ExportForm(request.GET)
+    personal data, even if no row names anyone); posted with ``background``, prepared on
+    the task queue instead."""
+    form = ExportForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return _page(request, form, status=400)
     kind, start, end = (form.cleaned_data[name] for name in ("kind", "start", "end"))
+    if request.method == "POST" and "background" in request.POST:
+        job = services.export_queue(
+            kind=kind,
+            organisation=_organisation(request),
+            start=start,
+            end=end,
+            acting_user=request.user,
+        )
+        transaction.on_commit(partial(tasks.export_build, job.pk))
+        return redirect("reports:export_job", code=job.code)
     files = services.export_files(
         kind=kind,
         organisation=_organisation(request),
@@ -64,6 +88,31 @@ def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     name = f"{kind}-{start.isoformat()}-{end.isoformat()}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _job(request: AuthenticatedHttpRequest, code: uuid.UUID) -> ExportJob:
+    """One of the user's own prepared exports (another's, or an expired one: 404)."""
+    return get_object_or_404(_jobs(request.user), code=code)
+
+
+@capability_required(Capability.SEE_STATISTICS)
+def export_job(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """How far a prepared export is; its file once ready."""
+    job = _job(request, code)
+    return render(request, "reports/exports/job.html", {"job": job})
+
+
+@capability_required(Capability.SEE_STATISTICS)
+@sudo_required
+def export_job_file(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A prepared export's file (sudo mode, like every export)."""
+    job = _job(request, code)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    trail.record("statistics.export_downloaded", actor=request.user, data={"job": str(job.code)})
+    return file_response(
+        EncryptedStorage(), job.stored_name, content_type="application/zip", filename=job.filename
+    )
 
 
 @permission_required_by(_sets_threshold)

@@ -23,7 +23,8 @@ from ostoja.identification.services import decision_add
 from ostoja.people.models import Person
 from ostoja.people.services import person_create
 from ostoja.reports.exports import ctdc, eurostat, htcds
-from ostoja.reports.exports.services import Kind, export_files, suppression_k_set
+from ostoja.reports.exports.models import Kind
+from ostoja.reports.exports.services import export_files, suppression_k_set
 from ostoja.reports.exports.suppression import Step, suppress
 from ostoja.reports.exports.victims import Status, assisted
 from ostoja.reports.tests.exports_world import BOTH_YEARS, YEAR_2025, Period, World, build

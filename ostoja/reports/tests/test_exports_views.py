@@ -5,16 +5,22 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
+from ostoja.reports.exports.models import ExportJob
+from ostoja.reports.exports.services import export_queue
+from ostoja.reports.exports.tasks import exports_expire
 from ostoja.reports.tests.exports_world import World, build
 from ostoja.test import PASSWORD, Persona, assert_access, force_sign_in, sign_in, text
 
@@ -171,3 +177,82 @@ def test_the_commands_write_the_files_and_are_audited(world: World, tmp_path: Pa
     assert [e.data["export"] for e in entries] == ["eurostat", "ctdc", "htcds"]
     assert {e.actor for e in entries} == {None}
     assert {e.organisation for e in entries} == {world.organisation}
+
+
+def test_a_long_export_is_prepared_on_the_queue_for_its_requester_and_kept_a_day(
+    world: World,
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    settings: Settings,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    analyst = centre[Role.ANALYST].user
+    client = Client()
+    force_sign_in(client, analyst)
+    period = {"kind": "ctdc", "start": "2025-01-01", "end": "2025-12-31"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/exports/download/", {**period, "background": "1"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reports/exports/jobs/{job.code}/"
+    assert (job.status, job.progress, job.requested_by) == (ExportJob.Status.DONE, 100, analyst)
+    page = text(client.get(response["Location"]))
+    assert f"/reports/exports/jobs/{job.code}/file/" in page
+    assert f"/reports/exports/jobs/{job.code}/" in text(client.get("/reports/exports/"))
+    sealed = (tmp_path / job.stored_name).read_bytes()
+    assert not sealed.startswith(b"PK")  # not a ZIP at rest: sealed
+    download = client.get(f"/reports/exports/jobs/{job.code}/file/")
+    assert download.status_code == 200
+    files = _files(b"".join(download))
+    assert set(files) == {"ctdc.csv", "suppression.csv"}
+    assert "withheld,4," in files["suppression.csv"]
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="statistics.")
+        .order_by("seq")
+        .values_list("action", "actor")
+    )
+    assert actions == [
+        ("statistics.export_queued", analyst.pk),
+        ("statistics.exported", analyst.pk),
+        ("statistics.export_downloaded", analyst.pk),
+    ]
+    # Nobody else's: another statistics user of the centre, another centre, a wrong role.
+    for persona in (centre[Role.COORDINATOR], other_centre[Role.COORDINATOR]):
+        other = Client()
+        force_sign_in(other, persona.user)
+        assert other.get(f"/reports/exports/jobs/{job.code}/").status_code == 404
+        assert other.get(f"/reports/exports/jobs/{job.code}/file/").status_code == 404
+    counsellor = Client()
+    force_sign_in(counsellor, centre[Role.COUNSELLOR].user)
+    assert counsellor.get(f"/reports/exports/jobs/{job.code}/").status_code == 403
+    # A day later the file and the job are gone.
+    with time_machine.travel(job.created_at + dt.timedelta(hours=25)):
+        assert exports_expire.call_local() == 1
+    assert not (tmp_path / job.stored_name).exists()
+    assert not ExportJob.objects.exists()
+
+
+def test_a_job_not_ready_has_no_file_and_a_bad_request_queues_nothing(
+    world: World, centre: dict[Role, Persona]
+) -> None:
+    analyst = centre[Role.ANALYST].user
+    client = Client()
+    force_sign_in(client, analyst)
+    refused = client.post(
+        "/reports/exports/download/",
+        {"kind": "ctdc", "start": "2025-12-01", "end": "2025-01-01", "background": "1"},
+    )
+    assert refused.status_code == 400
+    assert not ExportJob.objects.exists()
+    job = export_queue(
+        kind="htcds",
+        organisation=world.organisation,
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+        acting_user=analyst,
+    )
+    page = client.get(f"/reports/exports/jobs/{job.code}/")
+    assert "0%" in text(page)
+    assert client.get(f"/reports/exports/jobs/{job.code}/file/").status_code == 404
