@@ -72,6 +72,7 @@ KEYS: dict[str, str | Promise] = {
     "destination": gettext_lazy("Where the person went"),
     "due": gettext_lazy("Due"),
     "duplicate": gettext_lazy("Duplicate"),
+    "end": gettext_lazy("End"),
     "facility": gettext_lazy("Facility"),
     "fields": gettext_lazy("Fields"),
     "follow_up": gettext_lazy("Follow-up"),
@@ -89,6 +90,8 @@ KEYS: dict[str, str | Promise] = {
     "intervention": gettext_lazy("Intervention"),
     "into": gettext_lazy("Merged into"),
     "is_active": gettext_lazy("May sign in"),
+    "job": gettext_lazy("Prepared export"),
+    "k": gettext_lazy("Smallest group published"),
     "kind": gettext_lazy("Kind"),
     "known_account": gettext_lazy("Known account"),
     "lang": gettext_lazy("Language"),
@@ -121,6 +124,7 @@ KEYS: dict[str, str | Promise] = {
     "reply": gettext_lazy("Reply"),
     "role": gettext_lazy("Role"),
     "route": gettext_lazy("Route"),
+    "rows": gettext_lazy("Rows"),
     "service": gettext_lazy("Service"),
     "services": gettext_lazy("Services"),
     "sessions": gettext_lazy("Sessions"),
@@ -137,6 +141,7 @@ KEYS: dict[str, str | Promise] = {
     "user": gettext_lazy("Staff member"),
     "value": gettext_lazy("Answer"),
     "version": gettext_lazy("Version"),
+    "withheld": gettext_lazy("Rows withheld"),
 }
 # Purposes the DPO's own pages write (``audit.reviewed``), in words.
 REVIEWS: dict[str, str | Promise] = {

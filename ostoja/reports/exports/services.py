@@ -90,7 +90,7 @@ def export_files(
         actor=acting_user,
         organisation=organisation,
         data={
-            "export": kind,
+            "kind": kind,
             "start": start.isoformat(),
             "end": end.isoformat(),
             "k": k,
@@ -122,7 +122,7 @@ def export_queue(
     trail.record(
         "statistics.export_queued",
         actor=acting_user,
-        data={"job": str(job.code), "export": kind, "start": str(start), "end": str(end)},
+        data={"job": str(job.code), "kind": kind, "start": str(start), "end": str(end)},
     )
     return job
 

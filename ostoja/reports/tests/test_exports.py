@@ -348,7 +348,7 @@ def test_every_export_is_audited_with_its_period(world: World) -> None:
     entry = AuditEntry.objects.get(action="statistics.exported")
     assert entry.organisation == world.organisation
     assert entry.data == {
-        "export": "ctdc",
+        "kind": "ctdc",
         "start": "2025-01-01",
         "end": "2025-12-31",
         "k": 10,

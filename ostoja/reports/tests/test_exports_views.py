@@ -107,7 +107,7 @@ def test_the_analyst_downloads_an_export_after_giving_the_password_again(
     assert _total(files) == 30
     entry = AuditEntry.objects.get(action="statistics.exported")
     assert entry.actor == centre[Role.ANALYST].user
-    assert entry.data["export"] == "eurostat"
+    assert entry.data["kind"] == "eurostat"
     assert (entry.data["start"], entry.data["end"]) == ("2025-01-01", "2025-12-31")
 
 
@@ -174,7 +174,7 @@ def test_the_commands_write_the_files_and_are_audited(world: World, tmp_path: Pa
     call_command("export_htcds", str(tmp_path / "htcds.csv"), *period, stdout=io.StringIO())
     assert (tmp_path / "htcds.csv").read_text().startswith("prs_Gender,prs_Citizenship,")
     entries = AuditEntry.objects.filter(action="statistics.exported").order_by("seq")
-    assert [e.data["export"] for e in entries] == ["eurostat", "ctdc", "htcds"]
+    assert [e.data["kind"] for e in entries] == ["eurostat", "ctdc", "htcds"]
     assert {e.actor for e in entries} == {None}
     assert {e.organisation for e in entries} == {world.organisation}
 
