@@ -55,9 +55,9 @@ class ExportJob(models.Model):
         return f"{self.kind} {self.start}–{self.end}"
 
     @property
-    def expires_at(self) -> dt.datetime | None:
-        """When the file is deleted: a day after it was made."""
-        return self.finished_at + KEPT if self.finished_at else None
+    def expires_at(self) -> dt.datetime:
+        """When the job and its file are deleted: a day after it was asked for."""
+        return self.created_at + KEPT
 
     @property
     def filename(self) -> str:

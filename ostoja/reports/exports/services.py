@@ -37,7 +37,9 @@ def _csv(lines: list[list[str]]) -> str:
 
 
 def _table(columns: list[str], done: Suppressed) -> str:
-    return _csv([columns, *([row[c] for c in columns] for row in done.rows)])
+    """The rows sorted by their values: their order must not follow the order the people
+    were registered in (which someone may know), or it would point at them."""
+    return _csv([columns, *sorted([row[c] for c in columns] for row in done.rows)])
 
 
 def validate_period(start: dt.date, end: dt.date) -> None:

@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ostoja.accounts.models import Organisation
 from ostoja.cases.models import Case, CaseClient, RouteEvent
@@ -124,7 +124,7 @@ class _Context:
         self.countries: dict[int, str] = {}
         for case, country in (
             RouteEvent.objects.filter(case__in=cases, kind=RouteEvent.Kind.EXPLOITATION)
-            .order_by("-start", "-pk")
+            .order_by(F("start").asc(nulls_first=True), "pk")  # the latest stop last
             .values_list("case", "country")
         ):
             self.countries[case] = country.upper()

@@ -209,6 +209,8 @@ def test_ctdc_has_the_published_columns_bands_and_minus_99s(world: World) -> Non
     assert {r["yearOfRegistration"] for r in rows} == {"2025"}
     assert {r["isAbduction"] for r in rows} == {"-99"}
     assert {r["CountryOfExploitation"] for r in rows} == {"-99"}
+    # In the order of their values, not of registration (which would point at people).
+    assert [list(r.values()) for r in rows] == sorted(list(r.values()) for r in rows)
     report = _report(files)
     assert report["people"] == ["30"]
     assert report["withheld"] == ["4"]
@@ -286,6 +288,7 @@ def test_every_htcds_field_and_value_written_is_the_standards(world: World) -> N
     identified = [r for r in rows if r["vic_TraffickingStatus"] == "ActualVictimOfTrafficking"]
     assert {r["vic_MethodsOfControl"] for r in identified} >= {"PhysicalThreats;DebtBondage"}
     assert {r["cas_Status"] for r in rows} == {"Active"}
+    assert [list(r.values()) for r in rows] == sorted(list(r.values()) for r in rows)
     assert _smallest_group(rows, htcds.QUASI_IDENTIFIERS) >= K
     report = _report(_export(world, Kind.HTCDS))
     assert report["rows"] == ["31"]
