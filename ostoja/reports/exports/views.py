@@ -38,7 +38,11 @@ def _organisation(request: AuthenticatedHttpRequest) -> Organisation:
 
 def _jobs(user: User) -> QuerySet[ExportJob]:
     """The user's own prepared exports of the last day."""
-    return ExportJob.objects.filter(requested_by=user, created_at__gte=timezone.now() - KEPT)
+    return ExportJob.objects.filter(
+        requested_by=user,
+        organisation=user.organisation,
+        created_at__gte=timezone.now() - KEPT,
+    )
 
 
 def _page(request: AuthenticatedHttpRequest, form: ExportForm, status: int = 200) -> HttpResponse:
