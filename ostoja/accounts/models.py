@@ -5,6 +5,7 @@ import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,17 @@ class Organisation(models.Model):
         _("office hours"),
         default=office_hours_default,
         help_text=_("Per weekday (0 = Monday): opening and closing time. Holidays are off."),
+    )
+    # Statistics exports (ostoja.reports.exports): no published combination of sex, age
+    # band, citizenship, form of exploitation and year describes fewer people than this.
+    suppression_k = models.PositiveSmallIntegerField(
+        _("smallest group published"),
+        default=10,
+        validators=[MinValueValidator(5), MaxValueValidator(100)],
+        help_text=_(
+            "Exports never show a combination of sex, age group, citizenship, form of "
+            "exploitation and year shared by fewer people: such values are suppressed."
+        ),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 

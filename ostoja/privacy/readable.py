@@ -73,6 +73,7 @@ KEYS: dict[str, str | Promise] = {
     "domain": gettext_lazy("Domain"),
     "due": gettext_lazy("Due"),
     "duplicate": gettext_lazy("Duplicate"),
+    "end": gettext_lazy("End"),
     "facility": gettext_lazy("Facility"),
     "fields": gettext_lazy("Fields"),
     "follow_up": gettext_lazy("Follow-up"),
@@ -91,6 +92,8 @@ KEYS: dict[str, str | Promise] = {
     "into": gettext_lazy("Merged into"),
     "is_active": gettext_lazy("May sign in"),
     "items": gettext_lazy("Items"),
+    "job": gettext_lazy("Prepared export"),
+    "k": gettext_lazy("Smallest group published"),
     "kind": gettext_lazy("Kind"),
     "known_account": gettext_lazy("Known account"),
     "lang": gettext_lazy("Language"),
@@ -129,6 +132,7 @@ KEYS: dict[str, str | Promise] = {
     "role": gettext_lazy("Role"),
     "route": gettext_lazy("Route"),
     "series": gettext_lazy("Check-in series"),
+    "rows": gettext_lazy("Rows"),
     "service": gettext_lazy("Service"),
     "services": gettext_lazy("Services"),
     "sessions": gettext_lazy("Sessions"),
@@ -145,6 +149,7 @@ KEYS: dict[str, str | Promise] = {
     "user": gettext_lazy("Staff member"),
     "value": gettext_lazy("Answer"),
     "version": gettext_lazy("Version"),
+    "withheld": gettext_lazy("Rows withheld"),
 }
 # Purposes the DPO's own pages write (``audit.reviewed``), in words.
 REVIEWS: dict[str, str | Promise] = {

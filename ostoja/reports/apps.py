@@ -10,3 +10,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         import ostoja.reports.audit_labels  # noqa: F401  # the trail's words for its actions
+        import ostoja.reports.exports.audit_labels  # noqa: F401  # the trail's words for its actions
+        import ostoja.reports.exports.tasks  # noqa: F401  # the queue's exports

@@ -215,6 +215,12 @@ MATRIX: dict[str, set[Role] | None] = {
     "network:interpreter_book": None,
     "network:interpreter_edit": None,
     "network:interpreter_active": None,
+    # Official exports (reports/tests/test_exports_views.py runs assert_access on each).
+    "reports:exports": None,  # the analyst and the coordinator
+    "reports:export_download": None,  # the analyst and the coordinator
+    "reports:export_threshold": None,  # the coordinator
+    "reports:export_job": None,  # the one who asked for it (same file)
+    "reports:export_job_file": None,
 }
 
 

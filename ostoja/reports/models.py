@@ -1,0 +1,3 @@
+from ostoja.reports.exports.models import ExportJob
+
+__all__ = ["ExportJob"]
