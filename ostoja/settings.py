@@ -342,6 +342,8 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("OSTOJA_SSL_REDIRECT", True)
     if env_bool("OSTOJA_BEHIND_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The monitoring on the server asks the application itself, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
     SECURE_HSTS_SECONDS = 31_536_000  # ASVS 3.4.1: one year
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -407,7 +409,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where `collectstatic` puts them, for the proxy to serve (deploy/Caddyfile).
+STATIC_ROOT = Path(env_str("OSTOJA_STATIC_DIR", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
