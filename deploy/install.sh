@@ -64,7 +64,7 @@ id ostoja >/dev/null 2>&1 ||
   adduser --system --group --home "$DATA" --no-create-home --shell /usr/sbin/nologin ostoja
 install -d -o ostoja -g ostoja -m 0700 "$DATA" "$DATA/files" "$DATA/audit-checkpoints"
 install -d -o ostoja -g ostoja -m 0755 "$STATIC"
-install -d -o postgres -g postgres -m 0700 "$BACKUPS"
+install -d -o postgres -g postgres -m 0711 "$BACKUPS"
 install -d -o root -g ostoja -m 0750 "$ETC" "$ETC/keys"
 
 echo "== code in $APP"

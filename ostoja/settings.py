@@ -504,3 +504,11 @@ OSTOJA_AUDIT_CHECKPOINT_DIR = Path(
 # attacker on the server cannot reach; off in development, where mail goes to var/mail.
 OSTOJA_AUDIT_CHECKPOINT_MAIL = env_bool("OSTOJA_AUDIT_CHECKPOINT_MAIL", PRODUCTION)
 # --- end of audit trail checkpoints ---------------------------------------------------------
+
+# --- Readiness (/ready/; ostoja.home.readiness; README "Deployment") -----------------------
+# Where deploy/backup.sh keeps the backups (its LATEST marks the last complete one); unset,
+# the backup check fails in production and is skipped in development.
+OSTOJA_BACKUP_DIR = env_str("OSTOJA_BACKUP_DIR", "")
+OSTOJA_BACKUP_MAX_AGE_HOURS = env_int("OSTOJA_BACKUP_MAX_AGE_HOURS", 26, minimum=1)
+OSTOJA_READY_MIN_FREE_MB = env_int("OSTOJA_READY_MIN_FREE_MB", 1024, minimum=0)
+OSTOJA_READY_MAX_QUEUE = env_int("OSTOJA_READY_MAX_QUEUE", 500, minimum=1)
