@@ -118,7 +118,20 @@ ENV
 fi
 
 echo "== PostgreSQL and Redis"
-systemctl enable --now postgresql redis-server
+install -d -o postgres -g postgres -m 0700 "$BACKUPS/wal"
+# WAL archiving: every segment stored (deploy/archive-wal.sh) within a minute of its first
+# write, so a restore loses at most a minute (RPO); base backups nightly (ostoja-backup).
+for conf in /etc/postgresql/*/main/conf.d; do
+  cat >"$conf/ostoja.conf" <<PG
+wal_level = replica
+archive_mode = on
+archive_command = '$APP/deploy/archive-wal.sh %p %f $BACKUPS/wal'
+archive_timeout = 60
+PG
+done
+systemctl enable redis-server postgresql
+systemctl restart postgresql
+systemctl start redis-server
 # The ostoja user reaches its database over the local socket (peer authentication).
 runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_roles WHERE rolname = 'ostoja'" | grep -q 1 ||
   runuser -u postgres -- createuser ostoja
@@ -145,7 +158,8 @@ sed -e "s/ostoja\.example\.org/$HOST/g" -e "s/portal\.example\.org/$PORTAL_HOST/
 caddy validate --config /etc/caddy/Caddyfile --adapter caddyfile >/dev/null
 install -m 0644 "$APP"/deploy/systemd/* /etc/systemd/system/
 systemctl daemon-reload
-systemctl enable --now ostoja-web ostoja-scheduler ostoja-worker@1 ostoja-backup.timer
+systemctl enable --now ostoja-web ostoja-scheduler ostoja-worker@1 ostoja-backup.timer \
+  ostoja-restore-drill.timer
 systemctl reload-or-restart caddy
 
 echo "== is it up?"
