@@ -123,6 +123,7 @@ def test_the_latest_backup_restores_with_everything_written_since(
         sys.executable, MANAGE, "restore_drill", "--port", str(free_port()),
         "--backup-dir", str(folder / "backups"),
     )  # fmt: skip
+    print(report)  # the figures, for whoever runs it with -s
     assert "audit_verify on the restored database: passed." in report, report
     assert "Rows differ" not in report, report
     assert "RPO: 0 s" in report, report

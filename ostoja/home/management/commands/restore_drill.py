@@ -135,7 +135,8 @@ class Command(BaseCommand):
         out(f"Backup: {backup.name}, restored with its WAL in {restore_seconds:.1f} s.")
         if source_newest and restored_newest:
             rpo = (source_newest - restored_newest).total_seconds()
-            out(f"RPO: {rpo:.0f} s (newest audit entry restored: {restored_newest:%H:%M:%S}).")
+            newest = f"{restored_newest:%Y-%m-%d %H:%M:%S %z}"
+            out(f"RPO: {rpo:.0f} s (newest audit entry restored: {newest}).")
         differ = {
             t: (source_counts[t], c) for t, c in restored_counts.items() if source_counts[t] != c
         }
