@@ -42,8 +42,9 @@ $(VENV)/.stamp-dev: requirements-dev.lock $(VENV)/.stamp-runtime
 deps: $(VENV)/.stamp-runtime
 deps-dev: $(VENV)/.stamp-dev
 
-# Debian packages the tests need: gettext (makemessages), chromium (browser tests), and
-# Pango, HarfBuzz-subset and DejaVu fonts for WeasyPrint's PDFs.
+# Debian packages the tests need: gettext (makemessages), chromium (browser tests),
+# Pango, HarfBuzz-subset and DejaVu fonts for WeasyPrint's PDFs, and Caddy and shellcheck
+# (deploy/ is checked by ostoja/home/tests/test_deploy.py).
 # Installed when missing and we may (root); otherwise say what is missing.
 system-deps:
 	@missing=""; command -v xgettext >/dev/null || missing="$$missing gettext"; \
@@ -51,6 +52,8 @@ system-deps:
 	  ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpangoft2-1.0-0"; \
 	  ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	  test -d /usr/share/fonts/truetype/dejavu || missing="$$missing fonts-dejavu-core"; \
+	  command -v caddy >/dev/null || missing="$$missing caddy"; \
+	  command -v shellcheck >/dev/null || missing="$$missing shellcheck"; \
 	  if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -140,6 +143,13 @@ bench-people: deps
 .PHONY: bench-search
 bench-search: deps
 	OSTOJA_DEBUG=false $(PY) bench/search.py
+
+# gunicorn against granian on our pages (bench/servers.py), on the demo database
+# DATABASE_URL names; needs the bench lock (granian).
+.PHONY: bench-servers
+bench-servers: deps
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
+	OSTOJA_DEBUG=false $(PY) bench/servers.py
 
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev

@@ -161,6 +161,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "ostoja.home.middleware.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each request's id and user code on every log record, and one line per request.
+    "ostoja.lib.logs.RequestLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Default-deny: every view needs a signed-in user unless marked login_not_required.
@@ -338,10 +340,15 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
+# TLS ends at a reverse proxy on this machine, which names the scheme and the client's
+# address (X-Forwarded-Proto, X-Forwarded-For: ostoja.wsgi, ostoja.lib.proxy).
+BEHIND_PROXY = PRODUCTION and env_bool("OSTOJA_BEHIND_PROXY", True)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("OSTOJA_SSL_REDIRECT", True)
-    if env_bool("OSTOJA_BEHIND_PROXY", True):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The monitoring on the server asks the application itself, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
     SECURE_HSTS_SECONDS = 31_536_000  # ASVS 3.4.1: one year
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -407,7 +414,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where `collectstatic` puts them, for the proxy to serve (deploy/Caddyfile).
+STATIC_ROOT = Path(env_str("OSTOJA_STATIC_DIR", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -420,15 +428,28 @@ STORAGES = {
     },
 }
 
-# --- Logging: no personal data in logs; requests are not logged with their query strings ---
+# --- Logging: no personal data in logs (ostoja.lib.logs; README "Deployment": "Logs") -------
+LOG_FORMAT = env_choice("OSTOJA_LOG_FORMAT", "json" if PRODUCTION else "plain", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    # A portal request's log record carries no request object (ostoja/portal/privacy.py).
-    "filters": {"portal": {"()": "ostoja.portal.privacy.PortalLogFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s"
+        },
+        "json": {"()": "ostoja.lib.logs.json_formatter"},
+    },
+    "filters": {
+        # A portal request's log record carries no request object (ostoja/portal/privacy.py).
+        "portal": {"()": "ostoja.portal.privacy.PortalLogFilter"},
+        "context": {"()": "ostoja.lib.logs.ContextFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["portal"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context", "portal"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("OSTOJA_LOG_LEVEL", "INFO")},
     "loggers": {
@@ -501,3 +522,11 @@ OSTOJA_AUDIT_CHECKPOINT_DIR = Path(
 # attacker on the server cannot reach; off in development, where mail goes to var/mail.
 OSTOJA_AUDIT_CHECKPOINT_MAIL = env_bool("OSTOJA_AUDIT_CHECKPOINT_MAIL", PRODUCTION)
 # --- end of audit trail checkpoints ---------------------------------------------------------
+
+# --- Readiness (/ready/; ostoja.home.readiness; README "Deployment") -----------------------
+# Where deploy/backup.sh keeps the backups (its LATEST marks the last complete one); unset,
+# the backup check fails in production and is skipped in development.
+OSTOJA_BACKUP_DIR = env_str("OSTOJA_BACKUP_DIR", "")
+OSTOJA_BACKUP_MAX_AGE_HOURS = env_int("OSTOJA_BACKUP_MAX_AGE_HOURS", 26, minimum=1)
+OSTOJA_READY_MIN_FREE_MB = env_int("OSTOJA_READY_MIN_FREE_MB", 1024, minimum=0)
+OSTOJA_READY_MAX_QUEUE = env_int("OSTOJA_READY_MAX_QUEUE", 500, minimum=1)

@@ -94,10 +94,12 @@ def text(response: HttpResponseBase) -> str:
     return bytes(getattr(response, "content", b"")).decode()
 
 
-# Public paths: the health check, the language switch, and the signed webhooks of the
-# telephony provider and the SMS gateway (which check their own signatures).
+# Public paths: the health check, the readiness check (from the server itself only), the
+# language switch, and the signed webhooks of the telephony provider and the SMS gateway
+# (which check their own signatures).
 PUBLIC_PATHS = (
     "/health/",
+    "/ready/",
     "/i18n/setlang/",
     "/helpline/telephony/events/",
     "/helpline/telephony/twilio/voice/",

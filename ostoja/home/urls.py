@@ -6,5 +6,6 @@ app_name = "home"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
+    path("ready/", views.ready, name="ready"),
     path("search/", views.search, name="search"),
 ]

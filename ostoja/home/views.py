@@ -1,4 +1,7 @@
-"""The shell's own pages: the dashboard, the health check, and the error pages."""
+"""The shell's own pages: the dashboard, the health and readiness checks, and the error
+pages."""
+
+import ipaddress
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
@@ -18,6 +21,7 @@ from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.duty.selectors import duty_now
 from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel, open_follow_ups
+from ostoja.home import readiness
 from ostoja.home.forms import SearchForm
 from ostoja.home.search import search as run_search
 from ostoja.network.selectors import consultation_follow_ups
@@ -90,6 +94,37 @@ def health(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def _straight_from_this_machine(request: HttpRequest) -> bool:
+    """A request made to the application itself on the server, not through the proxy
+    (which always adds X-Forwarded-For)."""
+    if "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META:
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+@login_not_required
+@require_GET
+def ready(request: HttpRequest) -> JsonResponse:
+    """For the monitoring on the server: database, Redis, task queue, disk, backup age.
+    Not found for anyone else (README "Deployment")."""
+    if not _straight_from_this_machine(request):
+        raise Http404
+    results = readiness.run()
+    healthy = all(ok for ok, _ in results.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": {
+                name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()
+            },
+        },
+        status=200 if healthy else 503,
+    )
 
 
 @login_not_required
