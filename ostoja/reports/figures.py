@@ -655,6 +655,53 @@ def _nights(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     return rows, sum(row.value for row in rows)
 
 
+def _housed(org: Organisation, period: Period) -> list[tuple[Placement, int]]:
+    """Each placement with the nights of the period it spent in a bed (none left out: a
+    stay without a night of the period counts nothing)."""
+    placements = _placements(org, period).select_related("bed__room__facility", "person")
+    rows = [(p, p.nights(period.start, period.end, org.time_zone)) for p in placements]
+    return [(p, nights) for p, nights in rows if nights]
+
+
+def _nights_by(
+    value: Callable[[Placement, dict[int, set[str]]], str | tuple[str, ...]],
+    labels: Iterable[tuple[str, Any]] | None = None,
+    name: Callable[[str], str] = country_name,
+) -> Compute:
+    """Nights in accommodation by what is known of the person housed (issue #15's figures
+    for the ministry): the nights of a stay count under its value — under each value if
+    there are several (the forms of exploitation), "not recorded" if none; the total counts
+    each night once. ``value`` gets the placement and the forms of exploitation of the
+    person's cases open in the period (as ``people_by_form``: a stay is not always tied to
+    a case)."""
+
+    def compute(org: Organisation, period: Period) -> tuple[list[Row], Number]:
+        housed = _housed(org, period)
+        forms: dict[int, set[str]] = defaultdict(set)
+        for person_id, case_forms in CaseClient.objects.filter(
+            person_id__in={p.person_id for p, _nights in housed},
+            case__in=cases_open_in(org, period),
+        ).values_list("person_id", "case__forms"):
+            forms[person_id].update(f for f in case_forms or () if f in v.FORMS)
+        counts: Counter[str] = Counter()
+        for placement, nights in housed:
+            got = value(placement, forms)
+            for key in (got or (NOT_RECORDED,)) if isinstance(got, tuple) else (got,):
+                counts[key or NOT_RECORDED] += nights
+        total = sum(nights for _placement, nights in housed)
+        if labels is None:
+            return _open_rows(dict(counts), name), total
+        return _rows(dict(counts), labels), total
+
+    return compute
+
+
+def _age_at_admission(placement: Placement, _forms: dict[int, set[str]]) -> str:
+    """The age group on the day this placement began (a move to another bed is a new
+    placement: the age on the day of the move)."""
+    return _age_group(placement.age_at_admission(), placement.person.possible_minor)[0]
+
+
 def _people_housed(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     """People who spent at least one night of the period in a bed, once each."""
     counts: dict[str, set[int]] = defaultdict(set)
@@ -1066,6 +1113,65 @@ FIGURES: dict[str, Figure] = {
                 "the total counts them once."
             ),
             _people_housed,
+        ),
+        _figure(
+            "shelter_nights_by_facility",
+            "shelter",
+            _("Nights in accommodation, by place"),
+            _("nights"),
+            _("Nights people spent in each of the places the centre used (by its name)."),
+            _HOUSED_DATE,
+            _("Each night of each person once."),
+            _nights_by(lambda p, _forms: p.bed.room.facility.name, name=str),
+        ),
+        _figure(
+            "shelter_nights_by_sex",
+            "shelter",
+            _("Nights in accommodation, by sex"),
+            _("nights"),
+            _("Nights people spent in accommodation, by the sex of the person housed."),
+            _HOUSED_DATE,
+            _("Each night of each person once."),
+            _nights_by(lambda p, _forms: p.person.gender, Person.Gender.choices),
+        ),
+        _figure(
+            "shelter_nights_by_age",
+            "shelter",
+            _("Nights in accommodation, by age group"),
+            _("nights"),
+            _("Nights people spent in accommodation, by their age group when placed."),
+            _HOUSED_DATE,
+            _("Each night of each person once."),
+            _nights_by(_age_at_admission, AGE_GROUPS.items()),
+        ),
+        _figure(
+            "shelter_nights_by_citizenship",
+            "shelter",
+            _("Nights in accommodation, by citizenship"),
+            _("nights"),
+            _("Nights people spent in accommodation, by their first recorded citizenship."),
+            _HOUSED_DATE,
+            _("Each night of each person once."),
+            _nights_by(lambda p, _forms: (p.person.citizenships or [NOT_RECORDED])[0]),
+        ),
+        _figure(
+            "shelter_nights_by_form",
+            "shelter",
+            _("Nights in accommodation, by form of exploitation"),
+            _("nights"),
+            _(
+                "Nights people spent in accommodation, by the forms of exploitation of their "
+                "cases open in the period."
+            ),
+            _HOUSED_DATE,
+            _(
+                "Each night once; the nights of a person exploited in several forms count "
+                "under each, the total counts them once."
+            ),
+            _nights_by(
+                lambda p, forms: tuple(sorted(forms[p.person_id])),
+                [(k, f.label) for k, f in v.FORMS.items()],
+            ),
         ),
         _figure(
             "shelter_admissions",

@@ -455,6 +455,17 @@ EXPECTED: dict[str, tuple[dict[str, object], object]] = {
     # from 20 Dec, still there: 12; P14 admitted and discharged the same day: 0.
     "shelter_nights": ({"shelter": 23, "hostel": 41}, 64),
     "shelter_people": ({"shelter": 3, "hostel": 1}, 3),
+    # The same 64 nights by place and by what is known of the people: P1 (PL, 34 on 30 Dec
+    # 2024, C1's forced labour) 1; P4 (RO, 25 on 1 and on 10 Mar, C3's prostitution and
+    # C10's criminal activity) 51; P13 (nothing recorded, no case) 12 — all women.
+    "shelter_nights_by_facility": ({"Dom": 23, "Hostel": 41}, 64),
+    "shelter_nights_by_sex": ({"Feminine": 64}, 64),
+    "shelter_nights_by_age": ({"25-34": 52, "-": 12}, 64),
+    "shelter_nights_by_citizenship": ({"RO": 51, "-": 12, "PL": 1}, 64),
+    "shelter_nights_by_form": (
+        {"forced_labour": 1, "prostitution": 51, "criminal": 51, "-": 12},
+        64,
+    ),
     # The move to the hostel is not an admission, nor a discharge.
     "shelter_admissions": ({"police": 1, "staff": 1, "-": 1}, 3),
     "shelter_discharges": ({"own_flat": 1, "another_shelter": 1, "hospital": 1}, 3),
