@@ -56,7 +56,7 @@ from ostoja.identification.models import Decision, Preliminary
 from ostoja.interventions.models import Intervention
 from ostoja.lib.iso import country_name, language_name
 from ostoja.network.models import Booking, Consultation, Referral, Training
-from ostoja.network.vocabulary import PartnerKind
+from ostoja.network.vocabulary import PartnerKind, Voivodeship
 from ostoja.people.models import ADULT_AGE, Person
 from ostoja.prevention.models import Counselling
 from ostoja.shelter.models import Bed, Facility, Placement, nights_between
@@ -114,6 +114,17 @@ FIRST_ACTION_BANDS: list[tuple[int | None, str, Promise]] = [
     (60, "15-60", _("15 minutes to an hour")),
     (240, "60-240", _("1 to 4 hours")),
     (None, "240+", _("more than 4 hours")),
+]
+RESPONSE_BANDS: list[tuple[int | None, str, Promise]] = [
+    (0, "0-1", _("within the hour")),
+    (23, "1-24", _("the same day (up to 24 hours)")),
+    (71, "24-72", _("within 3 days")),
+    (None, "72+", _("more than 3 days")),
+]
+CONSULTATION_OUTCOMES: list[tuple[str, Promise]] = [
+    ("case", _("a case was opened")),
+    ("intervention", _("an emergency intervention")),
+    ("advice", _("advice only")),
 ]
 STAY_BANDS: list[tuple[int | None, str, Promise]] = [
     (7, "0-7", _("up to a week")),
@@ -332,12 +343,12 @@ def _contacts_by_purpose(org: Organisation, period: Period) -> tuple[list[Row], 
     return _rows(counts, Contact.Purpose.choices), qs.count()
 
 
-def _contacts_by_month(org: Organisation, period: Period) -> tuple[list[Row], Number]:
-    qs = contacts(org, period)
+def _by_month(qs: QuerySet[Any], field: str, org: Organisation, period: Period) -> list[Row]:
+    """Rows of ``qs`` by the local month of ``field``, every month of the period."""
     zone = ZoneInfo(org.time_zone)
     counts = {
         month.date() if isinstance(month, dt.datetime) else month: n
-        for month, n in _grouped(qs.annotate(m=TruncMonth("started_at", tzinfo=zone)), "m").items()
+        for month, n in _grouped(qs.annotate(m=TruncMonth(field, tzinfo=zone)), "m").items()
     }
     rows = []
     month = period.start.replace(day=1)
@@ -345,7 +356,12 @@ def _contacts_by_month(org: Organisation, period: Period) -> tuple[list[Row], Nu
         label = f"{MONTHS[month.month]} {month.year}"
         rows.append(Row(f"{month:%Y-%m}", str(label), counts.get(month, 0)))
         month = (month + dt.timedelta(days=32)).replace(day=1)
-    return rows, qs.count()
+    return rows
+
+
+def _contacts_by_month(org: Organisation, period: Period) -> tuple[list[Row], Number]:
+    qs = contacts(org, period)
+    return _by_month(qs, "started_at", org, period), qs.count()
 
 
 def _contacts_by_hour(org: Organisation, period: Period) -> tuple[list[Row], Number]:
@@ -370,6 +386,37 @@ def _consultations_by_kind(org: Organisation, period: Period) -> tuple[list[Row]
 def _consultations_by_topic(org: Organisation, period: Period) -> tuple[list[Row], Number]:
     qs = _consultations(org, period)
     return _rows(_grouped(qs, "topic"), Consultation.Topic.choices), qs.count()
+
+
+def _consultations_by_voivodeship(org: Organisation, period: Period) -> tuple[list[Row], Number]:
+    qs = _consultations(org, period)
+    return _rows(_grouped(qs, "partner__voivodeship"), Voivodeship.choices), qs.count()
+
+
+def _consultations_by_month(org: Organisation, period: Period) -> tuple[list[Row], Number]:
+    qs = _consultations(org, period)
+    return _by_month(qs, "asked_at", org, period), qs.count()
+
+
+def _consultations_response(org: Organisation, period: Period) -> tuple[list[Row], Number]:
+    """Hours from the question to the advice; "not recorded" while it waits for one."""
+    times = _consultations(org, period).values_list("asked_at", "answered_at")
+    hours = [
+        None if answered is None else max(0, int((answered - asked).total_seconds() // 3600))
+        for asked, answered in times
+    ]
+    return _banded(hours, RESPONSE_BANDS), len(hours)
+
+
+def _consultations_outcome(org: Organisation, period: Period) -> tuple[list[Row], Number]:
+    """What each consultation led to: a case, an emergency intervention (without a case),
+    or advice only."""
+    counts: Counter[str] = Counter()
+    for case_id, intervention_id in _consultations(org, period).values_list(
+        "case_id", "intervention_id"
+    ):
+        counts["case" if case_id else "intervention" if intervention_id else "advice"] += 1
+    return _rows(dict(counts), CONSULTATION_OUTCOMES), sum(counts.values())
 
 
 def _trainings(org: Organisation, period: Period) -> tuple[list[Row], Number]:
@@ -903,6 +950,52 @@ FIGURES: dict[str, Figure] = {
             _("The day the institution asked."),
             _("Each consultation once."),
             _consultations_by_topic,
+        ),
+        _figure(
+            "consultations_by_voivodeship",
+            "institutions",
+            _("Consultations for institutions by voivodeship"),
+            _("consultations"),
+            _("Consultations given to institutions, by the voivodeship of the institution."),
+            _("The day the institution asked."),
+            _("Each consultation once."),
+            _consultations_by_voivodeship,
+        ),
+        _figure(
+            "consultations_by_month",
+            "institutions",
+            _("Consultations for institutions by month"),
+            _("consultations"),
+            _("Consultations given to institutions, by the month of the question."),
+            _("The day the institution asked."),
+            _("Each consultation once."),
+            _consultations_by_month,
+        ),
+        _figure(
+            "consultations_response",
+            "institutions",
+            _("Consultations for institutions by response time"),
+            _("consultations"),
+            _(
+                "Time from the institution's question to the centre's advice; not recorded "
+                "while a question waits for an answer."
+            ),
+            _("The day the institution asked."),
+            _("Each consultation once."),
+            _consultations_response,
+        ),
+        _figure(
+            "consultations_outcome",
+            "institutions",
+            _("Consultations for institutions by what came of them"),
+            _("consultations"),
+            _(
+                "Consultations that opened a case, an emergency intervention (without a "
+                "case), or gave advice only."
+            ),
+            _("The day the institution asked."),
+            _("Each consultation once."),
+            _consultations_outcome,
         ),
         _figure(
             "trainings",

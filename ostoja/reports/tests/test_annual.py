@@ -277,18 +277,22 @@ def _shelter(org: Organisation, people: dict[str, Person], by: User) -> None:
 def _network(
     org: Organisation, cases: dict[str, Case], people: dict[str, Person], by: User
 ) -> None:
-    police = Partner.objects.create(organisation=org, name="KWP", kind="police", updated_by=by)
+    police = Partner.objects.create(
+        organisation=org, name="KWP", kind="police", voivodeship="14", updated_by=by
+    )
     ngo = Partner.objects.create(organisation=org, name="Fundacja", kind="ngo", updated_by=by)
-    for partner, topic, asked in [
-        (police, "identification", at("2025-02-02")),
-        (police, "legal_residence", at("2025-06-06")),
-        (ngo, "identification", at("2025-09-09")),
-        (ngo, "other", at("2025-10-10")),
-        (police, "identification", at("2024-12-31", "23:30")),
+    hour = dt.timedelta(hours=1)
+    # answered: 30 minutes, 5 hours, 2 days later, not yet; the third opened case C9
+    for partner, topic, asked, after, led_to in [
+        (police, "identification", at("2025-02-02"), hour / 2, None),
+        (police, "legal_residence", at("2025-06-06"), 5 * hour, None),
+        (ngo, "identification", at("2025-09-09"), 48 * hour, cases["C9"]),
+        (ngo, "other", at("2025-10-10"), None, None),
+        (police, "identification", at("2024-12-31", "23:30"), None, None),
     ]:
         Consultation.objects.create(
             organisation=org, partner=partner, channel="phone", topic=topic, asked_at=asked,
-            created_by=by,
+            answered_at=asked + after if after else None, case=led_to, created_by=by,
         )  # fmt: skip
     for kind, on, participants in [
         ("training", "2025-04-01", 20),
@@ -398,6 +402,10 @@ EXPECTED: dict[str, tuple[dict[str, object], object]] = {
     "contacts_by_hour": ({"00": 3, "09": 2, "10": 12, "14": 6, "23": 12}, 35),
     "consultations_by_kind": ({"police": 2, "ngo": 2}, 4),
     "consultations_by_topic": ({"identification": 2, "legal_residence": 1, "other": 1}, 4),
+    "consultations_by_voivodeship": ({"14": 2, "-": 2}, 4),
+    "consultations_by_month": ({"2025-02": 1, "2025-06": 1, "2025-09": 1, "2025-10": 1}, 4),
+    "consultations_response": ({"0-1": 1, "1-24": 1, "24-72": 1, "-": 1}, 4),
+    "consultations_outcome": ({"case": 1, "advice": 3}, 4),
     "trainings": ({"training": 1, "presentation": 1}, 2),
     "training_participants": ({"training": 20, "presentation": 35}, 55),
     "preventive_consultations": ({"agriculture": 2, "care": 1}, 3),
