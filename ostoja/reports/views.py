@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
-from ostoja.accounts.models import Organisation
+from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.reports import report as r
@@ -28,20 +28,19 @@ def _organisation(request: AuthenticatedHttpRequest) -> Organisation:
     return request.user.organisation
 
 
-def audit_report(report: r.Report, *, actor: object, form: str, language: str) -> None:
+def audit_report(report: r.Report, *, actor: User | None, form: str, language: str) -> None:
     """Who produced which figures of which period, in which form."""
-    trail.record(
-        "report.viewed" if form == "html" else "report.downloaded",
-        actor=actor,  # type: ignore[arg-type]
-        organisation=report.organisation,
-        data={
-            "from": report.period.start.isoformat(),
-            "to": report.period.end.isoformat(),
-            "format": form,
-            "language": language,
-            "figures": report.figure_keys,
-        },
-    )
+    data = {
+        "from": report.period.start.isoformat(),
+        "to": report.period.end.isoformat(),
+        "format": form,
+        "language": language,
+        "figures": report.figure_keys,
+    }
+    if form == "html":
+        trail.record("report.viewed", actor=actor, organisation=report.organisation, data=data)
+    else:
+        trail.record("report.downloaded", actor=actor, organisation=report.organisation, data=data)
 
 
 @capability_required(Capability.SEE_STATISTICS)
