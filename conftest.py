@@ -26,6 +26,8 @@ from ostoja.cases.services import case_open, team_set
 from ostoja.lib.crypto.tests.sample import Sample
 from ostoja.people.models import Person
 from ostoja.people.services import person_create
+from ostoja.prevention.models import FlagCatalogue
+from ostoja.prevention.reference import load_catalogue, read_shipped
 from ostoja.test import Axe, Persona, make_organisation, make_user, sign_in
 
 
@@ -122,6 +124,13 @@ def _isolated(settings: Settings) -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def red_flags(db: None) -> FlagCatalogue:
+    """The red-flag checklist the migrations ship, loaded again if the flush that ends an
+    earlier test on a committed database (browser, worker) took it."""
+    return FlagCatalogue.current() or load_catalogue(read_shipped())
 
 
 @pytest.fixture

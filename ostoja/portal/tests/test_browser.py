@@ -27,20 +27,15 @@ from ostoja.portal.languages import LANGUAGES
 from ostoja.portal.models import Report
 from ostoja.portal.tests.test_pages import PATHS
 from ostoja.prevention.models import FlagCatalogue
-from ostoja.prevention.reference import load_catalogue, read_shipped
 from ostoja.test import Axe, Persona, browser_sign_in, open_top_menu
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("red_flags"),
+]
 
 SMALL_PHONE: ViewportSize = {"width": 360, "height": 740}
-
-
-@pytest.fixture(autouse=True)
-def checklist(transactional_db: None) -> None:
-    """The red-flag checklist the migrations ship (gone with the flush that ends an earlier
-    test on a committed database)."""
-    if FlagCatalogue.current() is None:
-        load_catalogue(read_shipped())
 
 
 class Visitor:

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_counsellor_starts_reads_and_stops_check_ins(
-    page: Page, live_server: object, audit_flushable: None
+    page: Page, live_server: object, audit_flushable: None, red_flags: FlagCatalogue
 ) -> None:
     base = str(live_server)
     organisation = Organisation.objects.create(short_code="KCIK", name="Centrum")
@@ -33,7 +33,7 @@ def test_the_counsellor_starts_reads_and_stops_check_ins(
         data={"country": "NL", "city": "Venlo", "plan_language": "uk"},
         flags=[],
         organisation=organisation,
-        catalogue=FlagCatalogue.current(),
+        catalogue=red_flags,
         acting_user=counsellor.user,
     )
     browser_sign_in(page, base, counsellor)

@@ -104,7 +104,7 @@ def test_a_killed_worker_neither_loses_nor_repeats_a_check_in(
         """How many runs the workers finished (a periodic task keeps no result to wait on)."""
         lines = log.read_text(encoding="utf-8").splitlines()
         return sum(
-            "INFO huey ostoja.prevention.tasks.check_ins_run" in x and "executed" in x
+            " INFO huey " in x and "ostoja.prevention.tasks.check_ins_run" in x and "executed" in x
             for x in lines
         )
 
