@@ -222,7 +222,8 @@ def build(
                 "work": going.work,
                 "advice_given": going.advice,
                 "plan_language": going.language,
-                "consulate_partner": consulates[going.country],
+                # The first counsellor chose none: the plan names the directory's one there.
+                "consulate_partner": consulates[going.country] if index else None,
                 "code_word": "słonecznik",
             },
             flags=[flags[code] for code in going.flags if code in flags],
