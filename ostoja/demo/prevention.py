@@ -17,7 +17,8 @@ from ostoja.prevention import services
 from ostoja.prevention.checkins import new_token
 from ostoja.prevention.models import CheckIn, CheckInSeries, Counselling, FlagCatalogue
 
-# Polish consulates abroad, in the directory (town, postal code, street, invented phone).
+# Polish consulates abroad, in the directory by their country (town, postal code, street,
+# invented phone).
 CONSULATES = {
     "DE": (
         "Konsulat Generalny RP w Hamburgu",
@@ -140,6 +141,7 @@ def _consulates(organisation: Organisation, keeper: User) -> dict[str, Partner]:
             data={
                 "name": name,
                 "kind": PartnerKind.CONSULATE,
+                "country": country,
                 "voivodeship": "",
                 "city": town,
                 "address": street,
@@ -220,7 +222,8 @@ def build(
                 "work": going.work,
                 "advice_given": going.advice,
                 "plan_language": going.language,
-                "consulate_partner": consulates[going.country],
+                # The first counsellor chose none: the plan names the directory's one there.
+                "consulate_partner": consulates[going.country] if index else None,
                 "code_word": "słonecznik",
             },
             flags=[flags[code] for code in going.flags if code in flags],

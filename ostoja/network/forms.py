@@ -1,5 +1,6 @@
 """Forms of the partner directory: validation only."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from ostoja.accounts.models import User
 from ostoja.duty.forms import StaffField
 from ostoja.interventions.models import Intervention
 from ostoja.lib.forms import DateField, DateTimeField, PhoneField, tomorrow
-from ostoja.lib.iso import country_choices, language_choices
+from ostoja.lib.iso import country_choices, country_name, language_choices
 from ostoja.network.models import (
     Booking,
     Consultation,
@@ -28,6 +29,7 @@ from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Wee
 from ostoja.people.models import Person
 
 _ANY: list[tuple[str, Any]] = [("", _("Any"))]
+POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
 
 
 class DirectorySearchForm(forms.Form):
@@ -52,17 +54,18 @@ class PartnerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     alternate_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=PartnerKind.choices)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=(),
+        required=False,
+        help_text=_("Of a partner abroad, e.g. a Polish consulate."),
+    )
     voivodeship = forms.ChoiceField(
         label=_("Voivodeship"), choices=[("", "—"), *Voivodeship.choices], required=False
     )
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     address = forms.CharField(label=_("Street address"), max_length=200, required=False)
-    postal_code = forms.RegexField(
-        label=_("Postal code"),
-        regex=r"^\d{2}-\d{3}$",
-        required=False,
-        error_messages={"invalid": _("A Polish postal code looks like 00-950.")},
-    )
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
     phone = PhoneField(label=_("Phone"), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -72,6 +75,22 @@ class PartnerForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Poland is stored as no country: the directory is a Polish centre's.
+        abroad = [(code, name) for code, name in country_choices() if code != "PL"]
+        self.fields["country"].choices = [("", country_name("PL")), *abroad]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A Polish postal code in Poland; abroad, the country's own (a consulate in Berlin).
+        code = data.get("postal_code")
+        if code and not data.get("country") and not POSTAL_CODE.match(code):
+            self.add_error("postal_code", _("A Polish postal code looks like 00-950."))
+        if data.get("country") and data.get("voivodeship"):
+            self.add_error("voivodeship", _("A partner abroad is in no voivodeship."))
+        return data
 
     @classmethod
     def of(cls, partner: Partner) -> dict[str, Any]:

@@ -144,8 +144,11 @@ def _phone(owner: str, number: str, **link: str) -> list[dict[str, Any]]:
 
 
 def _place(
-    owner: str, location_id: str, name: str, place: Partner | PartnerLocation
+    partner: Partner, location_id: str, name: str, place: Partner | PartnerLocation
 ) -> dict[str, Any]:
+    """A place of ``partner`` (its seat or another location) with its address, in the
+    partner's country."""
+    owner = str(partner.code)
     address = {
         "id": _id(location_id, "address"),
         "location_id": location_id,
@@ -153,7 +156,7 @@ def _place(
         "city": place.city,
         "state_province": place.get_voivodeship_display() if place.voivodeship else "",
         "postal_code": place.postal_code,
-        "country": "PL",
+        "country": partner.country or "PL",
         "address_type": "physical",
     }
     return _row(
@@ -169,14 +172,14 @@ def _location(partner: Partner) -> dict[str, Any] | None:
     """A partner's seat, with its address, when the directory knows where it is."""
     if not partner.city:
         return None
-    code = str(partner.code)
-    return _place(code, _id(code, "location"), partner.name, partner)
+    return _place(partner, _id(str(partner.code), "location"), partner.name, partner)
 
 
 def _locations(partner: Partner, seat: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The partner's seat first, then its other places (each with its own code)."""
-    code = str(partner.code)
-    others = [_place(code, str(place.code), place.name, place) for place in partner.locations.all()]
+    others = [
+        _place(partner, str(place.code), place.name, place) for place in partner.locations.all()
+    ]
     return ([seat] if seat else []) + others
 
 
@@ -385,6 +388,17 @@ def _language(code: str) -> str | None:
     return found.alpha_3 if found is not None else None
 
 
+def _country(code: str) -> str | None:
+    """A partner's country from an address's ISO 3166 alpha-2 code: "" for Poland (or
+    none given), ``None`` if it is no country."""
+    import pycountry
+
+    code = code.strip().upper()
+    if code in ("", "PL"):
+        return ""
+    return code if pycountry.countries.get(alpha_2=code) is not None else None
+
+
 def _time(raw: str) -> dt.time | None:
     """A time as HSDS writes it (``09:00``, ``09:00Z``, ``09:00-05:00``), as on the wall
     clock; ``None`` if it is none."""
@@ -427,6 +441,7 @@ def read_organization(row: Any) -> tuple[dict[str, Any], list[str]]:
         "email": row.get("email", ""),
         "website": row.get("website", ""),
         "phone": "",
+        "country": "",
         "voivodeship": "",
         "city": "",
         "address": "",
@@ -440,8 +455,15 @@ def read_organization(row: Any) -> tuple[dict[str, Any], list[str]]:
     places = [loc for loc in row.get("locations") or [] if loc.get("addresses")]
     for number, place in enumerate(places):
         address = place["addresses"][0]
-        voivodeship = _voivodeship(address["state_province"])
-        if address["country"].upper() == "PL" and address["state_province"] and not voivodeship:
+        country = _country(address["country"])
+        if country is None:
+            wrong.append(f"country: {address['country']!r} is no ISO 3166 country code")
+        elif number == 0:
+            data["country"] = country
+        elif country != data["country"]:
+            wrong.append(f"country: {address['country']!r}, not the country of the seat")
+        voivodeship = None if country else _voivodeship(address["state_province"])
+        if country == "" and address["state_province"] and not voivodeship:
             wrong.append(f"state_province: {address['state_province']!r} is no voivodeship")
         where = {
             "voivodeship": voivodeship or "",

@@ -37,6 +37,9 @@ class Partner(models.Model):
     voivodeship = models.CharField(
         _("voivodeship"), max_length=2, choices=Voivodeship.choices, blank=True
     )
+    # ISO 3166 alpha-2 of a partner abroad (a Polish consulate in Hamburg: "DE"); blank:
+    # Poland, or not given. Its other locations are in the same country.
+    country = models.CharField(_("country"), max_length=2, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)

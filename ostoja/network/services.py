@@ -56,6 +56,7 @@ PARTNER_FIELDS = (
     "alternate_name",
     "kind",
     "description",
+    "country",
     "voivodeship",
     "city",
     "address",

@@ -3,15 +3,15 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.accounts.models import Organisation
 from ostoja.interventions.notify import DeliveryError, e164
-from ostoja.lib.iso import country_choices
+from ostoja.lib.iso import country_choices, country_name
 from ostoja.network.models import Partner
-from ostoja.network.vocabulary import PartnerKind
 from ostoja.prevention.models import Answer, CheckInSeries, Counselling, Flag, FlagCatalogue
-from ostoja.prevention.plan import PLAN_LANGUAGES
+from ostoja.prevention.plan import PLAN_LANGUAGES, consulates_of
 
 _NOT_ASKED = [("", _("Not asked"))]
 _text = forms.Textarea(attrs={"rows": 2})
@@ -21,9 +21,12 @@ def _choices(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return _NOT_ASKED + choices
 
 
-def consulates_of(organisation: Organisation) -> Any:
-    """The consulates and embassies of the organisation's partner directory."""
-    return Partner.objects.filter(organisation=organisation, kind=PartnerKind.CONSULATE)
+class ConsulateField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A consulate of the directory, labelled with its town and country."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        place = ", ".join(x for x in (obj.city, country_name(obj.country or "PL")) if x)
+        return f"{obj.name} ({place})"
 
 
 class CounsellingForm(forms.Form):
@@ -102,11 +105,15 @@ class CounsellingForm(forms.Form):
         max_length=20,
         help_text=_("Left empty: 112, which answers across the European Union."),
     )
-    consulate_partner = forms.ModelChoiceField(
+    consulate_partner = ConsulateField(
         label=_("Polish consulate from the partner directory"),
         required=False,
         queryset=Partner.objects.none(),
-        help_text=_("Its name, address and phone go into the safety plan."),
+        help_text=_(
+            "Its name, address and phone go into the safety plan. If you choose none and "
+            "type none, the plan names the directory's consulate in the destination "
+            "country, if it has only one there."
+        ),
     )
     consulate = forms.CharField(
         label=_("Polish consulate (address, phone)"),
@@ -120,15 +127,22 @@ class CounsellingForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, catalogue: FlagCatalogue, organisation: Organisation, **kwargs: Any
+        self,
+        *args: Any,
+        catalogue: FlagCatalogue,
+        organisation: Organisation,
+        destination: str = "",
+        **kwargs: Any,
     ) -> None:
+        """``destination``: the record's destination country, whose consulates come first."""
         super().__init__(*args, **kwargs)
         country: Any = self.fields["country"]
         country.choices = _choices(country_choices())
         flags: Any = self.fields["flags"]
         flags.queryset = catalogue.flags.order_by("order")
         consulates: Any = self.fields["consulate_partner"]
-        consulates.queryset = consulates_of(organisation)
+        there = Case(When(country=destination, then=0), default=1) if destination else Value(1)
+        consulates.queryset = consulates_of(organisation).order_by(there, "name", "pk")
 
 
 class AgencyLookupForm(forms.Form):

@@ -1,7 +1,7 @@
 """The safety plan handed to someone going abroad (a PDF, WeasyPrint, nothing fetched): the
-destination's emergency number, the Polish consulate (from the partner directory, else as
-typed), the centre's numbers, what to keep copies of, the code word — in the person's
-language.
+destination's emergency number, the Polish consulate (chosen from the partner directory,
+else as typed, else the directory's only one in the destination country), the centre's
+numbers, what to keep copies of, the code word — in the person's language.
 
 The person's language is often neither of the staff's, so the plan's sentences are data
 here, one text per language of the public portal, like the red-flag checklist's questions
@@ -11,11 +11,15 @@ every Cyrillic and Vietnamese letter."""
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ostoja.accounts.models import Organisation
 from ostoja.cases.pdf import render_pdf
 from ostoja.lib.iso import country_name
+from ostoja.network.models import Partner
+from ostoja.network.vocabulary import PartnerKind
 from ostoja.prevention.models import PERSON_LANGUAGES, Counselling
 
 PLAN_LANGUAGES = PERSON_LANGUAGES
@@ -90,10 +94,30 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+def consulates_of(organisation: Organisation) -> QuerySet[Partner]:
+    """The consulates and embassies of the organisation's partner directory."""
+    return Partner.objects.filter(organisation=organisation, kind=PartnerKind.CONSULATE)
+
+
+def plan_consulate(counselling: Counselling) -> Partner | None:
+    """The consulate of the directory the plan names: the one the counsellor chose; if they
+    chose none and typed none, the directory's only consulate in the destination country
+    (named in the plan, never written into the record)."""
+    if counselling.consulate_partner is not None or counselling.consulate:
+        return counselling.consulate_partner
+    if counselling.country in ("", "PL"):
+        return None
+    there = consulates_of(counselling.organisation).filter(
+        country=counselling.country, archived_at__isnull=True
+    )
+    found = list(there[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def consulate_text(counselling: Counselling) -> str:
-    """The consulate chosen from the partner directory (its name, address, phone and
+    """The consulate the plan names (``plan_consulate``: its name, address, phone and
     e-mail), else what the counsellor typed."""
-    partner = counselling.consulate_partner
+    partner = plan_consulate(counselling)
     if partner is None:
         return str(counselling.consulate)
     town = " ".join(x for x in (partner.postal_code, partner.city) if x)

@@ -65,6 +65,12 @@ def _page(
         "contact": counselling.contact if counselling else contact,
         "catalogue": catalogue,
         "risk": risk_of(catalogue, flags) if counselling else None,
+        # Rendered beside the plan's button, never written into the record.
+        "directory_consulate": (
+            plan.plan_consulate(counselling)
+            if counselling and counselling.consulate_partner is None
+            else None
+        ),
         "editable": counselling is None or may_change(request.user, counselling),
     }
     return render(request, "prevention/counselling.html", context, status=status)
@@ -111,12 +117,20 @@ def counselling_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Ht
         return _page(
             request,
             CounsellingForm(
-                initial=initial, catalogue=catalogue, organisation=counselling.organisation
+                initial=initial,
+                catalogue=catalogue,
+                organisation=counselling.organisation,
+                destination=counselling.country,
             ),
             catalogue,
             counselling,
         )
-    form = CounsellingForm(request.POST, catalogue=catalogue, organisation=counselling.organisation)
+    form = CounsellingForm(
+        request.POST,
+        catalogue=catalogue,
+        organisation=counselling.organisation,
+        destination=counselling.country,
+    )
     if form.is_valid():
         data = form.cleaned_data
         services.counselling_save(
@@ -149,7 +163,10 @@ def check_ins_start(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     initial = {name: getattr(counselling, name) for name in FIELDS}
     initial["flags"] = list(counselling.flags.all())
     page_form = CounsellingForm(
-        initial=initial, catalogue=counselling.catalogue, organisation=counselling.organisation
+        initial=initial,
+        catalogue=counselling.catalogue,
+        organisation=counselling.organisation,
+        destination=counselling.country,
     )
     return _page(
         request, page_form, counselling.catalogue, counselling, status=400, check_in_form=form

@@ -46,8 +46,10 @@ def label(labels: dict[str, str], value: str) -> str:
 
 
 @register.filter
-def countries(codes: list[str]) -> str:
-    """ISO 3166 codes as country names in the user's language."""
+def countries(codes: list[str] | str) -> str:
+    """ISO 3166 code(s) as country names in the user's language."""
+    if isinstance(codes, str):
+        codes = [codes] if codes else []
     return ", ".join(country_name(code) for code in codes or [])
 
 

@@ -192,6 +192,54 @@ def test_adding_and_changing_a_partner_keeps_what_was_typed_when_refused(
     assert 'value="Świdnik"' in text(client.get(f"/network/partners/{partner.code}/edit/"))
 
 
+def test_a_partner_abroad_has_its_country_and_its_countrys_postal_code(
+    centre: dict[Role, Persona],
+) -> None:
+    client = _client(centre[Role.COUNSELLOR])
+    berlin = {
+        "name": "Ambasada RP w Berlinie — wydział konsularny",
+        "kind": "consulate",
+        "country": "DE",
+        "city": "Berlin",
+        "address": "Lassenstraße 19-21",
+        "postal_code": "14193",
+        "phone": "+49 30 223 130",
+    }
+    # In Poland (no country) a German postal code is refused, and so is a voivodeship abroad.
+    response = client.post("/network/partners/new/", berlin | {"country": ""})
+    assert response.status_code == 400
+    assert "Polski kod pocztowy wygląda tak: 00-950." in text(response)
+    response = client.post("/network/partners/new/", berlin | {"voivodeship": "14"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "Partner za granicą nie leży w żadnym województwie." in page
+    assert 'value="Lassenstraße 19-21"' in page and not Partner.objects.exists()
+    response = client.post("/network/partners/new/", berlin | {"country": "XX"})
+    assert response.status_code == 400 and not Partner.objects.exists()
+    client.post("/network/partners/new/", berlin)
+    partner = Partner.objects.get()
+    assert (partner.country, partner.postal_code, partner.voivodeship) == ("DE", "14193", "")
+    page = text(client.get(f"/network/partners/{partner.code}/"))
+    assert "14193 Berlin, Niemcy" in page
+    english = client.get(f"/network/partners/{partner.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "14193 Berlin, Germany" in text(english)
+    # Poland is no country of its own on the form: the empty choice, named Poland.
+    form = client.get(f"/network/partners/{partner.code}/edit/").content.decode()
+    assert '<option value="">Polska</option>' in form and 'value="PL"' not in form
+    assert '<option value="DE" selected>Niemcy</option>' in form
+    client.post(f"/network/partners/{partner.code}/edit/", berlin | {"country": "AT"})
+    partner.refresh_from_db()
+    assert partner.country == "AT"
+    changed = AuditEntry.objects.get(action="partner.changed")
+    assert changed.data == {"fields": ["country"]}
+    # Back home: a Polish postal code again.
+    response = client.post(
+        f"/network/partners/{partner.code}/edit/", berlin | {"country": "", "postal_code": "1010"}
+    )
+    assert response.status_code == 400
+    assert "Polski kod pocztowy wygląda tak: 00-950." in text(response)
+
+
 def test_services_and_people_at_a_partner_are_added_changed_and_removed(
     centre: dict[Role, Persona],
 ) -> None:

@@ -505,3 +505,84 @@ def test_a_coordinator_uploads_a_package_imported_whole_or_refused_with_the_repo
     assert Partner.objects.count() == 2 and PartnerLocation.objects.count() == 1
     imported = AuditEntry.objects.get(action="directory.imported")
     assert imported.actor == centre[Role.COORDINATOR].user
+
+
+def test_a_partner_abroad_goes_out_with_its_country_and_comes_back_with_it(
+    centre: dict[Role, Persona], tmp_path: Path
+) -> None:
+    user = centre[Role.COORDINATOR].user
+    assert user.organisation is not None
+    consulate = partner_add(
+        organisation=user.organisation,
+        data={
+            "name": "Konsulat Generalny RP w Hamburgu",
+            "kind": "consulate",
+            "country": "DE",
+            "city": "Hamburg",
+            "address": "Gründgensstraße 20",
+            "postal_code": "22309",
+        },
+        acting_user=user,
+    )
+    location_add(
+        partner=consulate,
+        data={"name": "Dyżur konsularny w Bremie", "city": "Bremen", "postal_code": "28195"},
+        acting_user=user,
+    )
+    _directory(centre)
+    call_command("hsds_export", str(tmp_path), "--organisation", "KCIK")
+    tables = {path.stem: json.loads(path.read_text()) for path in tmp_path.glob("*.json")}
+    for table, rows in tables.items():
+        for row in rows:
+            assert not list(_official(table).iter_errors(row)), (table, row)
+    countries = {row["city"]: row["country"] for row in tables["address"]}
+    assert countries == {"Hamburg": "DE", "Bremen": "DE", "Lublin": "PL"}
+    # From either form, the country comes back; a partner in Poland has none.
+    for form in ("json", "csv"):
+        if form == "csv":
+            _csv_only(tmp_path)
+        PartnerLocation.objects.all().delete()
+        PartnerService.objects.all().delete()
+        PartnerContact.objects.all().delete()
+        Partner.objects.all().delete()
+        call_command("hsds_import", str(tmp_path), "--organisation", "KCIK")
+        after = Partner.objects.get(code=consulate.code)
+        assert (after.country, after.postal_code, after.voivodeship) == ("DE", "22309", "")
+        assert after.locations.get().city == "Bremen"
+        assert Partner.objects.get(city="Lublin").country == ""
+
+
+def test_an_address_in_no_country_or_another_than_the_seats_is_refused(
+    centre: dict[Role, Persona], tmp_path: Path
+) -> None:
+    def place(city: str, country: str) -> dict[str, Any]:
+        return {
+            "id": str(uuid.uuid4()),
+            "location_type": "physical",
+            "addresses": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "address_1": "Hauptstraße 1",
+                    "city": city,
+                    "state_province": "",
+                    "postal_code": "10115",
+                    "country": country,
+                    "address_type": "physical",
+                }
+            ],
+        }
+
+    organizations = [
+        _organization(name="Nigdzie", locations=[place("Atlantyda", "XX")]),
+        _organization(name="Dwa kraje", locations=[place("Berlin", "DE"), place("Wien", "AT")]),
+        _organization(name="Berlin", locations=[place("Berlin", "de")]),
+    ]
+    (tmp_path / "organization.json").write_text(json.dumps(organizations))
+    with pytest.raises(CommandError) as refused:
+        call_command("hsds_import", str(tmp_path), "--organisation", "KCIK")
+    report = str(refused.value).splitlines()
+    assert "organization.json, row 1 (Nigdzie): country: 'XX' is no ISO 3166 country code" in report
+    assert (
+        "organization.json, row 2 (Dwa kraje): country: 'AT', not the country of the seat" in report
+    )
+    assert not any("row 3" in line for line in report) and not Partner.objects.exists()

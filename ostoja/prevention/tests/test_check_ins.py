@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import timezone
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
@@ -261,3 +262,93 @@ def test_the_plans_consulate_comes_from_the_directory(
         acting_user=centre[Role.COUNSELLOR].user,
     )
     assert consulate_text(counselling) == "Ambasada RP w Berlinie"
+
+
+def _save(counselling: Counselling, persona: Persona, **data: Any) -> None:
+    counselling_save(counselling=counselling, data=data, flags=[], acting_user=persona.user)
+    counselling.refresh_from_db()
+
+
+def test_the_plans_consulate_chosen_else_typed_else_the_directorys_only_one_there(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona], counselling: Counselling
+) -> None:
+    counsellor = centre[Role.COUNSELLOR]
+    _consulate(
+        counselling,
+        name="Konsulat Generalny RP w Hamburgu",
+        kind=PartnerKind.CONSULATE,
+        country="DE",
+        address="Gründgensstraße 20",
+        postal_code="22309",
+        city="Hamburg",
+    )
+    oslo = _consulate(
+        counselling,
+        name="Ambasada RP w Oslo",
+        kind=PartnerKind.CONSULATE,
+        country="NO",
+        city="Oslo",
+    )
+    _consulate(
+        counselling, name="Konsulat Generalny Ukrainy", kind=PartnerKind.CONSULATE, city="Lublin"
+    )
+    client = _client(counsellor)
+    # The picker names each consulate's country; those of the destination (Germany) first.
+    page = client.get(f"/prevention/{counselling.code}/").content.decode()
+    picker = page[page.index('name="consulate_partner"') :]
+    labels = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", picker)
+    assert labels[:3] == [
+        "Konsulat Generalny RP w Hamburgu (Hamburg, Niemcy)",
+        "Ambasada RP w Oslo (Oslo, Norwegia)",
+        "Konsulat Generalny Ukrainy (Lublin, Polska)",
+    ]
+    _save(counselling, counsellor, country="NO", city="Oslo")
+    page = client.get(f"/prevention/{counselling.code}/").content.decode()
+    picker = page[page.index('name="consulate_partner"') :]
+    assert picker.index("Ambasada RP w Oslo") < picker.index("Konsulat Generalny RP w Hamburgu")
+
+    # None chosen, none typed: the directory's only consulate in Germany — in the plan and
+    # named on the page, never written into the record.
+    _save(counselling, counsellor, country="DE", city="Hamburg")
+    assert consulate_text(counselling) == (
+        "Konsulat Generalny RP w Hamburgu\nGründgensstraße 20\n22309 Hamburg"
+    )
+    html = render_to_string("prevention/safety_plan_pdf.html", plan_context(counselling, "vi"))
+    assert "Lãnh sự quán Ba Lan" in html and "Gründgensstraße 20" in html
+    note = text(client.get(f"/prevention/{counselling.code}/"))
+    assert "Konsulat Generalny RP w Hamburgu." in note
+    counselling.refresh_from_db()
+    assert counselling.consulate_partner is None and counselling.consulate == ""
+    # What the counsellor typed wins over the directory; what they chose wins over both.
+    _save(counselling, counsellor, country="DE", consulate="Ambasada RP w Berlinie")
+    assert consulate_text(counselling) == "Ambasada RP w Berlinie"
+    _save(
+        counselling,
+        counsellor,
+        country="DE",
+        consulate="Ambasada RP w Berlinie",
+        consulate_partner=oslo,
+    )
+    assert consulate_text(counselling) == "Ambasada RP w Oslo\nOslo"
+    # Two consulates in Germany: the directory cannot say which, so the plan names none.
+    berlin = _consulate(
+        counselling, name="Ambasada RP w Berlinie", kind=PartnerKind.CONSULATE, country="DE"
+    )
+    _save(counselling, counsellor, country="DE")
+    assert consulate_text(counselling) == ""
+    html = render_to_string("prevention/safety_plan_pdf.html", plan_context(counselling, "pl"))
+    assert "Polski konsulat" not in html
+    assert "Konsulat Generalny RP w Hamburgu." not in text(
+        client.get(f"/prevention/{counselling.code}/")
+    )
+    # One of them closed (archived): the other is the only one again.
+    Partner.objects.filter(pk=berlin.pk).update(archived_at=timezone.now())
+    assert consulate_text(counselling).startswith("Konsulat Generalny RP w Hamburgu")
+    # No destination, or another centre's consulate there: none.
+    _save(counselling, counsellor, country="")
+    assert consulate_text(counselling) == ""
+    _save(counselling, counsellor, country="NO")
+    assert consulate_text(counselling) == "Ambasada RP w Oslo\nOslo"
+    other = other_centre[Role.COORDINATOR].user.organisation
+    Partner.objects.filter(pk=oslo.pk).update(organisation=other)
+    assert consulate_text(counselling) == ""
