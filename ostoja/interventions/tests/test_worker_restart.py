@@ -129,6 +129,36 @@ class Worker:
         self.log.close()
 
 
+def worker_env(tmp_path: Path, gateway: Gateway, smtp_port: int | None = None) -> dict[str, str]:
+    """The environment of workers on a database of their own in ``tmp_path`` (migrated
+    here), the embedded queue, SMS to ``gateway`` and, if given, e-mail to ``smtp_port``."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "DJANGO_SETTINGS_MODULE": "ostoja.settings",
+        "OSTOJA_ENV": "development",
+        "OSTOJA_VAR_DIR": str(tmp_path),
+        "OSTOJA_TASK_QUEUE": "embedded",
+        "OSTOJA_SMS_GATEWAY_URL": gateway.url,
+        "OSTOJA_SMS_GATEWAY_SECRET": SECRET,
+        "OSTOJA_LOG_LEVEL": "WARNING",
+    }
+    if smtp_port is not None:
+        env |= {
+            "OSTOJA_EMAIL_HOST": "127.0.0.1",
+            "OSTOJA_EMAIL_PORT": str(smtp_port),
+            "OSTOJA_EMAIL_STARTTLS": "false",
+        }
+    migrate = subprocess.run(  # noqa: S603  # our own manage.py
+        [sys.executable, MANAGE, "migrate", "--no-input", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    return env
+
+
 @pytest.fixture
 def peers() -> Iterator[tuple[Inbox, Gateway, int]]:
     inbox = Inbox()
@@ -145,27 +175,7 @@ def test_a_killed_worker_neither_loses_nor_repeats_a_notification(
     tmp_path: Path, peers: tuple[Inbox, Gateway, int]
 ) -> None:
     inbox, gateway, smtp_port = peers
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "DJANGO_SETTINGS_MODULE": "ostoja.settings",
-        "OSTOJA_ENV": "development",
-        "OSTOJA_VAR_DIR": str(tmp_path),
-        "OSTOJA_TASK_QUEUE": "embedded",
-        "OSTOJA_EMAIL_HOST": "127.0.0.1",
-        "OSTOJA_EMAIL_PORT": str(smtp_port),
-        "OSTOJA_EMAIL_STARTTLS": "false",
-        "OSTOJA_SMS_GATEWAY_URL": gateway.url,
-        "OSTOJA_SMS_GATEWAY_SECRET": SECRET,
-        "OSTOJA_LOG_LEVEL": "WARNING",
-    }
-    migrate = subprocess.run(  # noqa: S603
-        [sys.executable, MANAGE, "migrate", "--no-input", "-v0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    env = worker_env(tmp_path, gateway, smtp_port)
     database = sqlite3.connect(tmp_path / "ostoja.sqlite3", timeout=10)
 
     def rows() -> list[tuple[str, str, str, str, int]]:

@@ -8,7 +8,6 @@ while the worker is killed with SIGKILL. The row was written before the message 
 the attempt cut short is rolled back with its transaction, and the next run sends it.
 """
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ostoja.interventions.tests.test_notify import SECRET, Gateway
-from ostoja.interventions.tests.test_worker_restart import MANAGE, Worker, wait_for
+from ostoja.interventions.tests.test_notify import Gateway
+from ostoja.interventions.tests.test_worker_restart import Worker, wait_for, worker_env
 
 PRELUDE = """
 import datetime as dt, json, sys
@@ -72,24 +71,7 @@ def gateway() -> Iterator[Gateway]:
 def test_a_killed_worker_neither_loses_nor_repeats_a_check_in(
     tmp_path: Path, gateway: Gateway
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "DJANGO_SETTINGS_MODULE": "ostoja.settings",
-        "OSTOJA_ENV": "development",
-        "OSTOJA_VAR_DIR": str(tmp_path),
-        "OSTOJA_TASK_QUEUE": "embedded",
-        "OSTOJA_SMS_GATEWAY_URL": gateway.url,
-        "OSTOJA_SMS_GATEWAY_SECRET": SECRET,
-        "OSTOJA_LOG_LEVEL": "WARNING",
-    }
-    migrate = subprocess.run(  # noqa: S603
-        [sys.executable, MANAGE, "migrate", "--no-input", "-v0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    env = worker_env(tmp_path, gateway)
     django_run(env, SEED)
     database = sqlite3.connect(tmp_path / "ostoja.sqlite3", timeout=10)
 

@@ -18,21 +18,18 @@ test plays the clock and the every-minute check (the worker runs no periodic tas
 """
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from ostoja.interventions.tests.test_notify import SECRET, Gateway, Inbox
+from ostoja.interventions.tests.test_notify import Gateway, Inbox
 from ostoja.interventions.tests.test_worker_restart import (
-    MANAGE,
     Worker,
     django_run,
     peers,
     wait_for,
+    worker_env,
 )
 
 __all__ = ["peers"]  # the fixture, used by name
@@ -83,27 +80,7 @@ def test_a_worker_killed_mid_alarm_neither_loses_nor_repeats_an_alert(
     tmp_path: Path, peers: tuple[Inbox, Gateway, int]
 ) -> None:
     inbox, gateway, smtp_port = peers
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "DJANGO_SETTINGS_MODULE": "ostoja.settings",
-        "OSTOJA_ENV": "development",
-        "OSTOJA_VAR_DIR": str(tmp_path),
-        "OSTOJA_TASK_QUEUE": "embedded",
-        "OSTOJA_EMAIL_HOST": "127.0.0.1",
-        "OSTOJA_EMAIL_PORT": str(smtp_port),
-        "OSTOJA_EMAIL_STARTTLS": "false",
-        "OSTOJA_SMS_GATEWAY_URL": gateway.url,
-        "OSTOJA_SMS_GATEWAY_SECRET": SECRET,
-        "OSTOJA_LOG_LEVEL": "WARNING",
-    }
-    migrate = subprocess.run(  # noqa: S603  # our own manage.py
-        [sys.executable, MANAGE, "migrate", "--no-input", "-v0"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+    env = worker_env(tmp_path, gateway, smtp_port)
     database = sqlite3.connect(tmp_path / "ostoja.sqlite3", timeout=10)
 
     def rows() -> list[tuple[str, str, str, int]]:
