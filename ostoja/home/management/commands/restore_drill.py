@@ -89,9 +89,9 @@ class Command(BaseCommand):
             shutil.chown(scratch, "postgres", "postgres")
             data.mkdir(mode=0o700)
             with tarfile.open(backup / "base.tar.gz") as tar:
-                tar.extractall(data, filter="tar")
+                tar.extractall(data, filter="data")
             with tarfile.open(backup / "pg_wal.tar.gz") as tar:
-                tar.extractall(data / "pg_wal", filter="tar")
+                tar.extractall(data / "pg_wal", filter="data")
             wal = folder / "wal"
             # Replay every archived segment; then promote (open for writes: a copy).
             with (data / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
