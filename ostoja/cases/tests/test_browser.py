@@ -130,8 +130,10 @@ def test_a_case_from_a_helpline_contact_to_closure(page: Page, live_server: obje
 
     # Ten days before its end, the reminder goes to the case manager. (The page is left
     # meanwhile: its polling would reach the live server months ahead, and find the session
-    # long expired.)
+    # long expired — and so would a section still loading: the page is left once the
+    # network is idle.)
     case_page = page.url
+    page.wait_for_load_state("networkidle")
     page.goto("about:blank")
     with time_machine.travel(deadline.due - dt.timedelta(days=10)):
         assert remind_deadlines()["reminded"] == 1
