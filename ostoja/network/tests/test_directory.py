@@ -14,8 +14,10 @@ from ostoja.accounts.policy import edits_directory, reads_directory
 from ostoja.accounts.roles import SEES_IDENTITIES, Role
 from ostoja.audit.models import AuditEntry
 from ostoja.network.access import (
+    access_location,
     access_partner,
     access_partner_contact,
+    access_phone,
     access_service,
     consultations_visible_to,
     partners_visible_to,
@@ -319,7 +321,13 @@ def test_the_rules_of_the_directory(centre: dict[Role, Persona]) -> None:
     with pytest.raises(PermissionDenied):
         access_partner(specialist, partner.code, write=True)
     missing = uuid.uuid4()
-    for access in (access_partner, access_service, access_partner_contact):
+    for access in (
+        access_partner,
+        access_service,
+        access_partner_contact,
+        access_location,
+        access_phone,
+    ):
         with pytest.raises(Http404):
             access(counsellor, missing)
     # A member of staff who left reads nothing.
