@@ -23,6 +23,7 @@ from ostoja.lib.crypto.fields import (
     EncryptedDateField,
     EncryptedTextField,
 )
+from ostoja.lib.inventory import Category, Inventory
 
 ADULT_AGE = 18
 # People a centre registers in ~10 years (~250 a year, many related persons): 2 <= C <= sqrt(R).
@@ -165,6 +166,23 @@ class Person(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    personal_data = Inventory(
+        about=("pk",),
+        fields={
+            "name": Category.IDENTITY,
+            "name_latin": Category.IDENTITY,
+            "aliases": Category.IDENTITY,
+            "birth_date": Category.IDENTITY,
+            "phone": Category.CONTACT,
+            "phone_index": Category.CONTACT,
+            "email": Category.CONTACT,
+            "other_contact": Category.CONTACT,
+            "safe_times": Category.CONTACT,
+            "code_word": Category.CONTACT,
+            "safety_notes": Category.FREE_TEXT,
+            "vulnerabilities": Category.HEALTH,
+        },
+    )
     objects: ClassVar[models.Manager["Person"]] = models.Manager()
 
     class Meta:
@@ -237,6 +255,7 @@ class Relation(models.Model):
     kind = models.CharField(_("relation"), max_length=8, choices=Kind.choices)
     note = EncryptedTextField(_("note"), blank=True)
 
+    personal_data = Inventory(about=("person", "other"), fields={"note": Category.FREE_TEXT})
     objects: ClassVar[models.Manager["Relation"]] = models.Manager()
 
     class Meta:
@@ -261,6 +280,8 @@ class PersonKey(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="keys")
     key = models.IntegerField()
+
+    personal_data = Inventory(about=("person",), fields={"key": Category.IDENTITY})
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="one_person_key")]
