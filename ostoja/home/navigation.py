@@ -43,6 +43,8 @@ NAVIGATION = (
     NavItem(_("Audit trail"), "privacy:entry_list", Capability.REVIEW_AUDIT),
     # The DPO's way to a record: that it exists and its codes, never an identity.
     NavItem(_("Find a record"), "privacy:find", Capability.REVIEW_AUDIT),
+    # The DPO's records: processing (Art. 30), impact assessments (35), breaches (33).
+    NavItem(_("GDPR records"), "privacy:processing_record", Capability.REVIEW_AUDIT),
 )
 
 

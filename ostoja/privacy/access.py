@@ -15,6 +15,7 @@ from ostoja.audit.models import AuditEntry
 from ostoja.network.models import Disclosure, Partner
 from ostoja.people.access import person_scope
 from ostoja.people.models import Person
+from ostoja.privacy.models import Breach, DpiaEntry
 from ostoja.privacy.related import person_records
 
 
@@ -117,3 +118,40 @@ def access_person_trail(user: User, code: uuid.UUID) -> PersonTrail:
     records = person_records(person, user)
     entries = AuditEntry.objects.filter(organisation_id=scope.organisation_id)
     return PersonTrail(records[0], records, entries, reviewer=False)
+
+
+# --- The DPO's records (GDPR Art. 30, 33, 35) ---------------------------------------------
+
+
+def dpia_visible_to(user: User) -> QuerySet[DpiaEntry]:
+    """The DPIA register of the DPO's own organisation; none for anyone else."""
+    # Only the DPO keeps the register.
+    if not user.can(Capability.REVIEW_AUDIT):
+        return DpiaEntry.objects.none()
+    return DpiaEntry.objects.filter(organisation=user.organisation)
+
+
+def breaches_visible_to(user: User) -> QuerySet[Breach]:
+    """The breach log of the DPO's own organisation; none for anyone else."""
+    # Only the DPO keeps the log.
+    if not user.can(Capability.REVIEW_AUDIT):
+        return Breach.objects.none()
+    return Breach.objects.filter(organisation=user.organisation)
+
+
+def access_dpia(user: User, code: uuid.UUID) -> DpiaEntry:
+    """One assessment of the register: 404 unless it is the DPO's own organisation's."""
+    entry = dpia_visible_to(user).filter(code=code).first()
+    # Another organisation's, a missing one, or not the DPO: all look the same.
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def access_breach(user: User, code: uuid.UUID) -> Breach:
+    """One breach of the log: 404 unless it is the DPO's own organisation's."""
+    breach = breaches_visible_to(user).filter(code=code).first()
+    # Another organisation's, a missing one, or not the DPO: all look the same.
+    if breach is None:
+        raise Http404
+    return breach

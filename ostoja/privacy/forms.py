@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from ostoja.accounts.models import User
 from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
-from ostoja.lib.forms import DateField, tomorrow
+from ostoja.lib.forms import DateField, DateTimeField, tomorrow
+from ostoja.lib.inventory import Category
 from ostoja.network.models import Partner
+from ostoja.privacy.models.records import NOTIFY_WITHIN, DpiaEntry
+from ostoja.privacy.processing import ACTIVITIES
 
 # A whole app's actions in the action filter: "@" and the app's label (``@cases``).
 GROUP = "@"
@@ -235,4 +238,139 @@ class DisclosureFilterForm(forms.Form):
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
             raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+# --- The DPO's records (GDPR Art. 30, 33, 35): validation only ----------------------------
+
+_day = forms.DateInput(attrs={"type": "date"})
+_when = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_text = forms.Textarea(attrs={"rows": 4})
+
+
+def _activities() -> list[tuple[str, Any]]:
+    return [(a.key, a.name) for a in ACTIVITIES]
+
+
+class DpiaForm(forms.Form):
+    """An impact assessment of one processing activity (Art. 35(7))."""
+
+    activity = forms.ChoiceField(label=_("Processing activity"), choices=_activities)
+    assessed_on = DateField(label=_("Assessed on"), widget=_day, latest=tomorrow)
+    assessor = forms.CharField(label=_("Assessed by"), max_length=200)
+    risks = forms.CharField(
+        label=_("Risks to the people concerned"),
+        max_length=10000,
+        widget=_text,
+        help_text=_("About the processing, never about a person: this text is not sealed."),
+    )
+    measures = forms.CharField(
+        label=_("Measures that address them"), max_length=10000, widget=_text
+    )
+    residual_risk = forms.ChoiceField(label=_("Residual risk"), choices=DpiaEntry.Risk.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=DpiaEntry.Status.choices)
+    next_review = DateField(label=_("Next review by"), widget=_day)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        assessed, review = data.get("assessed_on"), data.get("next_review")
+        if assessed and review and review <= assessed:
+            self.add_error("next_review", _("The next review comes after the assessment."))
+        return data
+
+
+class BreachForm(forms.Form):
+    """A personal data breach as the DPO records it, and as the answers come (Art. 33(3),
+    34). The notification question is answered one way or the other, never both."""
+
+    aware_at = DateTimeField(
+        label=_("The centre became aware at"),
+        widget=_when,
+        latest=tomorrow,
+        help_text=_("The 72 hours to notify the supervisory authority run from here."),
+    )
+    occurred_at = DateTimeField(
+        label=_("It happened at"), widget=_when, latest=tomorrow, required=False
+    )
+    description = forms.CharField(
+        label=_("What happened"), max_length=10000, widget=_text, help_text=_("Stored sealed.")
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories of data affected"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    people_affected = forms.IntegerField(
+        label=_("People affected (approximately)"), min_value=0, required=False
+    )
+    records_affected = forms.IntegerField(
+        label=_("Records affected (approximately)"), min_value=0, required=False
+    )
+    consequences = forms.CharField(
+        label=_("Likely consequences"), max_length=10000, widget=_text, required=False
+    )
+    measures = forms.CharField(
+        label=_("Measures taken or proposed"), max_length=10000, widget=_text, required=False
+    )
+    authority_notified_at = DateTimeField(
+        label=_("Supervisory authority (UODO) notified at"),
+        widget=_when,
+        latest=tomorrow,
+        required=False,
+    )
+    delay_reason = forms.CharField(
+        label=_("Reasons for the delay"),
+        max_length=5000,
+        widget=_text,
+        required=False,
+        help_text=_("Required when the authority was told after the 72 hours (Art. 33(1))."),
+    )
+    not_notified_reason = forms.CharField(
+        label=_("Why the authority is not notified"),
+        max_length=5000,
+        widget=_text,
+        required=False,
+        help_text=_("Only when the breach is unlikely to result in a risk to anyone."),
+    )
+    subjects_informed_at = DateTimeField(
+        label=_("People concerned informed at"), widget=_when, latest=tomorrow, required=False
+    )
+    subjects_not_informed_reason = forms.CharField(
+        label=_("Why the people concerned are not informed"),
+        max_length=5000,
+        widget=_text,
+        required=False,
+        help_text=_("Art. 34(3): no high risk, the data was unintelligible, or other measures."),
+    )
+    closed = forms.BooleanField(label=_("The breach is dealt with (closed)"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        aware, occurred = data.get("aware_at"), data.get("occurred_at")
+        notified = data.get("authority_notified_at")
+        if aware and occurred and occurred > aware:
+            self.add_error("occurred_at", _("It cannot have happened after the centre knew."))
+        if aware and notified and notified < aware:
+            self.add_error(
+                "authority_notified_at", _("The notification comes after becoming aware.")
+            )
+        if notified and data.get("not_notified_reason"):
+            self.add_error(
+                "not_notified_reason",
+                _("Either the authority was notified, or the reason it is not: not both."),
+            )
+        late = aware and notified and notified > aware + NOTIFY_WITHIN
+        if late and not data.get("delay_reason"):
+            self.add_error("delay_reason", _("Notified after 72 hours: say why it was late."))
+        if data.get("subjects_informed_at") and data.get("subjects_not_informed_reason"):
+            self.add_error(
+                "subjects_not_informed_reason",
+                _("Either the people were informed, or the reason they are not: not both."),
+            )
+        undecided = not notified and not data.get("not_notified_reason")
+        if data.get("closed") and undecided:
+            self.add_error(
+                "closed", _("Before closing, record the notification or why there is none.")
+            )
         return data

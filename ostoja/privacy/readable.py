@@ -46,6 +46,7 @@ SHORT = 8  # a code shown shortened: enough to tell records apart on a page
 KEYS: dict[str, str | Promise] = {
     "accepted": gettext_lazy("Accepted"),
     "action": gettext_lazy("Action"),
+    "activity": gettext_lazy("Processing activity"),
     "actor": gettext_lazy("Who"),
     "added": gettext_lazy("Added"),
     "apply_standards": gettext_lazy("Standards applied"),

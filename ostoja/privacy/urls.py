@@ -16,4 +16,15 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("find/case/", views.find_case, name="find_case"),
     path("find/person/", views.find_person, name="find_person"),
+    # The DPO's records (GDPR Art. 30, 33, 35).
+    path("record/", views.processing_record, name="processing_record"),
+    path("record/pdf/", views.processing_record_pdf, name="processing_record_pdf"),
+    path("dpia/", views.dpia_list, name="dpia_list"),
+    path("dpia/new/", views.dpia_edit, name="dpia_new"),
+    path("dpia/pdf/", views.dpia_pdf, name="dpia_pdf"),
+    path("dpia/<uuid:code>/", views.dpia_edit, name="dpia_edit"),
+    path("breaches/", views.breach_list, name="breach_list"),
+    path("breaches/new/", views.breach_new, name="breach_new"),
+    path("breaches/pdf/", views.breach_pdf, name="breach_pdf"),
+    path("breaches/<uuid:code>/", views.breach_detail, name="breach_detail"),
 ]

@@ -6,42 +6,54 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ostoja.accounts.access import users_visible_to
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
-from ostoja.accounts.models import User
+from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.policy import Existence
 from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
+from ostoja.cases.pdf import render_pdf
 from ostoja.cases.vocabulary import SHARES
 from ostoja.lib.forms import add_errors
 from ostoja.lib.http import parse_uuid
+from ostoja.lib.inventory import Category
 from ostoja.lib.paging import lite_page
 from ostoja.people.access import TARGET as PERSON
-from ostoja.privacy import finding, readable, selectors
+from ostoja.privacy import finding, processing, readable, selectors
+from ostoja.privacy import services as records
 from ostoja.privacy.access import (
+    access_breach,
+    access_dpia,
     access_entry,
     access_person_trail,
     access_record_history,
+    breaches_visible_to,
     disclosures_visible_to,
+    dpia_visible_to,
     entries_visible_to,
     recipients_visible_to,
 )
 from ostoja.privacy.audit_labels import FOUND, SEARCHED
 from ostoja.privacy.forms import (
+    BreachForm,
     CaseSearchForm,
     DisclosureFilterForm,
+    DpiaForm,
     EntryFilterForm,
     PeriodForm,
     PersonSearchForm,
     RedactForm,
 )
+from ostoja.privacy.models import Breach
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -286,3 +298,156 @@ def _entry_page(
         "may_redact": selectors.redactable(request.user, entry),
     }
     return render(request, "privacy/entry_detail.html", context, status=status)
+
+
+# --- The DPO's records (GDPR Art. 30, 33, 35) ---------------------------------------------
+
+
+def _pdf(html: str, name: str) -> HttpResponse:
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _organisation(request: AuthenticatedHttpRequest) -> Organisation:
+    if request.user.organisation is None:  # a DPO's role comes with one: never, but typed
+        raise Http404
+    return request.user.organisation
+
+
+def _record_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    organisation = _organisation(request)
+    return {
+        "organisation": organisation,
+        "dpos": processing.dpos(organisation),
+        "rows": processing.record_of_processing(organisation),
+        "common_security": processing.COMMON_SECURITY,
+        "generated_at": timezone.localtime(),
+    }
+
+
+@_review
+def processing_record(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The record of processing activities (Art. 30(1)), generated from the inventory."""
+    trail.record("processing_record.viewed", actor=request.user)
+    return render(request, "privacy/record.html", _record_context(request))
+
+
+@sudo_required  # a download, with the DPOs' names in it
+@_review
+def processing_record_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    trail.record("processing_record.pdf_downloaded", actor=request.user, data={"format": "pdf"})
+    html = render_to_string("privacy/record_pdf.html", _record_context(request))
+    return _pdf(html, "record-of-processing.pdf")
+
+
+def _dpia_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    entries = list(dpia_visible_to(request.user).select_related("created_by"))
+    assessed = {entry.activity for entry in entries}
+    return {
+        "entries": entries,
+        "names": processing.ACTIVITY_NAMES,
+        "unassessed": [a for a in processing.ACTIVITIES if a.key not in assessed],
+        "organisation": request.user.organisation,
+        "generated_at": timezone.localtime(),
+    }
+
+
+@_review
+def dpia_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The DPIA register (Art. 35): every assessment, by activity, newest first; the
+    activities not yet assessed."""
+    trail.record("dpia.listed", actor=request.user)
+    return render(request, "privacy/dpia_list.html", _dpia_context(request))
+
+
+@sudo_required  # a download, with the assessors' names in it
+@_review
+def dpia_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    trail.record("dpia.pdf_downloaded", actor=request.user, data={"format": "pdf"})
+    html = render_to_string("privacy/dpia_pdf.html", _dpia_context(request))
+    return _pdf(html, "dpia-register.pdf")
+
+
+@_review
+def dpia_edit(request: AuthenticatedHttpRequest, code: uuid.UUID | None = None) -> HttpResponse:
+    """A new assessment (no code), or a change of one."""
+    entry = access_dpia(request.user, code) if code is not None else None
+    if entry is not None and request.method != "POST":
+        trail.record("dpia.viewed", actor=request.user, target=entry)
+    initial = {name: getattr(entry, name) for name in records.DPIA_FIELDS} if entry else {}
+    form = DpiaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        records.dpia_save(
+            organisation=_organisation(request),
+            entry=entry,
+            data=form.cleaned_data,
+            acting_user=request.user,
+        )
+        messages.success(request, _("The impact assessment is saved."))
+        return redirect("privacy:dpia_list")
+    return render(request, "privacy/dpia_form.html", {"form": form, "entry": entry})
+
+
+def _breach_initial(breach: Breach) -> dict[str, Any]:
+    initial = {name: getattr(breach, name) for name in records.BREACH_FIELDS}
+    return initial | {"closed": breach.closed_at is not None}
+
+
+@_review
+def breach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The breach log (Art. 33(5)): each breach with its 72-hour clock; what happened is on
+    its own page."""
+    trail.record("breach.listed", actor=request.user)
+    page = lite_page(breaches_visible_to(request.user), request.GET.get("page"))
+    return render(request, "privacy/breach_list.html", {"page": page})
+
+
+@_review
+def breach_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = BreachForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        breach = records.breach_save(
+            organisation=_organisation(request),
+            data=form.cleaned_data,
+            acting_user=request.user,
+        )
+        messages.success(request, _("The breach is recorded: the 72-hour clock is running."))
+        return redirect("privacy:breach_detail", code=breach.code)
+    return render(request, "privacy/breach_form.html", {"form": form, "breach": None})
+
+
+@sudo_required  # what happened may name people: recent authentication first
+@_review
+def breach_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """One breach: its clock, and the form to record what was learned and done."""
+    breach = access_breach(request.user, code)
+    form = BreachForm(request.POST or None, initial=_breach_initial(breach))
+    if request.method == "POST" and form.is_valid():
+        records.breach_save(
+            organisation=breach.organisation,
+            breach=breach,
+            data=form.cleaned_data,
+            acting_user=request.user,
+        )
+        messages.success(request, _("The breach is updated."))
+        return redirect("privacy:breach_detail", code=breach.code)
+    trail.record("breach.viewed", actor=request.user, target=breach)
+    return render(request, "privacy/breach_form.html", {"form": form, "breach": breach})
+
+
+@sudo_required  # what happened may name people: a download of personal data
+@_review
+def breach_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The whole log, each breach in full: for the DPO's files and the authority."""
+    breaches = list(breaches_visible_to(request.user))
+    trail.record(
+        "breach.pdf_downloaded", actor=request.user, data={"format": "pdf", "rows": len(breaches)}
+    )
+    context = {
+        "breaches": breaches,
+        "organisation": request.user.organisation,
+        "categories": dict(Category.choices),
+        "generated_at": timezone.localtime(),
+    }
+    return _pdf(render_to_string("privacy/breach_pdf.html", context), "breach-log.pdf")

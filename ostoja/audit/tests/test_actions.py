@@ -188,7 +188,19 @@ def test_labels_and_groups_in_the_current_language() -> None:
         "audit.record_found",
         "audit.reviewed",
         "audit.searched",
+        "breach.listed",
+        "breach.pdf_downloaded",
+        "breach.recorded",
+        "breach.updated",
+        "breach.viewed",
         "disclosure.listed",
+        "dpia.listed",
+        "dpia.pdf_downloaded",
+        "dpia.recorded",
+        "dpia.updated",
+        "dpia.viewed",
+        "processing_record.pdf_downloaded",
+        "processing_record.viewed",
     ]
 
 

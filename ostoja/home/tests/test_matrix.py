@@ -44,6 +44,17 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:person_seen": None,
     "privacy:find": {Role.DPO},
     "privacy:disclosures": {Role.DPO},  # privacy/tests/test_disclosures.py: the ledger
+    # The DPO's records (privacy/tests/test_records.py; the downloads in sudo mode there).
+    "privacy:processing_record": {Role.DPO},
+    "privacy:processing_record_pdf": None,
+    "privacy:dpia_list": {Role.DPO},
+    "privacy:dpia_new": {Role.DPO},
+    "privacy:dpia_pdf": None,
+    "privacy:dpia_edit": None,  # a record: test_records.py runs assert_access
+    "privacy:breach_list": {Role.DPO},
+    "privacy:breach_new": {Role.DPO},
+    "privacy:breach_pdf": None,
+    "privacy:breach_detail": None,  # a record: test_records.py runs assert_access
     # Statistics: aggregates for the roles that see them; the downloads are in sudo mode
     # (reports/tests/test_views.py).
     "reports:annual": {Role.ANALYST, Role.COORDINATOR},
@@ -264,6 +275,11 @@ def test_every_role_gets_exactly_its_pages(
         "privacy:seen_by": ("get", f"/privacy/audit/seen/accounts.user/{target}/", 403),
         "privacy:find": ("get", "/privacy/find/", 403),
         "privacy:disclosures": ("get", "/privacy/disclosures/", 403),
+        "privacy:processing_record": ("get", "/privacy/record/", 403),
+        "privacy:dpia_list": ("get", "/privacy/dpia/", 403),
+        "privacy:dpia_new": ("get", "/privacy/dpia/new/", 403),
+        "privacy:breach_list": ("get", "/privacy/breaches/", 403),
+        "privacy:breach_new": ("get", "/privacy/breaches/new/", 403),
         "privacy:find_case": ("post", "/privacy/find/case/", 403),
         "privacy:find_person": ("post", "/privacy/find/person/", 403),
         "reports:annual": ("get", "/reports/annual/", None),  # each centre its own numbers

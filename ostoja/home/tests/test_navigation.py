@@ -46,7 +46,7 @@ EXPECTED = {role: ["Dashboard"] for role in Role} | {
     ],
     Role.ANALYST: ["Dashboard", "Reports"],
     Role.ADMINISTRATOR: ["Dashboard", "Users and roles"],
-    Role.DPO: ["Dashboard", "Audit trail", "Find a record"],
+    Role.DPO: ["Dashboard", "Audit trail", "Find a record", "GDPR records"],
 }
 # Capabilities that open client data (people, cases, contacts, shelter).
 CLIENT_DATA = {
