@@ -241,7 +241,7 @@ HUEY = {
     "store_none": False,
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
     **(
-        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        {"huey_class": "ostoja.lib.queue.RedisHuey", "url": REDIS_URL}
         if TASK_QUEUE == "redis"
         else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
     ),
@@ -507,9 +507,12 @@ if OSTOJA_SMS_GATEWAY_URL and len(OSTOJA_SMS_GATEWAY_SECRET) < 32:
 # A notification still waiting this long after its last due attempt is enqueued again by
 # the every-minute check (lost between commit and enqueue, or its worker was killed).
 OSTOJA_NOTIFY_RESEND_AFTER_SECONDS = env_int("OSTOJA_NOTIFY_RESEND_AFTER_SECONDS", 60, minimum=10)
-# A worker killed while holding a task lock (the every-minute check) would hold it forever
-# (the SQLite store has no lock expiry): locks are cleared when a worker starts.
-HUEY["consumer"]["flush_locks"] = True  # type: ignore[index]
+# A worker killed while holding a task lock (the every-minute check) would hold it forever.
+# The SQLite store has no lock expiry, and one machine runs one worker process: locks are
+# cleared when it starts. On Redis, where several workers share the locks, a starting worker
+# clears none and each lock expires after OSTOJA_TASK_LOCK_SECONDS (ostoja.lib.queue).
+HUEY["consumer"]["flush_locks"] = TASK_QUEUE == "embedded"  # type: ignore[index]
+OSTOJA_TASK_LOCK_SECONDS = env_int("OSTOJA_TASK_LOCK_SECONDS", 900, minimum=60)
 # --- end of 24/7 intervention --------------------------------------------------------------
 
 # --- Audit trail checkpoints (ostoja.audit.checkpoints; README "Data protection") ----------
