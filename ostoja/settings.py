@@ -533,3 +533,8 @@ OSTOJA_BACKUP_DIR = env_str("OSTOJA_BACKUP_DIR", "")
 OSTOJA_BACKUP_MAX_AGE_HOURS = env_int("OSTOJA_BACKUP_MAX_AGE_HOURS", 26, minimum=1)
 OSTOJA_READY_MIN_FREE_MB = env_int("OSTOJA_READY_MIN_FREE_MB", 1024, minimum=0)
 OSTOJA_READY_MAX_QUEUE = env_int("OSTOJA_READY_MAX_QUEUE", 500, minimum=1)
+# The TLS certificate: "url" checks the one served for OSTOJA_BASE_URL's host (production's
+# default), a path reads a PEM file (e.g. in Caddy's storage), "" skips the check
+# (development's default); it must stay valid for more than OSTOJA_READY_CERT_DAYS.
+OSTOJA_READY_CERT = env_str("OSTOJA_READY_CERT", "url" if PRODUCTION else "")
+OSTOJA_READY_CERT_DAYS = env_int("OSTOJA_READY_CERT_DAYS", 14, minimum=1)

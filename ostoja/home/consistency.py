@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -148,39 +148,51 @@ def matching_keys() -> Iterator[Finding]:
                 )
 
 
-def placements() -> Iterator[Finding]:
-    """Two stays sharing a night: in one bed, or of one person."""
-    stays = (
+@dataclass(frozen=True)
+class _Stay:
+    code: str
+    bed: int
+    person: int
+    first: dt.date  # its first night and its last (the morning rule)
+    last: dt.date
+
+
+def _stays() -> Iterator[_Stay]:
+    rows = (
         Placement.objects.filter(admitted_at__isnull=False)
         .exclude(status=Placement.Status.CANCELLED)
         .values_list(
             "code", "bed_id", "person_id", "admitted_at", "discharged_at", "organisation__time_zone"
         )
-        .order_by("admitted_at", "pk")
+        .order_by("pk")
     )
-    nights: list[tuple[str, int, int, dt.date, dt.date]] = []
-    for code, bed, person, admitted, discharged, zone in stays.iterator(chunk_size=BATCH):
-        first = first_night(admitted, zone)
+    for code, bed, person, admitted, discharged, zone in rows.iterator(chunk_size=BATCH):
+        first = first_night(cast(dt.datetime, admitted), zone)  # admitted: the filter
         last = dt.date.max if discharged is None else last_night(discharged, zone)
         if last >= first:  # a stay of no night shares none
-            nights.append((str(code), bed, person, first, last))
-    for position, problem in (
-        (1, _("shares a night in its bed with placement {other}")),
-        (2, _("shares a night with the same person's placement {other}")),
+            yield _Stay(str(code), bed, person, first, last)
+
+
+def placements() -> Iterator[Finding]:
+    """Two stays sharing a night: in one bed, or of one person."""
+    stays = list(_stays())
+    for owner, problem in (
+        ("bed", _("shares a night in its bed with placement {other}")),
+        ("person", _("shares a night with the same person's placement {other}")),
     ):
-        groups: dict[int, list[tuple[str, dt.date, dt.date]]] = defaultdict(list)
-        for stay in nights:
-            groups[stay[position]].append((stay[0], stay[3], stay[4]))  # type: ignore[arg-type]
+        groups: dict[int, list[_Stay]] = defaultdict(list)
+        for stay in stays:
+            groups[getattr(stay, owner)].append(stay)
         for group in groups.values():
-            group.sort(key=lambda stay: stay[1])
-            latest: tuple[str, dt.date] | None = None  # the stay reaching furthest so far
-            for code, first, last in group:
-                if latest is not None and first <= latest[1]:
+            group.sort(key=lambda stay: (stay.first, stay.code))
+            furthest = group[0]  # of the stays so far, the one whose last night is latest
+            for stay in group[1:]:
+                if stay.first <= furthest.last:
                     yield Finding(
-                        "shelter.Placement", code, str(problem).format(other=latest[0])
+                        "shelter.Placement", stay.code, problem.format(other=furthest.code)
                     )
-                if latest is None or last > latest[1]:
-                    latest = (code, last)
+                if stay.last > furthest.last:
+                    furthest = stay
 
 
 CHECKS = (files, blind_indexes, matching_keys, placements)

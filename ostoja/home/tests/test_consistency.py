@@ -20,7 +20,6 @@ from django.utils import translation
 from ostoja.accounts.roles import Role
 from ostoja.cases.models import Case, Document
 from ostoja.cases.services import document_add
-from ostoja.home import consistency
 from ostoja.home.tasks import consistency_nightly
 from ostoja.people.models import Person, PersonKey
 from ostoja.people.services import person_create
@@ -109,8 +108,7 @@ def test_a_tampered_blind_index_is_reported(client_person: Person) -> None:
     status, lines = _check()
     assert status == 1
     assert lines == [
-        f"people.Person {client_person.code}: the blind index phone_index does not match "
-        "its value"
+        f"people.Person {client_person.code}: the blind index phone_index does not match its value"
     ]
     assert PHONE.replace(" ", "") not in "".join(lines)
 
@@ -130,7 +128,8 @@ def test_missing_or_foreign_matching_keys_are_reported(
         cursor.execute("DELETE FROM people_personkey WHERE id = %s", [key.pk])
         if not PersonKey.objects.filter(person=other, key=key.key).exists():
             cursor.execute(
-                "INSERT INTO people_personkey (organisation_id, person_id, key) VALUES (%s, %s, %s)",
+                "INSERT INTO people_personkey (organisation_id, person_id, key) "
+                "VALUES (%s, %s, %s)",
                 [other.organisation_id, other.pk, key.key],
             )
     status, lines = _check()
@@ -211,8 +210,7 @@ def test_placements_sharing_a_night_are_reported(
     status, lines = _check()
     assert status == 1
     assert lines == [
-        f"shelter.Placement {second.code}: shares a night in its bed with placement "
-        f"{first.code}",
+        f"shelter.Placement {second.code}: shares a night in its bed with placement {first.code}",
         f"shelter.Placement {moved.code}: shares a night with the same person's placement "
         f"{first.code}",
     ]
