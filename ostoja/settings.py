@@ -153,6 +153,9 @@ MIDDLEWARE = [
     # First: the public portal's requests lose the visitor's address, user agent, referrer
     # and every cookie but CSRF before anything else reads them (ostoja/portal/privacy.py).
     "ostoja.portal.privacy.PortalMiddleware",
+    # Each request's time by view, for Prometheus (ostoja.lib.metrics; no path, no label
+    # with personal data).
+    "ostoja.lib.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ostoja.audit.middleware.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -348,7 +351,7 @@ if PRODUCTION:
     if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The monitoring on the server asks the application itself, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$", r"^metrics/$"]
     SECURE_HSTS_SECONDS = 31_536_000  # ASVS 3.4.1: one year
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
