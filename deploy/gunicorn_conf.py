@@ -7,6 +7,7 @@ the interpreter's lock (bench/servers.py measured them no faster).
 
 import multiprocessing
 import os
+from typing import Any
 
 bind = os.environ.get("OSTOJA_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("OSTOJA_WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1))
@@ -27,3 +28,12 @@ errorlog = "-"
 # Header limits well above any browser's needs; an oversized request is refused.
 limit_request_line = 8190
 limit_request_fields = 100
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker gone: its live gauges leave the Prometheus files (``ostoja.lib.metrics``);
+    its counters stay counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]  # untyped

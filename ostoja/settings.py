@@ -153,6 +153,9 @@ MIDDLEWARE = [
     # First: the public portal's requests lose the visitor's address, user agent, referrer
     # and every cookie but CSRF before anything else reads them (ostoja/portal/privacy.py).
     "ostoja.portal.privacy.PortalMiddleware",
+    # Each request's time by view, for Prometheus (ostoja.lib.metrics; no path, no label
+    # with personal data).
+    "ostoja.lib.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ostoja.audit.middleware.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -241,7 +244,7 @@ HUEY = {
     "store_none": False,
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
     **(
-        {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+        {"huey_class": "ostoja.lib.queue.RedisHuey", "url": REDIS_URL}
         if TASK_QUEUE == "redis"
         else {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
     ),
@@ -348,7 +351,7 @@ if PRODUCTION:
     if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The monitoring on the server asks the application itself, over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^ready/$", r"^metrics/$"]
     SECURE_HSTS_SECONDS = 31_536_000  # ASVS 3.4.1: one year
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -507,9 +510,12 @@ if OSTOJA_SMS_GATEWAY_URL and len(OSTOJA_SMS_GATEWAY_SECRET) < 32:
 # A notification still waiting this long after its last due attempt is enqueued again by
 # the every-minute check (lost between commit and enqueue, or its worker was killed).
 OSTOJA_NOTIFY_RESEND_AFTER_SECONDS = env_int("OSTOJA_NOTIFY_RESEND_AFTER_SECONDS", 60, minimum=10)
-# A worker killed while holding a task lock (the every-minute check) would hold it forever
-# (the SQLite store has no lock expiry): locks are cleared when a worker starts.
-HUEY["consumer"]["flush_locks"] = True  # type: ignore[index]
+# A worker killed while holding a task lock (the every-minute check) would hold it forever.
+# The SQLite store has no lock expiry, and one machine runs one worker process: locks are
+# cleared when it starts. On Redis, where several workers share the locks, a starting worker
+# clears none and each lock expires after OSTOJA_TASK_LOCK_SECONDS (ostoja.lib.queue).
+HUEY["consumer"]["flush_locks"] = TASK_QUEUE == "embedded"  # type: ignore[index]
+OSTOJA_TASK_LOCK_SECONDS = env_int("OSTOJA_TASK_LOCK_SECONDS", 900, minimum=60)
 # --- end of 24/7 intervention --------------------------------------------------------------
 
 # --- Audit trail checkpoints (ostoja.audit.checkpoints; README "Data protection") ----------
@@ -530,3 +536,8 @@ OSTOJA_BACKUP_DIR = env_str("OSTOJA_BACKUP_DIR", "")
 OSTOJA_BACKUP_MAX_AGE_HOURS = env_int("OSTOJA_BACKUP_MAX_AGE_HOURS", 26, minimum=1)
 OSTOJA_READY_MIN_FREE_MB = env_int("OSTOJA_READY_MIN_FREE_MB", 1024, minimum=0)
 OSTOJA_READY_MAX_QUEUE = env_int("OSTOJA_READY_MAX_QUEUE", 500, minimum=1)
+# The TLS certificate: "url" checks the one served for OSTOJA_BASE_URL's host (production's
+# default), a path reads a PEM file (e.g. in Caddy's storage), "" skips the check
+# (development's default); it must stay valid for more than OSTOJA_READY_CERT_DAYS.
+OSTOJA_READY_CERT = env_str("OSTOJA_READY_CERT", "url" if PRODUCTION else "")
+OSTOJA_READY_CERT_DAYS = env_int("OSTOJA_READY_CERT_DAYS", 14, minimum=1)

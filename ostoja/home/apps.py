@@ -2,9 +2,12 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_login_failed
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+from ostoja.lib.metrics import failed_sign_in
 
 
 class HomeConfig(AppConfig):
@@ -18,6 +21,7 @@ class HomeConfig(AppConfig):
         from ostoja.home import checks  # noqa: F401  # registers the checks
 
         connection_created.connect(owner_only, dispatch_uid="ostoja-sqlite-owner-only")
+        user_login_failed.connect(failed_sign_in, dispatch_uid="ostoja-metrics-sign-in")
 
 
 def owner_only(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:

@@ -5,11 +5,16 @@ and the view answers only a request made straight to the application from this m
 Each check says ``ok`` or what is wrong; one failure makes the whole answer 503.
 """
 
+import datetime as dt
 import shutil
+import socket
+import ssl
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from cryptography import x509
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -60,12 +65,42 @@ def backup() -> tuple[bool, str]:
     return hours <= limit, f"{hours:.1f} h old (at most {limit})"
 
 
+def served_certificate(url: str) -> x509.Certificate:
+    """The certificate the server at ``url`` presents, verified against the system's
+    authorities and the host name (an invalid one raises ``ssl.SSLError``)."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "", parts.port or 443
+    context = ssl.create_default_context()
+    with (
+        socket.create_connection((host, port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=host) as tls,
+    ):
+        der = tls.getpeercert(binary_form=True)
+    return x509.load_der_x509_certificate(der or b"")
+
+
+def certificate() -> tuple[bool, str]:
+    """The TLS certificate stays valid for more than ``OSTOJA_READY_CERT_DAYS``: Caddy
+    renews it a month ahead, so one close to expiry means renewal keeps failing."""
+    where = settings.OSTOJA_READY_CERT
+    if not where:
+        return True, "not configured (OSTOJA_READY_CERT)"
+    if where == "url":
+        cert = served_certificate(settings.BASE_URL)
+    else:
+        cert = x509.load_pem_x509_certificate(Path(where).read_bytes())
+    days = (cert.not_valid_after_utc - dt.datetime.now(dt.UTC)).total_seconds() / 86400
+    limit = settings.OSTOJA_READY_CERT_DAYS
+    return days > limit, f"expires in {days:.0f} days (more than {limit} needed)"
+
+
 CHECKS: dict[str, Check] = {
     "database": database,
     "redis": redis,
     "task_queue": task_queue,
     "disk": disk,
     "backup": backup,
+    "certificate": certificate,
 }
 
 

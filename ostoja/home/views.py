@@ -23,7 +23,9 @@ from ostoja.helpline.access import contacts_visible_to
 from ostoja.helpline.selectors import helpline_panel, open_follow_ups
 from ostoja.home import readiness
 from ostoja.home.forms import SearchForm
+from ostoja.home.metrics import StateCollector
 from ostoja.home.search import search as run_search
+from ostoja.lib.metrics import exposition
 from ostoja.network.selectors import consultation_follow_ups
 from ostoja.reports import dashboards
 from ostoja.reports.forms import PeriodForm
@@ -105,6 +107,17 @@ def _straight_from_this_machine(request: HttpRequest) -> bool:
         return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
     except ValueError:
         return False
+
+
+@login_not_required
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus's scrape (``ostoja.lib.metrics``): request times by view, failed sign-ins,
+    the queue and the escalations waiting. Like ``/ready/``, for the server itself only."""
+    if not _straight_from_this_machine(request):
+        raise Http404
+    body, content_type = exposition([StateCollector()])
+    return HttpResponse(body, content_type=content_type)
 
 
 @login_not_required

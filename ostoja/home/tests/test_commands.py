@@ -14,6 +14,7 @@ from pytest_django.fixtures import Settings
 
 from ostoja.accounts.models import User
 from ostoja.accounts.roles import Role
+from ostoja.test import Persona
 
 
 def _call(*args: str) -> str:
@@ -98,3 +99,31 @@ def test_translation_check_names_untranslated_messages(
     polish.save()
     assert "Translations compiled" in _call("translations", "check")
     assert (tmp_path / "locale/pl/LC_MESSAGES/django.mo").exists()
+
+
+def test_a_failed_backup_is_mailed_to_every_administrator(
+    centre: dict[Role, Persona], other_centre: dict[Role, Persona]
+) -> None:
+    out = _call("notify_failure", "ostoja-backup.service")
+    assert "2 administrators told" in out
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        persona.email for persona in (centre[Role.ADMINISTRATOR], other_centre[Role.ADMINISTRATOR])
+    )
+    message = mail.outbox[0]
+    assert message.to == [centre[Role.ADMINISTRATOR].email]  # one each, nobody else's address
+    assert "ostoja-backup.service" in message.subject
+    assert "journalctl -u ostoja-backup.service" in message.body
+    # Nobody's name (not even the recipient's).
+    for persona in centre.values():
+        if persona.user.full_name:
+            assert persona.user.full_name not in message.body
+
+
+def test_notify_failure_refuses_what_is_not_a_unit_and_says_when_nobody_is_told(
+    db: None,
+) -> None:
+    with pytest.raises(CommandError, match="Not a systemd unit"):
+        _call("notify_failure", "backup failed for Olena Shevchenko")
+    with pytest.raises(CommandError, match="no active administrator"):
+        _call("notify_failure", "ostoja-restore-drill.service")
+    assert mail.outbox == []

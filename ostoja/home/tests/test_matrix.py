@@ -28,6 +28,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "notices:preferences": None,  # POST
     "home:health": None,  # public: says only whether the database answers
     "home:ready": None,  # from the server itself only: home/tests/test_ready.py
+    "home:metrics": None,  # from the server itself only: home/tests/test_metrics.py
     "home:search": EVERY_ROLE,  # each finds what they may see: home/tests/test_search.py
     "set_language": None,  # public: the language switch of the sign-in page
     "accounts/email/": None,  # 404 for everyone: not used

@@ -30,7 +30,7 @@ def checks(client: Client, status: int) -> dict[str, dict[str, object]]:
 
 def test_everything_ready(client: Client, db: None, backups: Path) -> None:
     found = checks(client, 200)
-    assert set(found) == {"database", "redis", "task_queue", "disk", "backup"}
+    assert set(found) == {"database", "redis", "task_queue", "disk", "backup", "certificate"}
     assert all(check["ok"] for check in found.values())
     assert str(found["backup"]["detail"]).startswith("0.0 h old")
 
@@ -103,3 +103,126 @@ def test_only_for_the_server_itself(client: Client, db: None, backups: Path) -> 
     assert client.get("/ready/", REMOTE_ADDR="203.0.113.7").status_code == 404
     assert client.get("/ready/", REMOTE_ADDR="::1").status_code == 200
     assert client.post("/ready/").status_code == 405
+
+
+def _certificate(folder: Path, days: int) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost valid ``days`` more days, and its key."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=days, hours=12))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / f"cert-{days}.pem", folder / f"key-{days}.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def _serve_tls(cert_file: Path, key_file: Path) -> int:
+    """A TLS server on 127.0.0.1 presenting the certificate to each connection; its port."""
+    import socket
+    import ssl
+    import threading
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = int(listener.getsockname()[1])
+
+    def serve() -> None:
+        with listener:
+            for _ in range(1):
+                connection, _address = listener.accept()
+                try:
+                    with context.wrap_socket(connection, server_side=True) as tls:
+                        tls.recv(1)
+                except (ssl.SSLError, OSError):
+                    connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return port
+
+
+def test_the_certificate_is_not_checked_in_development(
+    client: Client, db: None, backups: Path
+) -> None:
+    assert checks(client, 200)["certificate"] == {
+        "ok": True,
+        "detail": "not configured (OSTOJA_READY_CERT)",
+    }
+
+
+def test_a_certificate_file_close_to_expiry(
+    client: Client, db: None, backups: Path, settings: Settings, tmp_path: Path
+) -> None:
+    settings.OSTOJA_READY_CERT_DAYS = 14
+    settings.OSTOJA_READY_CERT = str(_certificate(tmp_path, 60)[0])
+    assert checks(client, 200)["certificate"] == {
+        "ok": True,
+        "detail": "expires in 60 days (more than 14 needed)",
+    }
+    settings.OSTOJA_READY_CERT = str(_certificate(tmp_path, 10)[0])
+    assert checks(client, 503)["certificate"] == {
+        "ok": False,
+        "detail": "expires in 10 days (more than 14 needed)",
+    }
+
+
+def test_the_certificate_served_for_the_base_url(
+    client: Client,
+    db: None,
+    backups: Path,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good, close = _certificate(tmp_path, 90), _certificate(tmp_path, 5)
+    settings.OSTOJA_READY_CERT = "url"
+    # Trusted as the system's authorities are (OpenSSL reads SSL_CERT_FILE).
+    monkeypatch.setenv("SSL_CERT_FILE", str(good[0]))
+    settings.BASE_URL = f"https://localhost:{_serve_tls(*good)}/"
+    assert checks(client, 200)["certificate"] == {
+        "ok": True,
+        "detail": "expires in 90 days (more than 14 needed)",
+    }
+    # A certificate nobody vouches for fails whatever its dates.
+    settings.BASE_URL = f"https://localhost:{_serve_tls(*close)}/"
+    assert checks(client, 503)["certificate"] == {
+        "ok": False,
+        "detail": "SSLCertVerificationError",
+    }
+    monkeypatch.setenv("SSL_CERT_FILE", str(close[0]))
+    settings.BASE_URL = f"https://localhost:{_serve_tls(*close)}/"
+    assert checks(client, 503)["certificate"] == {
+        "ok": False,
+        "detail": "expires in 5 days (more than 14 needed)",
+    }

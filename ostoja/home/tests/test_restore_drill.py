@@ -6,6 +6,7 @@ table has as many rows as the source, and nothing is lost (RPO 0 s once the last
 is archived). As root, with the postgres user, like the server; PostgreSQL only."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from ostoja.interventions.tests.test_notify import free_port
+from ostoja.lib.crypto.keys import generate_key
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
@@ -37,6 +39,16 @@ from ostoja.test import make_user
 org = Organisation.objects.get_or_create(short_code="KCIK", defaults={"name": "Centrum"})[0]
 user = make_user(org, None, email=sys.argv[1])
 trail.record("user.created", actor=user.user, data={"for": "the drill"})
+# Sealed fields (a person's name, phone) and a sealed file.
+import uuid
+from django.core.files.base import ContentFile
+from ostoja.lib.crypto.files import EncryptedStorage
+from ostoja.people.services import person_create
+person_create(
+    organisation=org, data={"name": "Anna " + sys.argv[1], "phone": "+48 600 100 200"},
+    acting_user=user.user,
+)
+EncryptedStorage().save(f"cases/{uuid.uuid4().hex}.txt", ContentFile(sys.argv[1].encode()))
 """
 
 
@@ -127,3 +139,25 @@ def test_the_latest_backup_restores_with_everything_written_since(
     assert "audit_verify on the restored database: passed." in report, report
     assert "Rows differ" not in report, report
     assert "RPO: 0 s" in report, report
+    # The sealed sample opened with the keys, identical to the source.
+    opened = re.search(r"Sealed values opened: (\d+) in (\d+) sampled rows", report)
+    assert opened is not None, report
+    assert int(opened[1]) > 0 and int(opened[2]) >= 2, report
+    assert f"Sampled rows identical to this database: {opened[2]} of {opened[2]}." in report
+    assert "Sealed files opened: 1 of 1." in report, report
+    assert "Sampled files identical to this server's: 1 of 1." in report, report
+    assert "does not open" not in report, report
+
+    # Without the right keys the backup is useless, and the drill says so.
+    env["OSTOJA_FIELD_KEYS"] = "1:" + generate_key()
+    failed = subprocess.run(  # noqa: S603
+        [
+            sys.executable, MANAGE, "restore_drill", "--port", str(free_port()),
+            "--backup-dir", str(folder / "backups"),
+        ],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "a sealed value does not open." in failed.stdout
+    assert "the sealed file does not open." in failed.stdout
+    assert "Sealed data of the backup does not open with these keys." in failed.stderr

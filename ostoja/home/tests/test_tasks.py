@@ -101,3 +101,41 @@ def test_expired_sessions_are_cleared_nightly() -> None:
     )
     assert clear_expired_sessions.call_local() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
+
+
+def test_a_worker_starting_on_redis_keeps_the_other_workers_locks_which_expire(
+    tmp_path: Path,
+) -> None:
+    """Several workers share Redis: one restarting must not free a lock another holds (the
+    periodic task would run twice at once); a lock left by a killed worker expires."""
+    from ostoja.lib.queue import RedisHuey
+
+    redis_url = os.environ.get("OSTOJA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    queue = RedisHuey("ostoja", url=redis_url)
+    lock = queue.lock_task("interventions-escalation-check")  # held by "another worker"
+    lock.acquire()
+    try:
+        key = queue.storage.result_key("ostoja.lock.interventions-escalation-check")
+        assert 0 < queue.storage.conn.ttl(key) <= settings.OSTOJA_TASK_LOCK_SECONDS
+        result, log = _run_worker_and_ping(
+            _env(tmp_path, OSTOJA_TASK_QUEUE="redis", REDIS_URL=redis_url)
+        )
+        assert result.returncode == 0, result.stderr + log
+        assert lock.is_locked()
+    finally:
+        lock.release()
+    # On the embedded store (one worker process) the locks are still cleared at start.
+    embedded = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            MANAGE,
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.HUEY['consumer']['flush_locks'])",
+        ],
+        env=_env(tmp_path, OSTOJA_TASK_QUEUE="embedded"),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert embedded.stdout.splitlines()[-1] == "True"

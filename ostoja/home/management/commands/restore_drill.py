@@ -6,11 +6,21 @@ folder, every archived WAL segment after it is replayed (``deploy/archive-wal.sh
 restored database is started on ``--port`` (127.0.0.1 only). Then ``audit_verify`` runs
 against it, the row count of every table is compared with this database's, and the drill
 reports the restore time and the RPO: how much older the restored database's newest audit
-entry is than this database's. Exit status 1 if anything fails. The scratch cluster is
-stopped and removed at the end.
+entry is than this database's.
+
+With the keys this process was given (``OSTOJA_FIELD_KEYS`` / ``_FILE``: point them at the
+escrowed copy to prove it), a random sample (``--sample`` rows of every table with sealed
+fields, and as many of the backup's sealed files) is opened: a value or a file that does not
+open fails the drill — the backup would be useless. The sampled rows' and files' checksums
+are compared with this database's and this server's files (a difference is reported: a row
+may have changed since the backup, a file only by ``rotate_keys``).
+
+Exit status 1 if anything fails. The scratch cluster is stopped and removed at the end.
 """
 
+import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -24,7 +34,13 @@ import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, connections
+
+from ostoja.home.management.commands.rotate_keys import protected_models
+from ostoja.lib.crypto.aead import DecryptionError
+from ostoja.lib.crypto.files import EncryptedStorage
+
+ALIAS = "restore_drill"
 
 # Debian's server programs, of the newest PostgreSQL installed (15 on Debian 12).
 PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), default=Path("/usr/lib/postgresql/15/bin"))
@@ -65,6 +81,20 @@ def newest_audit_entry(cursor: Any) -> Any:
     return cursor.fetchone()[0]
 
 
+def _checksums(database: Any, table: str, key: str, keys: list[Any]) -> dict[Any, str]:
+    """md5 of each row's text, by primary key (the same query on both clusters)."""
+    with database.cursor() as cursor:
+        cursor.execute(
+            f'SELECT t."{key}", md5(t::text) FROM "{table}" t WHERE t."{key}" = ANY(%s)',  # noqa: S608 — our own table names
+            [keys],
+        )
+        return dict(cursor.fetchall())
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 class Command(BaseCommand):
     help = "Restore the latest backup to a scratch cluster, verify it, report RPO and time."
 
@@ -72,6 +102,9 @@ class Command(BaseCommand):
         parser.add_argument("--backup-dir", type=Path, default=None)
         parser.add_argument("--port", type=int, default=5440)
         parser.add_argument("--pg-bin", type=Path, default=PG_BIN)
+        parser.add_argument(
+            "--sample", type=int, default=20, help="rows per sealed table, and files, to open"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -92,6 +125,10 @@ class Command(BaseCommand):
                 tar.extractall(data, filter="data")
             with tarfile.open(backup / "pg_wal.tar.gz") as tar:
                 tar.extractall(data / "pg_wal", filter="data")
+            files = scratch / "files"
+            if (backup / "files.tar.gz").exists():
+                with tarfile.open(backup / "files.tar.gz") as tar:
+                    tar.extractall(files, filter="data")
             wal = folder / "wal"
             # Replay every archived segment; then promote (open for writes: a copy).
             with (data / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
@@ -126,6 +163,8 @@ class Command(BaseCommand):
                 source_counts = table_counts(cursor)
                 source_newest = newest_audit_entry(cursor)
             verified = self._audit_verify(port, name)
+            sealed = self._open_rows(port, name, options["sample"])
+            sealed += self._open_files(files, options["sample"])
         finally:
             if (data / "postmaster.pid").exists():
                 _as_postgres(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "fast", "stop")
@@ -145,8 +184,78 @@ class Command(BaseCommand):
         equal = len(restored_counts) - len(differ)
         out(f"Row counts: {equal} of {len(restored_counts)} tables equal.")
         out("audit_verify on the restored database: " + ("passed." if verified else "FAILED."))
+        for problem in sealed:
+            out(problem)
         if not verified:
             raise CommandError("The restored audit trail does not verify.")
+        if sealed:
+            raise CommandError("Sealed data of the backup does not open with these keys.")
+
+    def _open_rows(self, port: int, name: str, size: int) -> list[str]:
+        """Open every sealed field of a random sample of each sealed table's restored rows;
+        compare the sampled rows' checksums with this database's. What does not open."""
+        connections.settings[ALIAS] = connection.settings_dict | {
+            "HOST": "127.0.0.1", "PORT": str(port), "USER": "postgres", "PASSWORD": "",
+            "NAME": name,
+        }  # fmt: skip
+        problems: list[str] = []
+        opened = rows = same = 0
+        try:
+            for model, fields, _indexes in protected_models():
+                sample = list(model._default_manager.using(ALIAS).order_by("?")[:size])
+                for row in sample:
+                    for field in fields:
+                        try:
+                            getattr(row, field.attname)
+                            opened += 1
+                        except DecryptionError:
+                            problems.append(
+                                f"{model._meta.label} {getattr(row, 'code', row.pk)}: "
+                                "a sealed value does not open."
+                            )
+                table, key = model._meta.db_table, str(model._meta.pk.column)
+                keys = [row.pk for row in sample]
+                restored = _checksums(connections[ALIAS], table, key, keys)
+                source = _checksums(connection, table, key, keys)
+                rows += len(restored)
+                same += sum(source.get(pk) == digest for pk, digest in restored.items())
+        finally:
+            connections[ALIAS].close()
+            del connections[ALIAS]
+            del connections.settings[ALIAS]
+        self.stdout.write(f"Sealed values opened: {opened} in {rows} sampled rows.")
+        self.stdout.write(f"Sampled rows identical to this database: {same} of {rows}.")
+        return problems
+
+    def _open_files(self, files: Path, size: int) -> list[str]:
+        """Open a random sample of the backup's sealed files; compare each with this
+        server's copy. What does not open."""
+        folders = [path for path in files.iterdir() if path.is_dir()] if files.exists() else []
+        if not folders:
+            self.stdout.write("Sealed files: none in the backup.")
+            return []
+        root = folders[0]
+        names = sorted(
+            str(path.relative_to(root))
+            for path in root.rglob("*")
+            if path.is_file() and not path.name.endswith(".tmp")
+        )
+        sample = secrets.SystemRandom().sample(names, min(size, len(names)))
+        storage = EncryptedStorage(location=str(root))
+        live = Path(settings.PRIVATE_FILES_ROOT)
+        problems, same = [], 0
+        for stored in sample:
+            try:
+                with storage.open(stored) as file:
+                    file.read()
+            except DecryptionError:
+                problems.append(f"files {stored}: the sealed file does not open.")
+            here = live / stored
+            if here.is_file() and _digest(here) == _digest(root / stored):
+                same += 1
+        self.stdout.write(f"Sealed files opened: {len(sample) - len(problems)} of {len(sample)}.")
+        self.stdout.write(f"Sampled files identical to this server's: {same} of {len(sample)}.")
+        return problems
 
     def _audit_verify(self, port: int, name: str) -> bool:
         env = os.environ | {"DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/{name}"}
