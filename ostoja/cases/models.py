@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from ostoja.accounts.policy import FieldClass, TeamRole
 from ostoja.cases import vocabulary as v
 from ostoja.lib.crypto.fields import EncryptedCharField, EncryptedTextField
+from ostoja.lib.locking import version_field
 from ostoja.lib.models import code_field
 
 
@@ -93,6 +94,8 @@ class Case(models.Model):
     perpetrator_notes = EncryptedTextField(_("perpetrators"), blank=True)
     created_by = _by()
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save of the edit form's fields (optimistic locking, ostoja.lib.locking).
+    version = version_field()
 
     objects: ClassVar[models.Manager["Case"]] = models.Manager()
 
@@ -199,6 +202,7 @@ class Goal(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = _by()
+    version = version_field()  # raised by every change of status (ostoja.lib.locking)
 
     class Meta:
         verbose_name = _("goal")
@@ -235,6 +239,7 @@ class Action(models.Model):
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = version_field()  # raised by every change of status (ostoja.lib.locking)
 
     class Meta:
         verbose_name = _("action")
