@@ -284,9 +284,7 @@ def plan_action_status(
 
 
 @transaction.atomic
-def goal_status(
-    *, goal: Goal, status: str, acting_user: User, version: int | None = None
-) -> None:
+def goal_status(*, goal: Goal, status: str, acting_user: User, version: int | None = None) -> None:
     if status not in Goal.Status.values:
         raise ValidationError(_("Unknown status."))
     check_version(goal, version)

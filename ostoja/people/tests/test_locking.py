@@ -53,9 +53,7 @@ def test_the_service_refuses_a_stale_version(
     centre: dict[Role, Persona], client_person: Person
 ) -> None:
     manager = centre[Role.CASE_MANAGER].user
-    person_update(
-        person=client_person, data={"code_word": "jeden"}, version=1, acting_user=manager
-    )
+    person_update(person=client_person, data={"code_word": "jeden"}, version=1, acting_user=manager)
     stale = Person.objects.get(pk=client_person.pk)
     with pytest.raises(Conflict):
         person_update(person=stale, data={"code_word": "dwa"}, version=1, acting_user=manager)

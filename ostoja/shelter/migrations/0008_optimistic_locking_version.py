@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('shelter', '0007_stay_steps_and_partner_referrals'),
+        ("shelter", "0007_stay_steps_and_partner_referrals"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placement',
-            name='version',
-            field=models.PositiveIntegerField(db_default=1, default=1, editable=False, verbose_name='version'),
+            model_name="placement",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
     ]

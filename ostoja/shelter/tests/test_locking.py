@@ -69,9 +69,7 @@ def test_a_step_from_a_stale_page_gets_the_conflict_page(
     assert not Placement.objects.filter(moved_from=stay).exists()
 
 
-def test_the_service_refuses_a_stale_version(
-    centre: dict[Role, Persona], stay: Placement
-) -> None:
+def test_the_service_refuses_a_stale_version(centre: dict[Role, Persona], stay: Placement) -> None:
     staff = centre[Role.SHELTER_STAFF].user
     opened = stay.version
     stale = Placement.objects.get(pk=stay.pk)
