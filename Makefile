@@ -86,6 +86,8 @@ test: deps-dev system-deps
 	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	@# Zero-downtime upgrades: no migration locks a busy table or breaks the running release.
+	$(MANAGE) lint_migrations
 	$(VENV)/bin/bandit -q -c pyproject.toml -r ostoja --severity-level high
 	$(MAKE) --no-print-directory deploy-check
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
