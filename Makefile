@@ -161,3 +161,11 @@ lock: deps-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The Mozilla HTTP Observatory's scanner (npm, installed under OBSERVATORY_DIR, not in the
+# repository) against deploy/Caddyfile in front of gunicorn in production mode
+# (bench/observatory.py); needs PostgreSQL (DATABASE_URL), Redis, Caddy, node and ports 80/443.
+.PHONY: bench-observatory
+bench-observatory: deps
+	OSTOJA_DEBUG=false DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ostoja_observatory} \
+	  $(PY) bench/observatory.py
