@@ -86,6 +86,8 @@ test: deps-dev system-deps
 	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+	@# Zero-downtime upgrades: no migration locks a busy table or breaks the running release.
+	$(MANAGE) lint_migrations
 	$(VENV)/bin/bandit -q -c pyproject.toml -r ostoja --severity-level high
 	$(MAKE) --no-print-directory deploy-check
 	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered -q
@@ -159,3 +161,11 @@ lock: deps-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The Mozilla HTTP Observatory's scanner (npm, installed under OBSERVATORY_DIR, not in the
+# repository) against deploy/Caddyfile in front of gunicorn in production mode
+# (bench/observatory.py); needs PostgreSQL (DATABASE_URL), Redis, Caddy, node and ports 80/443.
+.PHONY: bench-observatory
+bench-observatory: deps
+	OSTOJA_DEBUG=false DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ostoja_observatory} \
+	  $(PY) bench/observatory.py

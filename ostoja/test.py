@@ -8,6 +8,7 @@ import re
 import time
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
@@ -282,3 +283,62 @@ class Axe:
             for (rule, target, url), what in sorted(self.found.items())
         ]
         return "\n".join(lines + [f"axe could not run: {error}" for error in self.errors])
+
+
+class _FormReader(HTMLParser):
+    """The fields of the first ``<form method="post">`` whose action is ``action`` ("" for
+    the page's own address), as a browser would submit them unchanged."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.done = False
+        self.fields: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.done and a.get("method", "").lower() == "post":
+            self.inside = a.get("action", "") == self.action
+        if not self.inside:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name and a.get("type", "text") not in ("submit", "button"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.fields.append((name, a.get("value", "on" if "checked" in a else "")))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea" and self._textarea is not None:
+            # A browser drops the one newline that follows <textarea>.
+            value = "".join(self._text)
+            self.fields.append((self._textarea, value.removeprefix("\n")))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self.inside:
+            self.inside, self.done = False, True
+
+
+def form_fields(page: str, action: str = "") -> dict[str, str | list[str]]:
+    """What a browser would post from ``page``'s form (``action`` as written in the page),
+    unchanged: a name with several values (checkboxes, multiple selects) gives a list."""
+    reader = _FormReader(action)
+    reader.feed(page)
+    found: dict[str, list[str]] = {}
+    for name, value in reader.fields:
+        found.setdefault(name, []).append(value)
+    assert found, "no such form on the page"
+    return {name: values[0] if len(values) == 1 else values for name, values in found.items()}

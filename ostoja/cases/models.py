@@ -22,6 +22,7 @@ from ostoja.accounts.policy import FieldClass, TeamRole
 from ostoja.cases import vocabulary as v
 from ostoja.lib.crypto.fields import EncryptedCharField, EncryptedTextField
 from ostoja.lib.inventory import Category, Inventory
+from ostoja.lib.locking import version_field
 from ostoja.lib.models import code_field
 
 
@@ -94,6 +95,8 @@ class Case(models.Model):
     perpetrator_notes = EncryptedTextField(_("perpetrators"), blank=True)
     created_by = _by()
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save of the edit form's fields (optimistic locking, ostoja.lib.locking).
+    version = version_field()
 
     personal_data = Inventory(
         about=("clients__person",),
@@ -210,6 +213,7 @@ class Goal(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = _by()
+    version = version_field()  # raised by every change of status (ostoja.lib.locking)
 
     personal_data = Inventory(
         # a goal of no one client is the whole case's
@@ -252,6 +256,7 @@ class Action(models.Model):
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = version_field()  # raised by every change of status (ostoja.lib.locking)
 
     personal_data = Inventory(
         about=("goal__client", "goal__case__clients__person"), fields={"text": Category.FREE_TEXT}

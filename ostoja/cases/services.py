@@ -39,6 +39,7 @@ from ostoja.cases.models import (
 )
 from ostoja.cases.vocabulary import DeadlineKind
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
+from ostoja.lib.locking import check_version
 from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import Person
 
@@ -116,9 +117,13 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(*, case: Case, data: dict[str, Any], acting_user: User) -> list[str]:
+def case_update(
+    *, case: Case, data: dict[str, Any], acting_user: User, version: int | None = None
+) -> list[str]:
+    """Change the case's details; ``version`` is the one the user's form was opened at:
+    another has been saved since, ``Conflict`` (ostoja.lib.locking) and nothing changes."""
     # Compared with what is stored: a model form may have set the values on ``case``.
-    stored = Case.objects.get(pk=case.pk)
+    stored = check_version(case, version)
     changed = []
     for name in CASE_FIELDS:
         if name in data:
@@ -261,12 +266,15 @@ def plan_action_add(*, goal: Goal, instance: Action, acting_user: User) -> Actio
 
 
 @transaction.atomic
-def plan_action_status(*, action: Action, status: str, acting_user: User) -> None:
+def plan_action_status(
+    *, action: Action, status: str, acting_user: User, version: int | None = None
+) -> None:
     if status not in Action.Status.values:
         raise ValidationError(_("Unknown status."))
+    check_version(action, version)
     action.status = status
     action.done_at = timezone.now() if status == Action.Status.DONE else None
-    action.save(update_fields=["status", "done_at"])
+    action.save(update_fields=["status", "done_at", "version"])
     record(
         "case.action_changed",
         actor=acting_user,
@@ -276,11 +284,12 @@ def plan_action_status(*, action: Action, status: str, acting_user: User) -> Non
 
 
 @transaction.atomic
-def goal_status(*, goal: Goal, status: str, acting_user: User) -> None:
+def goal_status(*, goal: Goal, status: str, acting_user: User, version: int | None = None) -> None:
     if status not in Goal.Status.values:
         raise ValidationError(_("Unknown status."))
+    check_version(goal, version)
     goal.status = status
-    goal.save(update_fields=["status"])
+    goal.save(update_fields=["status", "version"])
     record(
         "case.goal_changed",
         actor=acting_user,

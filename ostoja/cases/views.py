@@ -10,11 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,6 +27,7 @@ from ostoja.accounts.policy import Access
 from ostoja.accounts.records import history, source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
+from ostoja.audit.selectors import conflict_page, last_change
 from ostoja.cases import forms as f
 from ostoja.cases import pdf, selectors, services
 from ostoja.cases.access import (
@@ -40,6 +43,7 @@ from ostoja.helpline.access import contacts_visible_to
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import parse_uuid, render_panel, uuid_or_404
+from ostoja.lib.locking import Conflict, changed_fields, merge, versioned
 from ostoja.lib.paging import lite_page
 from ostoja.people.access import access_person, people_visible_to
 
@@ -256,16 +260,34 @@ def case_url(case: Case) -> str:
 
 @_cases
 def case_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The case's details; saved over a version someone else saved meanwhile, the conflict
+    page: both versions field by field, and the form again with this user's changes on top
+    (ostoja.lib.locking)."""
     access = access_case(request.user, code, write=True)
     case = access.record
-    form = f.CaseForm(request.POST or None, instance=case, perpetrators=access.perpetrators)
+    kwargs = {"perpetrators": access.perpetrators}
+    form = f.CaseForm(request.POST or None, instance=case, **kwargs)
+    versioned(form, case.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.case_update(case=case, data=form.cleaned_data, acting_user=request.user)
-        messages.success(request, _("Saved."))
-        return redirect("cases:case_detail", code=case.code)
+        try:
+            if changed_fields(form):
+                services.case_update(
+                    case=case,
+                    data=form.cleaned_data,
+                    version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
+        except Conflict as error:
+            form, differences = merge(f.CaseForm, form, error.stored, **kwargs)
+            conflict = conflict_page(error.stored, differences, ["case.updated", "case.opened"])
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:case_detail", code=case.code)
     trail.record("case.viewed", actor=request.user, target=case, data={"for": "edit"})
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/case_edit.html", {"form": form, "case": case}, status=status)
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    context = {"form": form, "case": case, "conflict": conflict, "discard_url": case_url(case)}
+    return render(request, "cases/case_edit.html", context, status=status)
 
 
 @require_POST
@@ -386,16 +408,60 @@ def action_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
     return _page(request, access, bound={"action": form}, action_goal=goal, status=400)
 
 
+def _version(request: AuthenticatedHttpRequest) -> int | None:
+    """The version a button's page was opened at (none from an older page: no check)."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _status_conflict(
+    request: AuthenticatedHttpRequest,
+    error: Conflict,
+    choices: type[models.TextChoices],
+    wanted: str,
+    action: str,
+) -> None:
+    """A plan item's status changed from a page opened before someone else changed it: not
+    applied; the message names both, and who changed it (ostoja.lib.locking)."""
+    stored = error.stored
+    assert isinstance(stored, Goal | Action)  # noqa: S101  # the two plan items with a status
+    case = stored.case if isinstance(stored, Goal) else stored.goal.case
+    entry = last_change(case, [action], record=str(stored.code))
+    now = choices(stored.status).label
+    mine = choices(wanted).label if wanted in choices.values else wanted
+    if entry is not None and entry.actor is not None:
+        text = _(
+            "{who} changed this to “{now}” at {at}, after you opened the page: your “{mine}” "
+            "was not saved. Choose again if it still holds."
+        ).format(
+            who=entry.actor,
+            now=now,
+            mine=mine,
+            at=date_format(timezone.localtime(entry.at), "Y-m-d H:i"),
+        )
+    else:
+        text = _(
+            "Someone changed this to “{now}” after you opened the page: your “{mine}” was "
+            "not saved. Choose again if it still holds."
+        ).format(now=now, mine=mine)
+    messages.error(request, text)
+
+
 @require_POST
 @_cases
 def action_status(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     action, access = access_case_record(request.user, Action, code, via="goal__case")
+    status = request.POST.get("status", "")
     try:
         services.plan_action_status(
-            action=action, status=request.POST.get("status", ""), acting_user=request.user
+            action=action, status=status, version=_version(request), acting_user=request.user
         )
     except ValidationError as error:
         report(request, error)
+    except Conflict as error:
+        _status_conflict(request, error, Action.Status, status, "case.action_changed")
     return redirect(_next(request, f"{case_url(access.record)}#goal"))
 
 
@@ -403,12 +469,15 @@ def action_status(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
 @_cases
 def goal_status(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     goal, access = access_case_record(request.user, Goal, code)
+    status = request.POST.get("status", "")
     try:
         services.goal_status(
-            goal=goal, status=request.POST.get("status", ""), acting_user=request.user
+            goal=goal, status=status, version=_version(request), acting_user=request.user
         )
     except ValidationError as error:
         report(request, error)
+    except Conflict as error:
+        _status_conflict(request, error, Goal.Status, status, "case.goal_changed")
     return redirect(f"{case_url(access.record)}#goal")
 
 

@@ -24,6 +24,7 @@ from ostoja.lib.crypto.fields import (
     EncryptedTextField,
 )
 from ostoja.lib.inventory import Category, Inventory
+from ostoja.lib.locking import version_field
 
 ADULT_AGE = 18
 # People a centre registers in ~10 years (~250 a year, many related persons): 2 <= C <= sqrt(R).
@@ -165,6 +166,8 @@ class Person(models.Model):
         verbose_name=_("created by"),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every save of the edit form's fields (optimistic locking, ostoja.lib.locking).
+    version = version_field()
 
     personal_data = Inventory(
         about=("pk",),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.records import Source, references_move
 from ostoja.audit.trail import record
+from ostoja.lib.locking import check_version
 from ostoja.people.access import TARGET
 from ostoja.people.matching import index_person
 from ostoja.people.models import Person, Relation
@@ -78,12 +79,16 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, data: dict[str, Any], acting_user: User) -> list[str]:
-    """Change a person's details; returns the names of the fields that changed."""
+def person_update(
+    *, person: Person, data: dict[str, Any], acting_user: User, version: int | None = None
+) -> list[str]:
+    """Change a person's details; returns the names of the fields that changed.
+    ``version`` is the one the user's form was opened at: another has been saved since,
+    ``Conflict`` (ostoja.lib.locking) and nothing changes."""
     if person.merged_into_id is not None:
         raise ValidationError(_("This record was merged into another one; change that one."))
     # Compared with what is stored: a model form may have set the values on ``person``.
-    stored = Person.objects.get(pk=person.pk)
+    stored = check_version(person, version)
     changed = []
     for name, value in _clean(data).items():
         setattr(person, name, value)
@@ -143,6 +148,9 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Perso
         raise ValidationError(_("There is no such record, or you cannot see it."))
     if keep.merged_into_id is not None or duplicate.merged_into_id is not None:
         raise ValidationError(_("One of these records was already merged."))
+    # Both rows locked; an edit form open on either is out of date once they are saved.
+    check_version(keep, None)
+    check_version(duplicate, None)
     # Every other app's references (cases, identification, interventions, contacts).
     moved = references_move(TARGET, duplicate, keep)
     # Relations, both ways, without duplicating one or relating keep to itself.
@@ -181,7 +189,7 @@ def person_merge(*, keep: Person, duplicate: Person, acting_user: User) -> Perso
     keep.aliases = "\n".join([*str(keep.aliases or "").splitlines(), *extra]).strip()
     keep.save()
     duplicate.merged_into = keep
-    duplicate.save(update_fields=["merged_into"])
+    duplicate.save(update_fields=["merged_into", "version"])
     index_person(keep)
     index_person(duplicate)
     record(

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +21,10 @@ from ostoja.accounts.policy import can_view, may_break_glass, works_with_people
 from ostoja.accounts.records import history, source_of_request
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
+from ostoja.audit.selectors import conflict_page
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import render_panel, uuid_or_404
+from ostoja.lib.locking import Conflict, changed_fields, merge, versioned
 from ostoja.lib.paging import lite_page
 from ostoja.people import services
 from ostoja.people.access import TARGET, access_person, people_visible_to, person_scopes
@@ -185,23 +188,42 @@ def relation_form(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
 
 @_people_staff
 def person_edit(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A person's details; saved over a version someone else saved meanwhile, the conflict
+    page: both versions field by field, and the form again with this user's changes on top
+    (ostoja.lib.locking)."""
     person = access_person(request.user, code, write=True).record
     if person.merged_into_id is not None:
         raise Http404
     form = PersonForm(request.POST or None, instance=person)
+    versioned(form, person.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, data=form.cleaned_data, acting_user=request.user)
+            if changed_fields(form):
+                services.person_update(
+                    person=person,
+                    data=form.cleaned_data,
+                    version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
         except ValidationError as error:
             add_errors(form, error)
+        except Conflict as error:
+            form, differences = merge(PersonForm, form, error.stored)
+            actions = ["person.updated", "person.created", "person.merged"]
+            conflict = conflict_page(error.stored, differences, actions)
         else:
             messages.success(request, _("Saved."))
             return redirect("people:person_detail", code=person.code)
     trail.record("person.viewed", actor=request.user, target=person, data={"for": "edit"})
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "people/person_form.html", {"form": form, "person": person}, status=status
-    )
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    context = {
+        "form": form,
+        "person": person,
+        "conflict": conflict,
+        "discard_url": reverse("people:person_detail", args=[person.code]),
+    }
+    return render(request, "people/person_form.html", context, status=status)
 
 
 @require_POST

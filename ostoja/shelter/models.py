@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.lib.inventory import Category, Inventory
+from ostoja.lib.locking import version_field
 from ostoja.lib.models import code_field
 
 # The hour of the morning that counts a night (the module's docstring).
@@ -268,6 +269,9 @@ class Placement(models.Model):
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Raised by every step of the stay (admit, move, discharge, cancel): a step taken from a
+    # page opened before another one is a conflict (ostoja.lib.locking).
+    version = version_field()
 
     personal_data = Inventory(about=("person",), fields={"arrived_with": Category.FREE_TEXT})
 

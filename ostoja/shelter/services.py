@@ -19,6 +19,7 @@ from ostoja.cases.models import Action, Case, Goal
 from ostoja.cases.services import plan_action_add
 from ostoja.interventions.models import Intervention, InterventionAction
 from ostoja.interventions.services import intervention_action_add
+from ostoja.lib.locking import Conflict
 from ostoja.people.models import Person
 from ostoja.shelter.access import PLACEMENT
 from ostoja.shelter.models import (
@@ -45,6 +46,14 @@ def _lock(row: Placement | Absence | WaitingEntry | KeptItem | Incident) -> None
     second request acting on it at the same moment waits, then sees what the first did)."""
     type(row).objects.select_for_update().filter(pk=row.pk).values_list("pk").get()
     row.refresh_from_db()
+
+
+def _lock_placement(placement: Placement, version: int | None) -> None:
+    """``_lock``, and a step taken from a page opened before another step was taken is a
+    ``Conflict`` (``version``: the stay's version the page showed; ostoja.lib.locking)."""
+    _lock(placement)
+    if version is not None and placement.version != version:
+        raise Conflict(placement)
 
 
 def _not_in_future(at: dt.datetime, field: str) -> None:
@@ -210,10 +219,11 @@ def placement_admit(
     arrived_with: str,
     expected_departure: dt.date | None,
     acting_user: User,
+    version: int | None = None,
 ) -> None:
     """The person has arrived: the stay begins. An emergency intervention it came from
     records the shelter place (its clock's "safe")."""
-    _lock(placement)
+    _lock_placement(placement, version)
     if placement.status != Placement.Status.RESERVED:
         raise ValidationError(_("Only a reservation can be admitted."))
     _not_in_future(at, "at")
@@ -226,6 +236,7 @@ def placement_admit(
     placement.brought_by = brought_by
     placement.arrived_with = arrived_with or ""
     placement.expected_departure = expected_departure
+    placement.version += 1
     placement.save()
     record(
         "placement.admitted",
@@ -257,15 +268,22 @@ def _end(placement: Placement, at: dt.datetime, reason: str, destination: str) -
     placement.discharged_at = at
     placement.reason = reason
     placement.destination = destination
+    placement.version += 1
     placement.save()
 
 
 @transaction.atomic
 def placement_discharge(
-    *, placement: Placement, at: dt.datetime, reason: str, destination: str, acting_user: User
+    *,
+    placement: Placement,
+    at: dt.datetime,
+    reason: str,
+    destination: str,
+    acting_user: User,
+    version: int | None = None,
 ) -> None:
     """The stay ends: when, why, and where the person went."""
-    _lock(placement)
+    _lock_placement(placement, version)
     if reason not in Placement.Reason.values or reason == Placement.Reason.MOVED:
         raise ValidationError({"reason": _("Choose the reason.")})
     if destination not in Placement.Destination.values:
@@ -281,11 +299,16 @@ def placement_discharge(
 
 @transaction.atomic
 def placement_move(
-    *, placement: Placement, bed: Bed, at: dt.datetime, acting_user: User
+    *,
+    placement: Placement,
+    bed: Bed,
+    at: dt.datetime,
+    acting_user: User,
+    version: int | None = None,
 ) -> Placement:
     """Move the person to another bed, in the same facility or another: the stay in the
     first bed ends and one in the new bed begins at the same moment."""
-    _lock(placement)
+    _lock_placement(placement, version)
     if bed.pk == placement.bed_id:
         raise ValidationError({"bed": _("The person is in this bed already.")})
     moved = placement.bed.room.facility_id != bed.room.facility_id
@@ -321,13 +344,16 @@ def placement_move(
 
 
 @transaction.atomic
-def placement_cancel(*, placement: Placement, acting_user: User) -> None:
+def placement_cancel(
+    *, placement: Placement, acting_user: User, version: int | None = None
+) -> None:
     """The person will not come: the bed is free again."""
-    _lock(placement)
+    _lock_placement(placement, version)
     if placement.status != Placement.Status.RESERVED:
         raise ValidationError(_("Only a reservation can be cancelled."))
     placement.status = Placement.Status.CANCELLED
-    placement.save(update_fields=["status"])
+    placement.version += 1
+    placement.save(update_fields=["status", "version"])
     record("placement.cancelled", actor=acting_user, target=placement)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.forms import BaseForm
+from django.forms import BaseForm, Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,6 +30,7 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import Access, may_break_glass
 from ostoja.accounts.records import source_of_request
 from ostoja.audit import trail
+from ostoja.audit.selectors import conflict_page
 from ostoja.cases.access import access_case
 from ostoja.cases.models import Case, Goal
 from ostoja.cases.pdf import render_pdf
@@ -38,6 +39,7 @@ from ostoja.interventions.access import access_intervention, people_involved
 from ostoja.interventions.models import Intervention
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import render_panel, uuid_or_404
+from ostoja.lib.locking import Conflict, ConflictPage, Difference, shown
 from ostoja.people.access import access_person
 from ostoja.people.models import Person
 from ostoja.shelter import selectors, services
@@ -285,6 +287,7 @@ def _placement_page(
     access: Access[Placement],
     *,
     forms: dict[str, Any] | None = None,
+    conflict: ConflictPage | None = None,
     status: int = 200,
 ) -> HttpResponse:
     placement = access.record
@@ -304,6 +307,8 @@ def _placement_page(
     if case and case.writable and placement.active:
         step_form = forms.get("step") or StayStepForm(goals=_open_goals(placement), prefix="step")
     context = {
+        "conflict": conflict,
+        "discard_url": reverse("shelter:placement", args=[placement.code]),
         "steps": steps,
         "step_form": step_form,
         "placement": placement,
@@ -354,14 +359,83 @@ def _placement_post(
     form = form_class(request.POST, prefix=prefix, **form_kwargs)
     if form.is_valid():
         try:
-            result = service(placement=access.record, acting_user=request.user, **form.cleaned_data)
+            result = service(
+                placement=access.record,
+                acting_user=request.user,
+                version=_version(request),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             add_errors(form, error)
+        except Conflict:
+            # ``access.record`` is the stay as now stored (the service read it under lock).
+            conflict = _stay_conflict(access.record, form)
+            return _placement_page(
+                request, access, forms={page_form or prefix: form}, conflict=conflict, status=409
+            )
         else:
             messages.success(request, done)
             stay = result if isinstance(result, Placement) else access.record
             return redirect("shelter:placement", code=stay.code)
     return _placement_page(request, access, forms={page_form or prefix: form}, status=400)
+
+
+def _version(request: AuthenticatedHttpRequest) -> int | None:
+    """The stay's version the page was opened at (none from an older page: no check)."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+# What the stay's steps set, by the name of the form field that sets it.
+_STAY_FIELDS = {
+    "bed": "bed",
+    "brought_by": "brought_by",
+    "arrived_with": "arrived_with",
+    "expected_departure": "expected_departure",
+    "reason": "reason",
+    "destination": "destination",
+}
+
+
+def _stay_conflict(stored: Placement, form: BaseForm) -> ConflictPage:
+    """A step of the stay taken from a page opened before someone else took one: the stay as
+    it is now beside what this user typed, field by field (ostoja.lib.locking)."""
+    differences = [
+        Difference(
+            label=str(Placement._meta.get_field("status").verbose_name),
+            theirs=stored.get_status_display(),
+            mine=_("unchanged"),
+            mine_changed=False,
+        )
+    ]
+    for name, field in form.fields.items():
+        typed = shown(field, form.cleaned_data.get(name))
+        attribute = _STAY_FIELDS.get(name)
+        if attribute is None:
+            theirs = "—"
+        else:
+            value = getattr(stored, attribute)
+            display = getattr(stored, f"get_{attribute}_display", None)
+            theirs = str(display()) if display and value else shown(field, value)
+        if typed != theirs:
+            differences.append(Difference(str(field.label or name), theirs, typed, True))
+    steps = [
+        "placement.reserved",
+        "placement.admitted",
+        "placement.moved",
+        "placement.discharged",
+        "placement.cancelled",
+    ]
+    return conflict_page(stored, differences, steps, note=_stay_note(stored), again=False)
+
+
+def _stay_note(stored: Placement) -> str:
+    return _(
+        "Nothing was saved: the stay is now “{status}”. What you typed is kept in the form "
+        "below where the step is still possible."
+    ).format(status=stored.get_status_display())
 
 
 @_beds
@@ -429,9 +503,14 @@ def stay_step_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
 def placement_cancel(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     access = access_placement(request.user, code, write=True)
     try:
-        services.placement_cancel(placement=access.record, acting_user=request.user)
+        services.placement_cancel(
+            placement=access.record, acting_user=request.user, version=_version(request)
+        )
     except ValidationError as error:
         report(request, error)
+    except Conflict:
+        conflict = _stay_conflict(access.record, Form())
+        return _placement_page(request, access, conflict=conflict, status=409)
     else:
         messages.success(request, _("Reservation cancelled: the bed is free."))
     return redirect("shelter:placement", code=access.record.code)

@@ -26,6 +26,15 @@ def widget(field: BoundField) -> SafeString:
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
 
 
+@register.simple_tag
+def hidden_initial(field: BoundField) -> SafeString:
+    """The value ``field`` was opened with, for a form that knows what its user changed
+    (optimistic locking, ostoja.lib.locking); nothing for other forms."""
+    if not field.field.show_hidden_initial:
+        return SafeString("")
+    return SafeString(field.as_hidden(only_initial=True))
+
+
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.CheckboxInput)

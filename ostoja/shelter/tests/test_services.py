@@ -2,6 +2,7 @@
 with a clear error that leaves nothing half-written, and the database's own rules."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -149,7 +150,7 @@ def test_a_discharge_before_the_admission_is_refused_and_nothing_changes(
     assert placement.status == Placement.Status.ADMITTED and placement.discharged_at is None
     assert "placement.discharged" not in _actions(placement)
     for bad in ({"reason": "moved"}, {"reason": "nonsense"}, {"destination": "mars"}):
-        arguments = {"reason": "left", "destination": "unknown"} | bad
+        arguments: dict[str, Any] = {"reason": "left", "destination": "unknown"} | bad
         with pytest.raises(ValidationError):
             placement_discharge(
                 placement=placement, at=timezone.now(), acting_user=staff, **arguments
