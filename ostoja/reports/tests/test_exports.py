@@ -47,7 +47,12 @@ def _rows(text: str) -> list[dict[str, str]]:
 def _export(world: World, kind: str, period: Period = YEAR_2025) -> dict[str, str]:
     start, end = period
     return export_files(
-        kind=kind, organisation=world.organisation, start=start, end=end, acting_user=None
+        kind=kind,
+        organisation=world.organisation,
+        start=start,
+        end=end,
+        recipient="Ministerstwo Spraw Wewnętrznych i Administracji",
+        acting_user=None,
     )
 
 
