@@ -76,12 +76,12 @@ def test_the_case_summary_handed_over_is_one_entry_naming_to_whom(
     client = _client(manager)
     url = f"/cases/{case.code}/summary.pdf"
     # The form asks to whom; without it nothing is made and nothing recorded.
-    assert client.get(url, {"consent": consent.code, "to": "  "}).status_code == 302
+    assert client.get(url, {"consent": str(consent.code), "to": "  "}).status_code == 302
     assert not Disclosure.objects.exists()
     assert not AuditEntry.objects.filter(action="case.summary_exported").exists()
     before = _ids()
     to = "KWP w Krakowie, Wydział do walki z handlem ludźmi"
-    response = client.get(url, {"consent": consent.code, "to": to})
+    response = client.get(url, {"consent": str(consent.code), "to": to})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     entry = _one_new(before)
     assert (entry.kind, entry.person, entry.case, entry.consent, entry.by) == (
@@ -122,7 +122,7 @@ def test_the_assessment_summary_for_the_police_is_one_entry(
     )
     client = _client(manager)
     url = f"/identification/assessments/{assessment.code}/summary.pdf"
-    asked = {"consent": consent.code, "lang": "en"}
+    asked = {"consent": str(consent.code), "lang": "en"}
     assert client.get(url, asked).status_code == 302  # to whom?
     assert not Disclosure.objects.exists()
     response = client.get(url, asked | {"to": "Placówka Straży Granicznej w Medyce"})
@@ -290,7 +290,7 @@ def test_the_persons_page_shows_what_was_disclosed_to_whoever_may_see_them(
     manager = centre[Role.CASE_MANAGER]
     consent = _consent(case, client_person, manager)
     _client(manager).get(
-        f"/cases/{case.code}/summary.pdf", {"consent": consent.code, "to": "KWP w Krakowie"}
+        f"/cases/{case.code}/summary.pdf", {"consent": str(consent.code), "to": "KWP w Krakowie"}
     )
     url = f"/network/persons/{client_person.code}/disclosures/"
     client = _client(manager)
@@ -322,7 +322,7 @@ def test_the_dpo_filters_by_kind_and_recipient_and_sees_codes_not_names(
     manager = centre[Role.CASE_MANAGER]
     consent = _consent(case, client_person, manager)
     _client(manager).get(
-        f"/cases/{case.code}/summary.pdf", {"consent": consent.code, "to": "KWP w Krakowie"}
+        f"/cases/{case.code}/summary.pdf", {"consent": str(consent.code), "to": "KWP w Krakowie"}
     )
     referral_partner = partner_add(
         organisation=case.organisation,
