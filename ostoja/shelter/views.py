@@ -359,11 +359,15 @@ def _placement_post(
     form = form_class(request.POST, prefix=prefix, **form_kwargs)
     if form.is_valid():
         try:
+            # The stay's own steps are checked against the version the page showed.
+            steps = (
+                services.placement_admit,
+                services.placement_discharge,
+                services.placement_move,
+            )
+            checked = {"version": _version(request)} if service in steps else {}
             result = service(
-                placement=access.record,
-                acting_user=request.user,
-                version=_version(request),
-                **form.cleaned_data,
+                placement=access.record, acting_user=request.user, **checked, **form.cleaned_data
             )
         except ValidationError as error:
             add_errors(form, error)

@@ -126,7 +126,7 @@ def test_plan_status_changes_from_a_stale_page_conflict(
     page = text(b.get(response["Location"]))
     with translation.override("pl"):
         labels = (str(Action.Status.IN_PROGRESS.label), str(Action.Status.DONE.label))
-    assert all(f"“{label}”" in page for label in labels)
+    assert all(f"{label}”" in page for label in labels)  # „…” in Polish
     assert str(manager.user) in page
     action.refresh_from_db()
     assert action.status == "done"

@@ -27,6 +27,7 @@ from psycopg.conninfo import make_conninfo
 pytestmark = pytest.mark.django_db
 
 # The last commit of main before the optimistic-locking and upgrade work of issue #20.
+# At each release, set it to the release before (a tag, once releases are tagged).
 PREVIOUS = "edfc1ce"
 STEP_TIMEOUT = 600
 BASE = Path(settings.BASE_DIR)
