@@ -8,8 +8,10 @@ completes, changes or deletes a contact runs its writes inside ``tallied``: the 
 of those contacts is read from the database before and after, and the difference is added
 to the roll-up in the same transaction — so whatever the service changed (the start, the
 channel, the purposes, the status, the row itself), the counts follow, and a rolled-back
-service leaves them as they were. ``rebuild`` recounts an organisation from its contacts
-with the same ``footprint``; ``differences`` says where the roll-up and a recount part.
+service leaves them as they were (the contacts' rows are locked before the first read, so
+two services changing one contact at once cannot both count its old state). ``rebuild``
+recounts an organisation from its contacts with the same ``footprint``; ``differences``
+says where the roll-up and a recount part.
 """
 
 import datetime as dt
@@ -109,6 +111,10 @@ def tallied(contact_ids: Iterable[int] = ()) -> Iterator[list[int]]:
     if not connection.in_atomic_block:
         raise RuntimeError("the roll-up is kept in the service's transaction")
     ids = list(contact_ids)
+    # The contacts' rows are locked first: another transaction changing one of them at the
+    # same time waits, so the "before" read here is what this block changes.
+    for start in range(0, len(ids), _BATCH):
+        list(Contact.objects.select_for_update().filter(pk__in=ids[start : start + _BATCH]))
     before = footprint(ids)
     yield ids
     after = footprint(ids)
