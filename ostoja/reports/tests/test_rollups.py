@@ -1,10 +1,10 @@
 """The contact figures read a roll-up (``ostoja.helpline.rollups``); these tests prove it
 exact: on random histories of contacts written through the helpline's services — drafts,
 completions, edits that move a contact across a local midnight or New Year, purposes and
-languages replaced, drafts discarded, replies, telephony events — in three organisations
-(one at UTC+5:30, whose local days do not fall on UTC hours), every contact figure over
-periods that cut at those boundaries equals the raw query over the contacts, and the
-roll-up kept equals a recount."""
+languages replaced, drafts discarded, replies, telephony events, a portal report erased —
+in three organisations (one at UTC+5:30, whose local days do not fall on UTC hours), every
+contact figure over periods that cut at those boundaries equals the raw query over the
+contacts, and the roll-up kept equals a recount."""
 
 import datetime as dt
 from collections import Counter
@@ -33,7 +33,9 @@ from ostoja.helpline.services import (
     contact_save,
     contact_start,
 )
+from ostoja.portal.services import report_erase, report_make
 from ostoja.reports.figures import FIGURES, NOT_RECORDED, Period, contacts
+from ostoja.reports.figures import today as f_today
 from ostoja.test import make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -280,3 +282,20 @@ def test_the_roll_up_holds_counts_only() -> None:
 def test_the_rebuild_names_an_organisation_that_exists() -> None:
     with pytest.raises(CommandError, match="short code"):
         call_command("rollups_rebuild", "--organisation", "NOPE")
+
+
+def test_an_erased_portal_report_takes_its_reply_out_of_the_counts(
+    centres: tuple[list[Organisation], list[User]],
+) -> None:
+    orgs, users = centres
+    org, user = orgs[0], users[0]
+    report, _receipt = report_make(
+        organisation=org, text="Pracodawca zabrał mi paszport.", attachment=None, page_language="pl"
+    )
+    message = Contact.objects.get(pk=report.first_id)
+    contact_reply(contact=message, body="Prosimy o kontakt telefoniczny.", acting_user=user)
+    today = f_today(org)
+    assert FIGURES["contacts_by_channel"](org, today).values() == {"web": 1}  # the reply
+    assert report_erase(report=report)
+    assert FIGURES["contacts_by_channel"](org, today).total == 0
+    assert_exact(orgs)
