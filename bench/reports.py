@@ -1,18 +1,24 @@
 """Benchmark B9 (PERFORMANCE.md §5): the annual report's contact aggregates — the figures of
 ``ostoja.reports.figures`` by channel, line, caller, language, purpose, month and hour for
-one year — at BENCH_CONTACTS synthetic contacts (default 1,000,000 over the years the demo
-builds), and the same aggregates on the same rows in DuckDB, in the same run.
+the year ending today — at BENCH_CONTACTS synthetic contacts (default 1,000,000: the demo's
+year of contacts, scaled, so the period holds nearly all of them), and the same aggregates
+on the same rows in DuckDB, in the same run.
 
     make bench-reports                                  # SQLite, var/bench-reports.sqlite3
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ostoja_bench make bench-reports
 
 Median of 3 after a warm-up; the ratio to DuckDB is the figure that matters (targets: ≤ 1 s
-at 1 M on SQLite, ≤ 2 s at 10 M on PostgreSQL, ≤ 10× DuckDB). The DuckDB side reads a CSV
-export of the rows (its database scanners download extensions at run time, which this
-network cannot do) and its numbers are checked equal to ours.
+at 1 M on SQLite, ≤ 2 s at 10 M on PostgreSQL, ≤ 10× DuckDB). Our figures read the
+maintained roll-up (``ostoja.helpline.rollups``); DuckDB aggregates the raw rows, read from
+a CSV export (its database scanners download extensions at run time, which this network
+cannot do), and its numbers are checked equal to ours — so the run also proves the roll-up
+exact at that size. The roll-up is recounted first if it is empty or BENCH_REBUILD is set
+(timed and printed: what a bulk load costs; the fill itself keeps it, as the demo does).
 """
 
 import csv
+import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
@@ -30,8 +36,9 @@ from django.db import connection
 from django.utils import timezone
 
 from bench.helpline import fill  # sets Django up
-from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose
-from ostoja.reports.figures import FIGURES, Period
+from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, ContactTally
+from ostoja.helpline.services import contact_tallies_rebuild
+from ostoja.reports.figures import FIGURES, Period, contacts
 
 KEYS = [
     "contacts_by_channel",
@@ -101,14 +108,14 @@ DUCKDB = {
         "started_at >= $start AND started_at < $end GROUP BY 1"
     ),
     "contacts_by_language": (
-        "SELECT language, count(DISTINCT contact_id) FROM languages WHERE contact_id IN "
-        "(SELECT id FROM contacts WHERE status = 'completed' AND started_at >= $start AND"
-        " started_at < $end) GROUP BY 1"
+        "SELECT coalesce(l.language, ''), count(DISTINCT c.id) FROM contacts c LEFT JOIN "
+        "languages l ON l.contact_id = c.id WHERE c.status = 'completed' AND c.started_at >="
+        " $start AND c.started_at < $end GROUP BY 1"
     ),
     "contacts_by_purpose": (
-        "SELECT purpose, count(DISTINCT contact_id) FROM purposes WHERE contact_id IN "
-        "(SELECT id FROM contacts WHERE status = 'completed' AND started_at >= $start AND"
-        " started_at < $end) GROUP BY 1"
+        "SELECT coalesce(p.purpose, ''), count(DISTINCT c.id) FROM contacts c LEFT JOIN "
+        "purposes p ON p.contact_id = c.id WHERE c.status = 'completed' AND c.started_at >="
+        " $start AND c.started_at < $end GROUP BY 1"
     ),
     "contacts_by_month": (
         "SELECT strftime(timezone('Europe/Warsaw', started_at), '%Y-%m'), count(*) FROM "
@@ -135,9 +142,20 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     total = Contact.objects.filter(organisation=organisation).count()
-    year = timezone.localdate().year - 1
-    period = Period.year(year)
-    print(f"{total} contacts on {connection.vendor}; the report for {year}:")
+    tallies = ContactTally.objects.filter(organisation=organisation)
+    if os.environ.get("BENCH_REBUILD") or not tallies.exists():
+        began = time.perf_counter()
+        contact_tallies_rebuild(organisation=organisation, acting_user=None)
+        print(f"roll-up recounted in {time.perf_counter() - began:.1f} s")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    # The year ending today: every contact the fill made (it builds years ending today).
+    today = timezone.localdate()
+    period = Period(today - dt.timedelta(days=364), today)
+    counted = contacts(organisation, period).count()
+    print(f"{total} contacts on {connection.vendor}, roll-up {tallies.count()} rows;")
+    print(f"the report for {period} ({counted} completed contacts):")
     ours = {key: timed(partial(FIGURES[key], organisation, period)) for key in KEYS}
     with tempfile.TemporaryDirectory() as folder:
         export(Path(folder), organisation.pk)
@@ -153,14 +171,15 @@ def main() -> None:
         (ms, table), (duck_ms, counts) = ours[key], theirs[key]
         same = table.values() == {
             ("-" if k in ("", None) else k): n for k, n in counts.items() if n
-        } or key in ("contacts_by_language", "contacts_by_purpose")  # theirs omit "none"
+        }
         print(
             f"  {key:24} ours {ms:8.1f} ms   DuckDB {duck_ms:7.1f} ms   "
             f"{ms / duck_ms:5.1f}×   {'same' if same else 'DIFFERENT'}"
         )
     print(
         f"  {'all seven':24} ours {sum_ours:8.1f} ms   DuckDB {sum_theirs:7.1f} ms   "
-        f"{sum_ours / sum_theirs:5.1f}×"
+        f"{sum_ours / sum_theirs:5.1f}×   (targets: ≤ 10×; ≤ 1 s on SQLite at 1 M, ≤ 2 s on "
+        "PostgreSQL at 10 M)"
     )
 
 

@@ -6,8 +6,11 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
+
 from ostoja.accounts.models import Organisation, User
 from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose, purpose_bit
+from ostoja.helpline.rollups import tallied
 
 C = Contact
 SHAPE = [  # (how many, caller types, purposes, urgency weights)
@@ -125,21 +128,24 @@ def build(
             purposes.append(chosen)
             contact.purpose_flags = sum(purpose_bit(p) for p in chosen)
             languages.append({rng.choice(LANGUAGES)})
-    Contact.objects.bulk_create(contacts, batch_size=1000)
-    ContactPurpose.objects.bulk_create(
-        [
-            ContactPurpose(contact=c, purpose=p)
-            for c, ps in zip(contacts, purposes, strict=True)
-            for p in ps
-        ],
-        batch_size=2000,
-    )
-    ContactLanguage.objects.bulk_create(
-        [
-            ContactLanguage(contact=c, language=x)
-            for c, xs in zip(contacts, languages, strict=True)
-            for x in xs
-        ],
-        batch_size=2000,
-    )
+    # A bulk load: the statistics' roll-up counts the new contacts in the same transaction.
+    with transaction.atomic(), tallied() as counted:
+        Contact.objects.bulk_create(contacts, batch_size=1000)
+        ContactPurpose.objects.bulk_create(
+            [
+                ContactPurpose(contact=c, purpose=p)
+                for c, ps in zip(contacts, purposes, strict=True)
+                for p in ps
+            ],
+            batch_size=2000,
+        )
+        ContactLanguage.objects.bulk_create(
+            [
+                ContactLanguage(contact=c, language=x)
+                for c, xs in zip(contacts, languages, strict=True)
+                for x in xs
+            ],
+            batch_size=2000,
+        )
+        counted.extend(c.pk for c in contacts)
     return len(contacts)

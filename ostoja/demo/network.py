@@ -10,8 +10,10 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from ostoja.accounts.models import Organisation, User
+from ostoja.cases.access import access_case
+from ostoja.cases.models import Case, Consent
 from ostoja.network import services
-from ostoja.network.models import Consultation, Partner, PartnerContact
+from ostoja.network.models import Booking, Consultation, Interpreter, Partner, PartnerContact
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship
 
 V = Voivodeship
@@ -483,7 +485,80 @@ def build(
             },
             acting_user=keeper,
         )
+    _bookings(organisation, keeper, rng, today)
+    _referrals(organisation, keeper, partners, rng, today)
     return len(partners)
+
+
+def _bookings(organisation: Organisation, keeper: User, rng: random.Random, today: dt.date) -> int:
+    """Sixty interpreter bookings over the year ending ``today``, most for a case."""
+    zone = ZoneInfo(organisation.time_zone)
+    interpreters = list(Interpreter.objects.filter(organisation=organisation, active=True))
+    cases = list(Case.objects.filter(organisation=organisation).order_by("pk"))
+    for _ in range(60 if interpreters else 0):
+        interpreter = rng.choice(interpreters)
+        services.interpreter_book(
+            organisation=organisation,
+            interpreter=interpreter,
+            data={
+                "purpose": rng.choice(Booking.Purpose.values),
+                "language": rng.choice(interpreter.languages),
+                "starts_at": dt.datetime.combine(
+                    today - dt.timedelta(days=rng.randrange(1, 365)),
+                    dt.time(rng.randrange(8, 17)),
+                    zone,
+                ),
+                "hours": Decimal(rng.choice(["1", "1.5", "2", "3"])),
+                "override": "Jedyny tłumacz tego języka dostępny w tym terminie.",
+            },
+            case=rng.choice(cases) if cases and rng.random() < 0.7 else None,
+            consultation=None,
+            acting_user=keeper,
+        )
+    return 60 if interpreters else 0
+
+
+def _referrals(
+    organisation: Organisation,
+    keeper: User,
+    partners: list[Partner],
+    rng: random.Random,
+    today: dt.date,
+) -> int:
+    """A few referrals to the Police and the Border Guard, of clients whose consent to share
+    with them is in force — sent through the service, each with its summary and its entry
+    in the disclosure ledger (sent today: a referral's time is when it leaves)."""
+    police = [p for p in partners if p.kind in (K.POLICE_THB, K.BORDER_GUARD)]
+    consents = (
+        Consent.objects.filter(case__organisation=organisation, scope=Consent.Scope.SHARE_POLICE)
+        .exclude(case__status=Case.Status.CLOSED)
+        .select_related("case", "client")
+        .order_by("pk")
+    )
+    made = 0
+    for consent in consents:
+        if made == 5 or not police:
+            break
+        if not consent.active(today):
+            continue
+        partner = rng.choice(police)
+        if not partner.email:
+            services.partner_change(
+                partner=partner,
+                data={"email": f"handel.ludzmi.{partner.pk}@policja.example"},
+                acting_user=keeper,
+            )
+        services.referral_send(
+            access=access_case(keeper, consent.case.code, write=True),
+            client=consent.client,
+            partner=partner,
+            service=None,
+            reason="Zgłoszenie do wszczęcia postępowania; klientka gotowa złożyć zeznania.",
+            answer_due=today + dt.timedelta(days=14),
+            acting_user=keeper,
+        )
+        made += 1
+    return made
 
 
 def _consultations(

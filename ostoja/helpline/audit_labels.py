@@ -19,6 +19,7 @@ register_actions(
         "contact.replied": _("Reply sent"),
         "contact.linked": _("Contact linked to a record"),
         "contact.unlinked": _("Contact unlinked from a record"),
+        "contact.tallies_rebuilt": _("Contact statistics recounted"),
         "follow_up.listed": _("Follow-ups viewed"),
         "follow_up.added": _("Follow-up added"),
         "follow_up.done": _("Follow-up done"),

@@ -378,3 +378,46 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.call_id
+
+
+class ContactTally(models.Model):
+    """The statistics' roll-up of completed contacts (issue #18, benchmark B9): how many
+    began on one local day of an organisation, by one dimension's value — the channel,
+    line, caller, a language or purpose (``""`` for none recorded), the local hour of the
+    day, or ``total``. Counts only: a row says nothing of any contact or person.
+
+    Kept exact by ``ostoja.helpline.rollups`` in the same transaction as every service
+    that creates, completes, changes or deletes a contact; ``manage.py rollups_rebuild``
+    recounts it from the contacts (after a bulk load, or a change of an organisation's
+    time zone, which moves contacts between local days)."""
+
+    class Dimension(models.TextChoices):
+        TOTAL = "total", _("all contacts")
+        CHANNEL = "channel", _("channel")
+        LINE = "line", _("line")
+        CALLER = "caller", _("caller")
+        LANGUAGE = "language", _("language")
+        PURPOSE = "purpose", _("purpose")
+        HOUR = "hour", _("hour of the day")
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    dimension = models.CharField(max_length=8, choices=Dimension.choices)
+    day = models.DateField()
+    value = models.CharField(max_length=24, blank=True)
+    count = models.IntegerField(default=0)
+
+    objects: ClassVar[models.Manager["ContactTally"]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("contact tally")
+        verbose_name_plural = _("contact tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "dimension", "day", "value"], name="one_tally"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension} {self.value}: {self.count}"

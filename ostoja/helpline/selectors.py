@@ -92,19 +92,6 @@ def contact_counts(
     return counts
 
 
-def helpline_panel(contacts: QuerySet[Contact]) -> dict[str, dict[str, dict[str, int]]]:
-    """Today's and this week's counts for the counsellor's dashboard."""
-    today = timezone.localdate()
-    zone = timezone.get_current_timezone()
-    start_of_day = dt.datetime.combine(today, dt.time(), zone)
-    start_of_week = start_of_day - dt.timedelta(days=today.weekday())
-    end = start_of_day + dt.timedelta(days=1)
-    return {
-        "today": contact_counts(contacts, start_of_day, end),
-        "week": contact_counts(contacts, start_of_week, end),
-    }
-
-
 def open_follow_ups(user: User) -> QuerySet[FollowUp]:
     """The follow-ups given to ``user`` and not done, the soonest due first."""
     return user.follow_ups.filter(done_at__isnull=True).select_related("contact").order_by("due")

@@ -30,6 +30,7 @@ from ostoja.helpline.models import (
     FollowUp,
     purpose_bit,
 )
+from ostoja.helpline.rollups import rebuild, tallied
 from ostoja.helpline.tasks import send_reply
 from ostoja.lib.crypto.files import EncryptedStorage, Upload, validate_upload
 
@@ -85,6 +86,13 @@ def contact_save(
     are touched, so a partly invalid form still saves its valid part."""
     if complete and contact.status == Contact.Status.COMPLETED:
         raise ValidationError(_("This contact is already completed."))
+    with tallied([contact.pk]):  # the statistics' roll-up follows the counted fields
+        return _contact_save(contact, data, acting_user, complete)
+
+
+def _contact_save(
+    contact: Contact, data: dict[str, Any], acting_user: User, complete: bool
+) -> list[str]:
     changed = []
     if contact.counsellor_id is None:  # taking correspondence nobody had taken yet
         contact.counsellor = acting_user
@@ -143,7 +151,7 @@ def contact_discard(*, contact: Contact, acting_user: User) -> None:
     record("contact.discarded", actor=acting_user, target=contact)
     Call.objects.filter(contact=contact).update(contact=None)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), tallied([contact.pk]):
             contact.delete()
     except ProtectedError:
         raise ValidationError(
@@ -380,6 +388,7 @@ def contact_reply(*, contact: Contact, body: str, acting_user: User) -> Contact:
             in_reply_to=contact,
             caller_type=contact.caller_type,
         )
+        _tally_new(reply)
         record(
             "contact.replied", actor=acting_user, target=contact, data={"reply": str(reply.code)}
         )
@@ -401,9 +410,27 @@ def contact_reply(*, contact: Contact, body: str, acting_user: User) -> Contact:
         in_reply_to=contact,
         caller_type=contact.caller_type,
     )
+    _tally_new(reply)
     record("contact.replied", actor=acting_user, target=contact, data={"reply": str(reply.code)})
     transaction.on_commit(lambda: send_reply(reply.pk))
     return reply
+
+
+def _tally_new(contact: Contact) -> None:
+    """A contact created completed (a reply) counts in the roll-up at once."""
+    with tallied() as created:
+        created.append(contact.pk)
+
+
+@transaction.atomic
+def contact_tallies_rebuild(*, organisation: Organisation, acting_user: User | None) -> int:
+    """Count the organisation's roll-up of contacts afresh (``manage.py rollups_rebuild``):
+    after a bulk load, or a change of its time zone. Audited; the rows written."""
+    rows = rebuild(organisation)
+    record(
+        "contact.tallies_rebuilt", actor=acting_user, organisation=organisation, data={"rows": rows}
+    )
+    return rows
 
 
 @transaction.atomic

@@ -19,8 +19,7 @@ from ostoja.audit import trail
 from ostoja.cases.access import cases_visible_to
 from ostoja.cases.selectors import case_manager_panel, coordinator_panel
 from ostoja.duty.selectors import duty_now
-from ostoja.helpline.access import contacts_visible_to
-from ostoja.helpline.selectors import helpline_panel, open_follow_ups
+from ostoja.helpline.selectors import open_follow_ups
 from ostoja.home import readiness
 from ostoja.home.forms import SearchForm
 from ostoja.home.metrics import StateCollector
@@ -44,8 +43,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["follow_ups"] = follow_ups = list(open_follow_ups(request.user)[:10])
         if follow_ups:  # what to do is written about people: a read
             trail.record("follow_up.listed", actor=request.user, data={"for": "dashboard"})
-        panel = helpline_panel(contacts_visible_to(request.user))
-        context["helpline_pairs"] = [(_("Today"), panel["today"]), (_("This week"), panel["week"])]
+        context["helpline"] = dashboards.counsellor(request.user)
     if consults_institutions(request.user):  # consultations' follow-ups given to me
         context["consultation_follow_ups"] = list(consultation_follow_ups(request.user)[:10])
     if request.user.organisation is not None:  # every dashboard: who answers now

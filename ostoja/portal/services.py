@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ostoja.accounts.models import Organisation
 from ostoja.audit.trail import record
 from ostoja.helpline.models import Contact
+from ostoja.helpline.rollups import tallied
 from ostoja.helpline.services import contact_receive_web
 from ostoja.lib.crypto.files import EncryptedStorage, Upload
 from ostoja.portal import receipt
@@ -117,9 +118,11 @@ def report_erase(*, report: Report) -> bool:
                     data={"reason": "portal report abandoned"},
                 )
             report.delete()
-            # The thread's leaves first: each message points at the one it answers.
-            for contact in sorted(contacts, key=lambda c: -_depth(c, report)):
-                contact.delete()
+            # The thread's leaves first: each message points at the one it answers (the
+            # replies sent were counted in the statistics' roll-up: they leave it).
+            with tallied([contact.pk for contact in contacts]):
+                for contact in sorted(contacts, key=lambda c: -_depth(c, report)):
+                    contact.delete()
             transaction.on_commit(lambda: _delete_files(files))
     except ProtectedError:
         return False

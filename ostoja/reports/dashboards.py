@@ -61,6 +61,44 @@ def caseload_panels(cases: QuerySet[Case]) -> list[Panel]:
     ]
 
 
+@dataclass
+class Counts:
+    """One period's contacts on the counsellor's dashboard: the figures' own numbers."""
+
+    label: Promise
+    period: f.Period
+    by_line: f.Table
+
+    @property
+    def total(self) -> f.Number:
+        return self.by_line.total
+
+    @property
+    def duty(self) -> f.Number:
+        return self.by_line.values().get("duty", 0)
+
+
+def counsellor(user: User) -> dict[str, object]:
+    """The helpline's panel: the centre's completed contacts today and this week (the
+    statistics' definition: ``figures.contacts``, drafts not counted), and the open
+    follow-ups given to the user and of the whole centre."""
+    organisation = user.organisation
+    assert organisation is not None  # noqa: S101  # who logs contacts is a member
+    mine = f.open_follow_ups(organisation, assignee=user)
+    return {
+        "periods": [
+            Counts(label, period, f.FIGURES["contacts_by_line"](organisation, period))
+            for label, period in (
+                (_("Today"), f.today(organisation)),
+                (_("This week"), f.this_week(organisation)),
+            )
+        ],
+        "follow_ups_mine": mine.count(),
+        "follow_ups_overdue": mine.filter(due__lt=f.today(organisation).end).count(),
+        "follow_ups_all": f.open_follow_ups(organisation).count(),
+    }
+
+
 def year_to_date() -> f.Period:
     today = timezone.localdate()
     return f.Period(dt.date(today.year, 1, 1), today)

@@ -12,8 +12,10 @@ compute their age and are counted, never listed.
 Each ``Figure`` says in words what counts, which date puts a record in the period and how a
 record or person met twice is handled; the annual report prints those words under each table.
 
-People assisted (``victims``) are the clients of the cases that were open on any day of the
-period (opened on or before its last day, not closed before its first). A person is counted
+People assisted (``victims``) are the clients (not related persons, not records merged into
+another) of the cases that were open on any day of the period (opened on or before its last
+day, not closed before its first), from the day they joined the case — one selector with the
+exports, ``reports.exports.victims``. A person is counted
 once per period however many cases they had; a person assisted in two years counts once in
 each. Their identification status is the one at the end of the period, and the statuses are
 exclusive, so that presumed and formally identified victims are kept apart and add up to the
@@ -23,7 +25,8 @@ registered victims as Eurostat requires (DOMAIN.md §4.1):
   Guard or a prosecutor (formal identification, DOMAIN.md §5.5) on or before the period's
   end, not followed by a decision that the person is not a victim;
 * ``presumed`` — otherwise, a decision "possible victim", or "identified" by the centre or
-  another organisation, or a preliminary identification, on or before the period's end;
+  another organisation, or a preliminary identification that applied victim standards, on
+  or before the period's end (local time);
 * ``not_victim`` — the latest decision says the person is not a victim;
 * ``undetermined`` — no decision recorded yet.
 
@@ -41,7 +44,7 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractHour, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.functional import Promise
@@ -51,14 +54,15 @@ from django.utils.translation import pgettext_lazy
 from ostoja.accounts.models import Organisation
 from ostoja.cases import vocabulary as v
 from ostoja.cases.models import Case, CaseClient, Deadline, Service
-from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose
-from ostoja.identification.models import Decision, Preliminary
+from ostoja.helpline.models import Contact, ContactTally, FollowUp
+from ostoja.identification.models import Decision
 from ostoja.interventions.models import Intervention
 from ostoja.lib.iso import country_name, language_name
 from ostoja.network.models import Booking, Consultation, Referral, Training
 from ostoja.network.vocabulary import PartnerKind, Voivodeship
 from ostoja.people.models import ADULT_AGE, Person
 from ostoja.prevention.models import Counselling
+from ostoja.reports.exports.victims import assisted_once
 from ostoja.shelter.models import Bed, Facility, Placement, nights_between
 
 Number = int | Decimal
@@ -310,46 +314,68 @@ def _banded(
 
 def contacts(org: Organisation, period: Period) -> QuerySet[Contact]:
     """Contacts counted: completed contacts that began in the period (a draft still being
-    written is not counted until it is completed)."""
+    written is not counted until it is completed). The contact figures read these from
+    the roll-up ``ContactTally`` (``ostoja.helpline.rollups``: a count per local day and
+    value, kept in step by every helpline service and proved equal to this query in
+    ``reports/tests/test_rollups.py``)."""
     return Contact.objects.filter(
         _in("started_at", org, period), organisation=org, status=Contact.Status.COMPLETED
     )
 
 
-def _contacts_by(by: str, labels: Iterable[tuple[str, Any]]) -> Compute:
+def _tallied(org: Organisation, period: Period, dimension: str) -> dict[str, int]:
+    """``{value: contacts}`` of one dimension of the roll-up over the period's days."""
+    rows = ContactTally.objects.filter(
+        _on("day", period), organisation=org, dimension=dimension
+    ).exclude(count=0)
+    return {k: n or 0 for k, n in rows.order_by().values_list("value").annotate(n=Sum("count"))}
+
+
+def today(org: Organisation) -> Period:
+    """Today in the organisation's time zone."""
+    day = timezone.localtime(timezone.now(), ZoneInfo(org.time_zone)).date()
+    return Period(day, day)
+
+
+def this_week(org: Organisation) -> Period:
+    """This week so far (Monday to today), the organisation's time zone."""
+    day = today(org).end
+    return Period(day - dt.timedelta(days=day.weekday()), day)
+
+
+def open_follow_ups(org: Organisation, assignee: Any = None) -> QuerySet[FollowUp]:
+    """Follow-ups of the organisation's contacts not done yet (now, not a period), of
+    drafts too: a task is a task whatever its contact's state; ``assignee``'s only when
+    given."""
+    found = FollowUp.objects.filter(contact__organisation=org, done_at__isnull=True)
+    return found.filter(assignee=assignee) if assignee is not None else found
+
+
+def _contacts_total(org: Organisation, period: Period) -> int:
+    return sum(_tallied(org, period, ContactTally.Dimension.TOTAL).values())
+
+
+def _contacts_by(dimension: str, labels: Iterable[tuple[str, Any]]) -> Compute:
     def compute(org: Organisation, period: Period) -> tuple[list[Row], Number]:
-        qs = contacts(org, period)
-        return _rows(_grouped(qs, by), labels), qs.count()
+        counts: dict[Any, Number] = dict(_tallied(org, period, dimension))
+        return _rows(counts, labels), _contacts_total(org, period)
 
     return compute
 
 
 def _contacts_by_language(org: Organisation, period: Period) -> tuple[list[Row], Number]:
-    qs = contacts(org, period)
-    counts: dict[Any, Number] = _grouped(
-        ContactLanguage.objects.filter(contact__in=qs), "language", Count("contact")
-    )
-    total = qs.count()
-    counts[""] = qs.filter(languages__isnull=True).count()
-    return _open_rows(counts, language_name), total
+    counts: dict[Any, Number] = dict(_tallied(org, period, ContactTally.Dimension.LANGUAGE))
+    return _open_rows(counts, language_name), _contacts_total(org, period)
 
 
 def _contacts_by_purpose(org: Organisation, period: Period) -> tuple[list[Row], Number]:
-    qs = contacts(org, period)
-    counts: dict[Any, Number] = _grouped(
-        ContactPurpose.objects.filter(contact__in=qs), "purpose", Count("contact")
-    )
-    counts[""] = qs.filter(purposes__isnull=True).count()
-    return _rows(counts, Contact.Purpose.choices), qs.count()
+    counts: dict[Any, Number] = dict(_tallied(org, period, ContactTally.Dimension.PURPOSE))
+    counts[""] = counts.get("", 0)
+    return _rows(counts, Contact.Purpose.choices), _contacts_total(org, period)
 
 
-def _by_month(qs: QuerySet[Any], field: str, org: Organisation, period: Period) -> list[Row]:
-    """Rows of ``qs`` by the local month of ``field``, every month of the period."""
-    zone = ZoneInfo(org.time_zone)
-    counts = {
-        month.date() if isinstance(month, dt.datetime) else month: n
-        for month, n in _grouped(qs.annotate(m=TruncMonth(field, tzinfo=zone)), "m").items()
-    }
+def _month_rows(counts: dict[dt.date, Number], period: Period) -> list[Row]:
+    """Rows of ``{first day of a month: n}``, every month of the period."""
     rows = []
     month = period.start.replace(day=1)
     while month <= period.end:
@@ -359,16 +385,30 @@ def _by_month(qs: QuerySet[Any], field: str, org: Organisation, period: Period) 
     return rows
 
 
+def _by_month(qs: QuerySet[Any], field: str, org: Organisation, period: Period) -> list[Row]:
+    """Rows of ``qs`` by the local month of ``field``, every month of the period."""
+    zone = ZoneInfo(org.time_zone)
+    counts = {
+        month.date() if isinstance(month, dt.datetime) else month: n
+        for month, n in _grouped(qs.annotate(m=TruncMonth(field, tzinfo=zone)), "m").items()
+    }
+    return _month_rows(counts, period)
+
+
 def _contacts_by_month(org: Organisation, period: Period) -> tuple[list[Row], Number]:
-    qs = contacts(org, period)
-    return _by_month(qs, "started_at", org, period), qs.count()
+    days = ContactTally.objects.filter(
+        _on("day", period), organisation=org, dimension=ContactTally.Dimension.TOTAL
+    ).values_list("day", "count")
+    counts: Counter[dt.date] = Counter()
+    for day, n in days:
+        counts[day.replace(day=1)] += n
+    return _month_rows(dict(counts), period), sum(counts.values())
 
 
 def _contacts_by_hour(org: Organisation, period: Period) -> tuple[list[Row], Number]:
-    qs = contacts(org, period)
-    counts = _grouped(qs.annotate(h=ExtractHour("started_at", tzinfo=ZoneInfo(org.time_zone))), "h")
-    rows = [Row(f"{h:02d}", f"{h:02d}:00–{h:02d}:59", counts.get(h, 0)) for h in range(24)]
-    return rows, qs.count()
+    counts = _tallied(org, period, ContactTally.Dimension.HOUR)
+    rows = [Row(f"{h:02d}", f"{h:02d}:00–{h:02d}:59", counts.get(f"{h:02d}", 0)) for h in range(24)]
+    return rows, sum(counts.values())
 
 
 # --- institutions, prevention ------------------------------------------------------------
@@ -484,81 +524,39 @@ def _citizenship_group(country: str) -> str:
     return "eu" if country in EU_COUNTRIES else "non_eu"
 
 
-def _status(decisions: list[Decision], preliminary: bool) -> tuple[str, str]:
-    """Status and who decided it at the end of the period, from the decisions made on or
-    before it (newest first)."""
-    if decisions and decisions[0].status == Decision.Status.NOT_A_VICTIM:
-        return "not_victim", decisions[0].decided_by
-    formal = [d for d in decisions if d.status == Decision.Status.ACTUAL and d.is_formal]
-    if formal:
-        return "identified", formal[0].decided_by
-    if decisions:
-        return "presumed", decisions[0].decided_by
-    if preliminary:
-        return "presumed", Decision.DecidedBy.CENTRE
-    return "undetermined", NOT_RECORDED
+# The selector's statuses (``reports.exports.victims.Status``) under the figures' keys.
+_STATUS = {
+    "identified": "identified",
+    "presumed": "presumed",
+    "not_a_victim": "not_victim",
+    "not_assessed": "undetermined",
+}
 
 
 def victims(org: Organisation, period: Period) -> list[Victim]:
-    """The people assisted in the period, once each (the module's docstring)."""
-    open_cases = {
-        c.pk: c for c in cases_open_in(org, period).only("pk", "opened_on", "forms", "harms")
-    }
-    links = CaseClient.objects.filter(case_id__in=open_cases).values_list(
-        "person_id", "case_id", "added_on"
-    )
-    first_day: dict[int, dt.date] = {}
-    forms: dict[int, set[str]] = defaultdict(set)
-    harms: dict[int, set[str]] = defaultdict(set)
-    for person_id, case_id, added_on in links:
-        case = open_cases[case_id]
-        day = max(period.start, case.opened_on, added_on or case.opened_on)
-        first_day[person_id] = min(first_day.get(person_id, day), day)
-        forms[person_id].update(case.forms)
-        harms[person_id].update(case.harms)
-    end_instant = _between(org, period)[1]
-    decisions: dict[int, list[Decision]] = defaultdict(list)
-    for decision in Decision.objects.filter(
-        person_id__in=first_day, decided_on__lte=period.end
-    ).order_by("-decided_on", "-recorded_at", "-pk"):
-        decisions[decision.person_id].append(decision)
-    preliminary = set(
-        Preliminary.objects.filter(person_id__in=first_day, decided_at__lt=end_instant).values_list(
-            "person_id", flat=True
-        )
-    )
-    people = Person.objects.filter(pk__in=first_day).only(
-        "pk",
-        "gender",
-        "citizenships",
-        "birth_date",
-        "estimated_age",
-        "age_estimated_on",
-        "possible_minor",
-        "created_at",
-    )
+    """The people assisted in the period, once each (the module's docstring): the exports'
+    own selector (``reports.exports.victims.assisted_once``: who counts, the status at the
+    period's end, the age on the first day), in the figures' categories."""
     result = []
-    for person in people:
-        day = min(first_day[person.pk], period.end)
-        age = person.age(day)
-        group, child = _age_group(age, person.possible_minor)
-        country = (person.citizenships or [NOT_RECORDED])[0] or NOT_RECORDED
-        status, by = _status(decisions[person.pk], person.pk in preliminary)
-        person_forms = tuple(sorted(f for f in forms[person.pk] if f in v.FORMS))
+    for person in assisted_once(org, period.start, period.end):
+        group, child = _age_group(person.age, person.minor)
+        country = person.citizenship or NOT_RECORDED
+        person_forms = tuple(sorted(f for f in person.forms if f in v.FORMS))
+        assert person.first_day is not None  # noqa: S101  # assisted_once sets it
         result.append(
             Victim(
                 gender=person.gender,
-                age=age,
+                age=person.age,
                 age_group=group,
                 eurostat_age=child,
                 citizenship=country,
                 citizenship_group=_citizenship_group(country),
                 forms=person_forms,
                 eurostat_forms=tuple(sorted({v.FORMS[f].eurostat for f in person_forms})),
-                harms=tuple(sorted(h for h in harms[person.pk] if h in v.HARMS)),
-                status=status,
-                identified_by=by,
-                first_day=first_day[person.pk],
+                harms=tuple(sorted(h for h in person.harms if h in v.HARMS)),
+                status=_STATUS[person.status],
+                identified_by=person.decided_by or NOT_RECORDED,
+                first_day=person.first_day,
             )
         )
     return result
@@ -869,7 +867,7 @@ FIGURES: dict[str, Figure] = {
             ),
             _CONTACT_DATE,
             _CONTACT_ONCE,
-            _contacts_by("channel", Contact.Channel.choices),
+            _contacts_by(ContactTally.Dimension.CHANNEL, Contact.Channel.choices),
         ),
         _figure(
             "contacts_by_line",
@@ -879,7 +877,7 @@ FIGURES: dict[str, Figure] = {
             _("Completed contacts on the office line and on the duty mobile out of hours."),
             _CONTACT_DATE,
             _CONTACT_ONCE,
-            _contacts_by("line", Contact.Line.choices),
+            _contacts_by(ContactTally.Dimension.LINE, Contact.Line.choices),
         ),
         _figure(
             "contacts_by_caller",
@@ -889,7 +887,7 @@ FIGURES: dict[str, Figure] = {
             _("Completed contacts by who contacted the centre, as the counsellor recorded."),
             _CONTACT_DATE,
             _CONTACT_ONCE,
-            _contacts_by("caller_type", Contact.CallerType.choices),
+            _contacts_by(ContactTally.Dimension.CALLER, Contact.CallerType.choices),
         ),
         _figure(
             "contacts_by_language",

@@ -3,6 +3,7 @@ section, as an HTML page, a PDF (WeasyPrint, the charts drawn in) and an XLSX wo
 sheet per table, numbers as numbers). A section whose figures found nothing says "no data"."""
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -41,16 +42,19 @@ class Report:
         return next(t for s in self.sections for t in s.tables if t.figure.key == key)
 
 
-def build(organisation: Organisation, period: Period) -> Report:
-    """Every figure for the period, in the report's order."""
-    return Report(
-        organisation,
-        period,
-        [
-            Section(key, str(title), [f(organisation, period) for f in section_figures(key)])
-            for key, title in SECTIONS.items()
-        ],
-    )
+def build(
+    organisation: Organisation,
+    period: Period,
+    progress: Callable[[int], None] = lambda _percent: None,
+) -> Report:
+    """Every figure for the period, in the report's order; ``progress`` hears how far it
+    is (per cent of the sections) as each section is done."""
+    sections = []
+    for n, (key, title) in enumerate(SECTIONS.items(), start=1):
+        tables = [f(organisation, period) for f in section_figures(key)]
+        sections.append(Section(key, str(title), tables))
+        progress(100 * n // len(SECTIONS))
+    return Report(organisation, period, sections)
 
 
 def title(report: Report) -> str:

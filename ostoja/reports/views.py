@@ -2,11 +2,13 @@
 only, for the roles that see statistics; every view and download is audited (who, which
 period, which figures); a download needs recent authentication."""
 
+from functools import partial
+
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.disclosures import PUBLIC, Basis, Channel, Kind, disclosure_record
@@ -15,6 +17,9 @@ from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Capability
 from ostoja.audit import trail
 from ostoja.reports import report as r
+from ostoja.reports.exports import services as export_services
+from ostoja.reports.exports import tasks
+from ostoja.reports.exports.models import Annual
 from ostoja.reports.forms import PeriodForm
 
 FORMATS = {
@@ -68,6 +73,31 @@ def annual(request: AuthenticatedHttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "reports/annual.html", context)
+
+
+@capability_required(Capability.SEE_STATISTICS)
+@sudo_required
+@require_POST
+def annual_prepare(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The report as a PDF or workbook prepared on the task queue, like a long export
+    (``reports.exports``: its progress page, the file sealed for a day, for the one who
+    asked only); ``format`` and ``lang`` posted with the period."""
+    organisation = _organisation(request)
+    period_form = PeriodForm(PeriodForm.data_from(request.POST))
+    kind = {"pdf": Annual.PDF, "xlsx": Annual.XLSX}.get(request.POST.get("format", ""))
+    language = request.POST.get("lang", "")
+    if not period_form.is_valid() or kind is None or language not in REPORT_LANGUAGES:
+        return render(request, "reports/annual.html", {"form": period_form}, status=400)
+    job = export_services.export_queue(
+        kind=kind,
+        organisation=organisation,
+        start=period_form.period.start,
+        end=period_form.period.end,
+        acting_user=request.user,
+        language=language,
+    )
+    transaction.on_commit(partial(tasks.export_build, job.pk))
+    return redirect("reports:export_job", code=job.code)
 
 
 @capability_required(Capability.SEE_STATISTICS)

@@ -61,6 +61,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "reports:annual": {Role.ANALYST, Role.COORDINATOR},
     "reports:annual_pdf": None,
     "reports:annual_xlsx": None,
+    "reports:annual_prepare": None,  # POST, sudo mode (reports/tests/test_views.py)
     "privacy:find_case": {Role.DPO},  # POST (privacy/tests/test_find.py: what is found)
     "privacy:find_person": {Role.DPO},  # POST
     "break_glass": None,  # record-dependent: accounts/tests/test_policy.py

@@ -18,6 +18,19 @@ class Kind(models.TextChoices):
     HTCDS = "htcds", _("HTCDS v2.0: cases, one row per client")
 
 
+class Annual(models.TextChoices):
+    """The annual report prepared on the same queue (``ostoja.reports.report``)."""
+
+    PDF = "annual_pdf", _("Annual report (PDF)")
+    XLSX = "annual_xlsx", _("Annual report (XLSX)")
+
+
+FORMATS = {
+    Annual.PDF: ("pdf", "application/pdf"),
+    Annual.XLSX: ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
 class ExportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
@@ -32,7 +45,8 @@ class ExportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(_("export"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("export"), max_length=16, choices=[*Kind.choices, *Annual.choices])
+    language = models.CharField(_("language"), max_length=8, blank=True)  # the annual report
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     # To whom the export is given (the disclosure ledger's entry is written when it is built).
@@ -63,4 +77,11 @@ class ExportJob(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"{self.kind}-{self.start.isoformat()}-{self.end.isoformat()}.zip"
+        period = f"{self.start.isoformat()}-{self.end.isoformat()}"
+        if self.kind in FORMATS:
+            return f"report-{period}-{self.language}.{FORMATS[Annual(self.kind)][0]}"
+        return f"{self.kind}-{period}.zip"
+
+    @property
+    def content_type(self) -> str:
+        return FORMATS[Annual(self.kind)][1] if self.kind in FORMATS else "application/zip"

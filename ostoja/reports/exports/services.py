@@ -15,19 +15,21 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.accounts.disclosures import Basis, Channel, disclosure_record
+from ostoja.accounts.disclosures import PUBLIC, Basis, Channel, disclosure_record
 from ostoja.accounts.disclosures import Kind as LedgerKind
 from ostoja.accounts.models import Organisation, User
 from ostoja.audit import trail
 from ostoja.lib.crypto.files import EncryptedStorage
+from ostoja.reports import report as annual
 from ostoja.reports.exports import ctdc, eurostat, htcds
-from ostoja.reports.exports.models import KEPT, ExportJob, Kind
+from ostoja.reports.exports.models import KEPT, Annual, ExportJob, Kind
 from ostoja.reports.exports.pseudonyms import Pseudonyms
 from ostoja.reports.exports.suppression import Report, Suppressed
 from ostoja.reports.exports.victims import assisted, assisted_in_cases, first_years
+from ostoja.reports.figures import Period
 
 SUPPRESSION_FILE = "suppression.csv"
 # What each export carries, as the disclosure ledger names it.
@@ -59,7 +61,7 @@ def validate_period(start: dt.date, end: dt.date) -> None:
 
 
 def _validate(kind: str, start: dt.date, end: dt.date) -> None:
-    if kind not in Kind.values:
+    if kind not in Kind.values and kind not in Annual.values:
         raise ValidationError({"kind": _("Choose an export.")})
     validate_period(start, end)
 
@@ -144,11 +146,16 @@ def export_queue(
     organisation: Organisation,
     start: dt.date,
     end: dt.date,
-    recipient: str,
+    recipient: str = "",
     acting_user: User,
+    language: str = "",
 ) -> ExportJob:
-    """Ask for an export to be prepared on the task queue (``tasks.export_build``)."""
+    """Ask for an export — or the annual report (``Annual``, in ``language``) — to be
+    prepared on the task queue (``tasks.export_build``). An export names to whom it is
+    given (the disclosure ledger); the annual report is for the public."""
     _validate(kind, start, end)
+    if kind in Annual.values:
+        recipient = PUBLIC
     if not recipient.strip():
         raise ValidationError({"recipient": _("Say to whom the export is given.")})
     job = ExportJob.objects.create(
@@ -158,6 +165,7 @@ def export_queue(
         start=start,
         end=end,
         recipient=recipient.strip(),
+        language=language,
     )
     trail.record(
         "statistics.export_queued",
@@ -178,23 +186,62 @@ def export_build(job: ExportJob) -> None:
     job.status = ExportJob.Status.RUNNING
     job.save(update_fields=["status"])
     try:
-        files = export_files(
-            kind=job.kind,
-            organisation=job.organisation,
-            start=job.start,
-            end=job.end,
-            recipient=job.recipient,
-            acting_user=job.requested_by,
-            progress=progress,
-        )
+        if job.kind in Annual.values:
+            content = annual_report(job, progress)
+        else:
+            content = zipped(
+                export_files(
+                    kind=job.kind,
+                    organisation=job.organisation,
+                    start=job.start,
+                    end=job.end,
+                    recipient=job.recipient,
+                    acting_user=job.requested_by,
+                    progress=progress,
+                )
+            )
     except Exception:
         job.status = ExportJob.Status.FAILED
         job.save(update_fields=["status"])
         raise
-    name = f"exports/{uuid.uuid4().hex}.zip"
-    job.stored_name = EncryptedStorage().save(name, ContentFile(zipped(files)))
+    name = f"exports/{uuid.uuid4().hex}.{job.filename.rsplit('.', 1)[1]}"
+    job.stored_name = EncryptedStorage().save(name, ContentFile(content))
     job.status, job.progress, job.finished_at = ExportJob.Status.DONE, 100, timezone.now()
     job.save(update_fields=["stored_name", "status", "progress", "finished_at"])
+
+
+def annual_report(job: ExportJob, progress: Callable[[int], None]) -> bytes:
+    """The annual report of a queued job as a PDF or workbook, in the job's language;
+    audited as generated for the person who asked, with its figures."""
+    period = Period(job.start, job.end)
+    with translation.override(job.language or None):
+        report = annual.build(job.organisation, period, progress=lambda p: progress(p * 8 // 10))
+        content = annual.pdf(report) if job.kind == Annual.PDF else annual.xlsx(report)
+    progress(95)
+    trail.record(
+        "report.generated",
+        actor=job.requested_by,
+        organisation=job.organisation,
+        data={
+            "from": job.start.isoformat(),
+            "to": job.end.isoformat(),
+            "format": job.filename.rsplit(".", 1)[1],
+            "language": job.language,
+            "figures": report.figure_keys,
+        },
+    )
+    disclosure_record(  # as the report's download does (``reports.views``)
+        organisation=job.organisation,
+        recipient=PUBLIC,
+        kind=LedgerKind.ANNUAL_REPORT,
+        parts=["aggregates"],
+        basis=Basis.STATISTICS,
+        document=f"annual_report_{job.filename.rsplit('.', 1)[1]}_{job.language}",
+        channel=Channel.DOWNLOAD,
+        by=job.requested_by,
+        period=(job.start, job.end),
+    )
+    return content
 
 
 def exports_expire() -> int:

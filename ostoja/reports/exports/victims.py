@@ -1,5 +1,7 @@
-"""The people assisted in a period, as the official exports count them — read-only, never
-a name or any identity (DOMAIN.md §3–4).
+"""The people assisted in a period — the one definition the annual report's people
+assisted (``reports.figures.victims``, through ``assisted_once``) and the official exports
+(``assisted``, ``assisted_in_cases``) share — read-only, never a name or any identity
+(DOMAIN.md §3–4).
 
 **Who counts.** A client (not a related person, not a record merged into another) of a
 case of the organisation that was open on at least one day of the period: from the later of
@@ -10,15 +12,17 @@ row for each calendar year of the period in which one of their cases was open �
 assisted in two years counts once in each, and once only in a year however many cases
 they had in it (their cases' forms of exploitation, industries, means of control and
 recruitment of that year are merged). Exports of one row per person take the person's
-first year (``first_years``).
+first year (``first_years``). The annual report counts each person once for its whole
+period (``assisted_once``): status at the period's end, age on their first day in it.
 
 **Identification status**, kept apart as Eurostat requires (§4.1), as it stood at the end
 of the year (or of the period, if sooner), as ``reports.figures`` defines it: *not a
 victim* when the latest decision says so; otherwise formally *identified* after a decision
 "identified victim" by the Police, the Border Guard or a prosecutor (§5.5); otherwise
 *presumed* after any other decision (a possible victim, or identified by the centre or
-another organisation) or a preliminary identification that applied victim standards; *not
-assessed* without any. Registered victims = presumed + identified.
+another organisation) or a preliminary identification that applied victim standards (on
+or before that day, the organisation's local time); *not assessed* without any.
+Registered victims = presumed + identified.
 
 **Age** is the age on the first day the person was assisted in the year (from the date of
 birth, else the estimate); a possible minor counts as a child (§0.3).
@@ -28,6 +32,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q
 
@@ -66,6 +71,8 @@ class Victim:
     status: Status
     decision: str  # Decision.Status of the latest decision, or ""
     decided_by: str  # Decision.DecidedBy of it, or "" (the centre for a preliminary one)
+    harms: frozenset[str] = frozenset()  # cases.vocabulary.HARMS keys
+    first_day: dt.date | None = None  # the first day assisted in the year (or period)
     case_status: str = ""  # Case.Status (assisted_in_cases only)
     case_stage: str = ""
     close_reason: str = ""
@@ -104,7 +111,8 @@ def _links(organisation: Organisation, start: dt.date, end: dt.date) -> list[_Li
 class _Context:
     """What the rows need beside the cases, read once for all the people."""
 
-    def __init__(self, links: list[_Link]) -> None:
+    def __init__(self, links: list[_Link], organisation: Organisation) -> None:
+        zone = ZoneInfo(organisation.time_zone)
         people = {link.person.pk for link in links}
         cases = {link.case.pk for link in links}
         self.decisions: dict[int, list[Decision]] = defaultdict(list)
@@ -116,7 +124,7 @@ class _Context:
         for person, at in Preliminary.objects.filter(
             person__in=people, apply_standards=True
         ).values_list("person", "decided_at"):
-            self.preliminary[person].append(at.date())
+            self.preliminary[person].append(at.astimezone(zone).date())
         self.ages: dict[int, int] = {
             person: age
             for person, age in Assessment.objects.filter(person__in=people)
@@ -169,6 +177,8 @@ def _victim(
         industries=frozenset(i for link in links for i in link.case.industries),
         control_methods=frozenset(m for link in links for m in link.case.control_methods),
         recruitment=frozenset(r for link in links for r in link.case.recruitment),
+        harms=frozenset(h for link in links for h in link.case.harms),
+        first_day=first_day,
         exploitation_country=countries[-1] if countries else "",
         status=status,
         decision=decision,
@@ -181,7 +191,7 @@ def assisted(organisation: Organisation, start: dt.date, end: dt.date) -> list[V
     """One row per person and year of the period in which they were assisted, ordered by
     year (the module's docstring says what counts)."""
     links = _links(organisation, start, end)
-    context = _Context(links)
+    context = _Context(links, organisation)
     by_year: dict[tuple[int, int], list[_Link]] = defaultdict(list)
     for link in links:
         first = max(link.start, start)
@@ -193,6 +203,22 @@ def assisted(organisation: Organisation, start: dt.date, end: dt.date) -> list[V
         first_day = max(dt.date(year, 1, 1), start, min(link.start for link in year_links))
         last_day = min(dt.date(year, 12, 31), end)
         rows.append(_victim(year_links, context, year, first_day, last_day))
+    return rows
+
+
+def assisted_once(organisation: Organisation, start: dt.date, end: dt.date) -> list[Victim]:
+    """One row per person assisted in the period, however many years and cases: their
+    cases of the period merged, the age on the first day they were assisted in it, the
+    status at its end (``year``: the year of that first day)."""
+    links = _links(organisation, start, end)
+    context = _Context(links, organisation)
+    by_person: dict[int, list[_Link]] = defaultdict(list)
+    for link in links:
+        by_person[link.person.pk].append(link)
+    rows = []
+    for person_links in by_person.values():
+        first_day = max(start, min(link.start for link in person_links))
+        rows.append(_victim(person_links, context, first_day.year, first_day, end))
     return rows
 
 
@@ -211,7 +237,7 @@ def assisted_in_cases(organisation: Organisation, start: dt.date, end: dt.date) 
     """One row per client of each case open in the period, with the case's own context
     and status; the identification status as it stood at the end of the period."""
     links = _links(organisation, start, end)
-    context = _Context(links)
+    context = _Context(links, organisation)
     rows = []
     for link in links:
         victim = _victim([link], context, max(link.start, start).year, max(link.start, start), end)

@@ -119,7 +119,7 @@ def export_job_file(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
         raise Http404
     trail.record("statistics.export_downloaded", actor=request.user, data={"job": str(job.code)})
     return file_response(
-        EncryptedStorage(), job.stored_name, content_type="application/zip", filename=job.filename
+        EncryptedStorage(), job.stored_name, content_type=job.content_type, filename=job.filename
     )
 
 

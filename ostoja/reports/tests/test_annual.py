@@ -25,6 +25,7 @@ from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case, CaseClient, Consent, Service
 from ostoja.helpline.models import Contact, ContactLanguage, ContactPurpose
+from ostoja.helpline.services import contact_tallies_rebuild
 from ostoja.identification.models import Decision, Preliminary
 from ostoja.interventions.models import Intervention
 from ostoja.network.models import (
@@ -99,6 +100,9 @@ def _contacts(org: Organisation) -> None:
     Contact.objects.create(
         organisation=org, started_at=at("2025-05-05"), line="office", summary="", caller_number=""
     )
+    # Rows written directly, as a bulk load: the roll-up is counted afresh, as
+    # ``manage.py rollups_rebuild`` does after one.
+    contact_tallies_rebuild(organisation=org, acting_user=None)
 
 
 def _people(org: Organisation, by: User) -> dict[str, Person]:

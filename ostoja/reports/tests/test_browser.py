@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from ostoja.accounts.models import Organisation
 from ostoja.accounts.roles import Role
 from ostoja.helpline.models import Contact
+from ostoja.helpline.services import contact_tallies_rebuild
 from ostoja.test import browser_sign_in, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,7 @@ def test_the_analyst_sees_charts_and_downloads_the_report(
             summary="",
             caller_number="",
         )
+    contact_tallies_rebuild(organisation=organisation, acting_user=None)  # a bulk load
     browser_sign_in(page, base, analyst)
     figure = page.locator('[data-figure="contacts_by_channel"]')
     expect(figure.get_by_role("img", name="Kontakty według kanału")).to_be_visible()

@@ -1,16 +1,21 @@
 """On the demo (``manage.py demo``): the coordinator's counts by status are the case list's
-filters, and every section of the year's report has something in it."""
+filters, and every chart and table of the analyst's dashboard over the demo's year has
+something in it."""
 
+import datetime as dt
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ostoja.accounts.models import Membership
 from ostoja.accounts.roles import Role
 from ostoja.cases.models import Case
+from ostoja.helpline import rollups
+from ostoja.reports.figures import FIGURES
 from ostoja.test import force_sign_in, text
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +39,15 @@ def test_the_coordinators_status_counts_are_the_case_lists(client: Client) -> No
     managers = html[html.index('data-testid="managers"') :].split("</ul>", 1)[0]
     open_cases = int(re.search(r'data-testid="open-cases">(\d+)<', html).group(1))  # type: ignore[union-attr]
     assert sum(int(n) for n in re.findall(r'data-value="(\d+)"', managers)) == open_cases
+    # The analyst's dashboard over the demo's year: every chart and table has something in
+    # it, and the helpline's roll-up (counted as the demo loaded its year) is a recount's.
+    analyst = Membership.objects.get(role=Role.ANALYST).user
+    assert analyst.organisation is not None
+    assert rollups.differences(analyst.organisation) == {}
+    force_sign_in(client, analyst)
+    today = timezone.localdate()
+    year = f"from={(today - dt.timedelta(days=364)).isoformat()}&to={today.isoformat()}"
+    html = text(client.get(f"/?{year}"))
+    figures = re.findall(r'data-testid="figure" data-figure="(\w+)"', html)
+    assert set(FIGURES) <= set(figures)
+    assert 'data-testid="no-data"' not in html

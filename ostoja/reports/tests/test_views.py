@@ -3,15 +3,21 @@ organisation its own numbers, recent authentication for a download, every one au
 
 import datetime as dt
 import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.helpline.models import Contact
+from ostoja.helpline.services import contact_tallies_rebuild
+from ostoja.reports.exports.models import ExportJob
 from ostoja.reports.figures import FIGURES
 from ostoja.test import PASSWORD, Persona, force_sign_in, sign_in, text
 
@@ -31,6 +37,7 @@ def _contact(persona: Persona) -> None:
         summary="",
         caller_number="",
     )
+    contact_tallies_rebuild(organisation=organisation, acting_user=None)  # a bulk load
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.COORDINATOR])
@@ -124,3 +131,64 @@ def test_the_dashboards_show_charts_with_tables(
     html = text(client.get("/"))
     assert 'data-figure="caseload_by_status"' in html
     assert 'data-figure="interventions_first_action"' in html
+
+
+@pytest.mark.parametrize(("form", "magic"), [("pdf", b"%PDF"), ("xlsx", b"PK")])
+def test_the_report_is_prepared_in_the_background_for_its_requester(
+    form: str,
+    magic: bytes,
+    centre: dict[Role, Persona],
+    other_centre: dict[Role, Persona],
+    settings: Settings,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    analyst = centre[Role.ANALYST]
+    _contact(analyst)
+    client = Client()
+    force_sign_in(client, analyst.user)
+    page = text(client.get(URL))
+    assert 'action="/reports/annual/prepare/"' in page and "Przygotuj w tle" in page
+    posted = {"from": "2025-01-01", "to": "2025-12-31", "format": form, "lang": "en"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/annual/prepare/", posted)
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/reports/exports/jobs/{job.code}/"
+    assert (job.status, job.progress, job.language) == (ExportJob.Status.DONE, 100, "en")
+    status = text(client.get(response["Location"]))
+    assert "Sprawozdanie roczne" in status and "hx-trigger" not in status  # done: no polling
+    assert not (tmp_path / job.stored_name).read_bytes().startswith(magic)  # sealed at rest
+    download = client.get(f"/reports/exports/jobs/{job.code}/file/")
+    assert download.status_code == 200 and b"".join(download).startswith(magic)
+    assert f'filename="report-2025-01-01-2025-12-31-en.{form}"' in download["Content-Disposition"]
+    generated = AuditEntry.objects.get(action="report.generated")
+    assert (generated.actor, generated.data["format"]) == (analyst.user, form)
+    assert generated.data["figures"] == list(FIGURES)
+    assert AuditEntry.objects.filter(action="statistics.export_downloaded").count() == 1
+    for persona in (centre[Role.COORDINATOR], other_centre[Role.COORDINATOR]):  # theirs only
+        other = Client()
+        force_sign_in(other, persona.user)
+        assert other.get(f"/reports/exports/jobs/{job.code}/file/").status_code == 404
+
+
+def test_a_queued_report_polls_its_progress_and_a_bad_request_queues_nothing(
+    client: Client, centre: dict[Role, Persona]
+) -> None:
+    force_sign_in(client, centre[Role.COORDINATOR].user)
+    for bad in (
+        {"from": "2025-05-01", "to": "2025-04-01", "format": "pdf", "lang": "pl"},
+        {"from": "2025-01-01", "to": "2025-12-31", "format": "docx", "lang": "pl"},
+        {"from": "2025-01-01", "to": "2025-12-31", "format": "pdf", "lang": "de"},
+    ):
+        assert client.post("/reports/annual/prepare/", bad).status_code == 400
+    assert not ExportJob.objects.exists()
+    assert client.get("/reports/annual/prepare/").status_code == 405
+    posted = {"from": "2025-01-01", "to": "2025-12-31", "format": "xlsx", "lang": "pl"}
+    response = client.post("/reports/annual/prepare/", posted)  # the task not run yet
+    page = text(client.get(response["Location"]))
+    assert 'hx-trigger="every 2s"' in page and "0%" in page
+    counsellor = Client()
+    force_sign_in(counsellor, centre[Role.COUNSELLOR].user)
+    assert counsellor.post("/reports/annual/prepare/", posted).status_code == 403
