@@ -107,7 +107,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         ),
         subjects=(Subject.CALLERS, Subject.CLIENTS, Subject.RELATED, Subject.STAFF),
         legal_basis=(_PUBLIC_TASK, _VITAL, _CONSENT),
-        recipients=(_("None outside the centre (a referral or report is a case's)"),),
+        recipients=(_("Nobody outside the centre (a referral or report belongs to a case)"),),
         security=(_("Caller numbers sealed and found by blind index only"),),
     ),
     Activity(
@@ -220,7 +220,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         ),
         retention=_(
             "Reports with no message either way for 90 days are erased every night with "
-            "their files, unless linked to another record (manage.py portal_retention)."
+            "their files, unless linked to another record."
         ),
     ),
     Activity(

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.utils import translation
 
@@ -14,6 +15,7 @@ from ostoja.accounts.models import Notice
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.lib.inventory import Category, inventoried
+from ostoja.privacy.access import access_breach, access_dpia, breaches_visible_to, dpia_visible_to
 from ostoja.privacy.models import Breach, DpiaEntry
 from ostoja.privacy.processing import ACTIVITIES, ACTIVITY_NAMES, categories_of
 from ostoja.privacy.services import breach_deadline_notices, breach_save, dpia_save
@@ -359,3 +361,20 @@ def test_a_decided_breach_sends_no_notice(centre: dict[Role, Persona]) -> None:
     _breach(centre, authority_notified_at=AWARE + dt.timedelta(hours=5))
     _breach(centre, closed=True, not_notified_reason="x")
     assert breach_deadline_notices(AWARE + dt.timedelta(hours=80)) == 0
+
+
+def test_the_registers_are_the_dpos_alone(centre: dict[Role, Persona], other_dpo: Persona) -> None:
+    breach, entry = _breach(centre), _dpia(centre)
+    dpo = centre[Role.DPO].user
+    assert list(breaches_visible_to(dpo)) == [breach]
+    assert list(dpia_visible_to(dpo)) == [entry]
+    assert access_breach(dpo, breach.code) == breach
+    assert access_dpia(dpo, entry.code) == entry
+    for role in (Role.COORDINATOR, Role.ADMINISTRATOR, Role.CASE_MANAGER):
+        user = centre[role].user
+        assert not breaches_visible_to(user).exists() and not dpia_visible_to(user).exists()
+    for user in (other_dpo.user, centre[Role.COORDINATOR].user):
+        with pytest.raises(Http404):
+            access_breach(user, breach.code)
+        with pytest.raises(Http404):
+            access_dpia(user, entry.code)
