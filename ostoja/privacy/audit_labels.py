@@ -18,6 +18,13 @@ register_actions(
         "disclosure.listed": _("Disclosure ledger reviewed"),
         SEARCHED: _("Record looked up by the data protection officer"),
         FOUND: _("Shown in the data protection officer's search"),
+        # Retention and erasure (``privacy.services``): the purpose says why.
+        "person.anonymised": _("Person anonymised"),
+        "case.anonymised": _("Case anonymised"),
+        "contact.anonymised": _("Contact anonymised"),
+        "legal_hold.set": _("Legal hold set"),
+        "legal_hold.lifted": _("Legal hold lifted"),
+        "retention_schedule.confirmed": _("Retention schedule confirmed"),
     },
     reads={SEARCHED, FOUND, "disclosure.listed"},
 )

@@ -1,0 +1,20 @@
+"""The data protection officer's records (issue #19): retention schedules, legal holds,
+the marks of anonymised records and the retention job's runs (``retention``)."""
+
+from ostoja.privacy.models.retention import (
+    Anonymisation,
+    FileShred,
+    LegalHold,
+    RecordKind,
+    RetentionRun,
+    RetentionSchedule,
+)
+
+__all__ = [
+    "Anonymisation",
+    "FileShred",
+    "LegalHold",
+    "RecordKind",
+    "RetentionRun",
+    "RetentionSchedule",
+]
