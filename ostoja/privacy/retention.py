@@ -133,19 +133,18 @@ def _marked(organisation: Organisation, target_type: str) -> set[str]:
 def _state(
     due: dt.date, holds: Any, today: dt.date, warn_days: int
 ) -> tuple[str | None, dt.date, dt.date | None]:
-    """(state or None when not reached yet, the due date with the clock's pauses, the
-    day a hold keeps it until)."""
+    """(the state, or None when not reached yet; the due date with the clock's pauses —
+    the day after the last hold ends; the day an active hold keeps it until)."""
+    held = [hold for hold in holds if hold.active(today)]
     paused = paused_until(holds, today)
-    if paused is not None:
-        due = max(due, paused + dt.timedelta(days=1))
-    held = [h for h in holds if h.active(today)]
-    if held:
-        return (State.HELD if due <= today else None), due, max(h.ends_on for h in held)
-    if due <= today:
-        return State.DUE, due, None
-    if due <= today + dt.timedelta(days=warn_days):
-        return State.WARN, due, None
-    return None, due, None
+    effective = max(due, paused + dt.timedelta(days=1)) if paused is not None else due
+    if held and due <= today:
+        return State.HELD, effective, max(hold.ends_on for hold in held)
+    if effective <= today:
+        return State.DUE, effective, None
+    if effective <= today + dt.timedelta(days=warn_days):
+        return State.WARN, effective, None
+    return None, effective, None
 
 
 # --- What is due ------------------------------------------------------------------------
@@ -192,9 +191,11 @@ def _cases(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> li
         warned = _warned_on(case)
         if warned is not None:
             due = max(due, warned + dt.timedelta(days=schedule.warn_days))
-        elif due <= today and _managers(case):
-            due = today + dt.timedelta(days=schedule.warn_days)
         holds = holds_on(case=case)
+        # Due, never warned (a schedule shortened): warned now, due ``warn_days`` later —
+        # unless a hold kept it (it goes the day after the hold, as the DPO set it).
+        if warned is None and due <= today and not holds.exists() and _managers(case):
+            due = today + dt.timedelta(days=schedule.warn_days)
         state, due, held_until = _state(due, holds, today, schedule.warn_days)
         if state == State.WARN and warned is not None:
             continue  # told once

@@ -35,14 +35,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import Organisation, User
-from ostoja.audit.trail import record
+from ostoja.audit.trail import record, target_of
 from ostoja.cases.access import TARGET as CASE
 from ostoja.cases.models import Case, CaseClient
 from ostoja.helpline.access import TARGET as CONTACT
-from ostoja.helpline.models import Contact, ContactLink
+from ostoja.helpline.models import Contact
 from ostoja.lib.crypto.fields import EncryptedField
 from ostoja.lib.crypto.files import EncryptedStorage
-from ostoja.lib.inventory import Inventory, inventoried
+from ostoja.lib.inventory import Inventory, inventoried, rows_about
 from ostoja.people.access import TARGET as PERSON
 from ostoja.people.models import Person
 from ostoja.privacy.holds import active_hold_for, active_hold_for_case
@@ -83,22 +83,31 @@ def _paths_to(unit: type[models.Model], model: type[models.Model]) -> list[str]:
     return paths
 
 
-def rows_of_unit(unit: models.Model) -> Iterator[tuple[QuerySet[Any], Inventory]]:
-    """The rows of every inventoried model that belong to a case or a contact."""
+def rows_of_unit(unit: Case | Contact) -> Iterator[tuple[QuerySet[Any], Inventory]]:
+    """The rows of every inventoried model that belong to a case or a contact: those that
+    point at it, and those linked to it (``Inventory.linked``: a contact linked to a case,
+    its follow-ups and attachments)."""
+    target_type, code = target_of(unit)
     for model, inventory in inventoried():
         if not inventory.fields:
             continue
         for path in _paths_to(type(unit), model):
             yield model._default_manager.filter(**{path: unit.pk}), inventory
+        for path in inventory.linked if isinstance(unit, Case) else ():
+            yield (
+                model._default_manager.filter(
+                    **{f"{path}__target_type": target_type, f"{path}__target_code": code}
+                ),
+                inventory,
+            )
 
 
-def rows_about(person: Person) -> Iterator[tuple[QuerySet[Any], Inventory]]:
-    """The rows of every inventoried model that the inventory says are about ``person``."""
-    for model, inventory in inventoried():
-        if not inventory.fields:
-            continue
-        for lookup in inventory.about:
-            yield model._default_manager.filter(**{lookup: person.pk}), inventory
+def rows_of_person(person: Person) -> Iterator[tuple[QuerySet[Any], Inventory]]:
+    """The rows of every inventoried model that are about ``person`` (the inventory's
+    ``rows_about``: their own, their cases', the contacts linked to either)."""
+    for _model, inventory, rows in rows_about(person):
+        if inventory.fields:
+            yield rows, inventory
 
 
 def _empty_value(field: models.Field[Any, Any]) -> tuple[bool, Any]:
@@ -211,25 +220,6 @@ def _refuse_if_held(hold: LegalHold | None) -> None:
         )
 
 
-def _contacts_linked(target_type: str, code: object) -> QuerySet[Contact]:
-    links = ContactLink.objects.filter(target_type=target_type, target_code=str(code))
-    return Contact.objects.filter(pk__in=links.values("contact_id"))
-
-
-def _contacts_clear(
-    contacts: QuerySet[Contact], *, by: User | None, why: str
-) -> tuple[int, list[str]]:
-    cleared, files = 0, []
-    for contact in contacts:
-        if is_anonymised(CONTACT, contact.code):
-            continue
-        count, gone = _clear_all(rows_of_unit(contact))
-        _mark(CONTACT, contact.code, contact.organisation, by=by, why=why, rows=count, files=gone)
-        cleared += count
-        files += gone
-    return cleared, files
-
-
 def _mark(
     target_type: str,
     code: object,
@@ -284,16 +274,9 @@ def anonymise_person(person: Person, *, by: User | None, why: str) -> Anonymisat
     if born is not None:
         estimate, since = age_estimate(born, days_counted(person))
         Person.objects.filter(pk=person.pk).update(estimated_age=estimate, age_estimated_on=since)
-    cleared, files = _clear_all(rows_about(person))
-    more, gone = _contacts_clear(_contacts_linked(PERSON, person.code), by=by, why=why)
+    cleared, files = _clear_all(rows_of_person(person))
     mark = _mark(
-        PERSON,
-        person.code,
-        person.organisation,
-        by=by,
-        why=why,
-        rows=cleared + more,
-        files=files + gone,
+        PERSON, person.code, person.organisation, by=by, why=why, rows=cleared, files=files
     )
     record(
         "person.anonymised",
@@ -303,7 +286,7 @@ def anonymise_person(person: Person, *, by: User | None, why: str) -> Anonymisat
         purpose=why,
         data={"rows": mark.rows, "files": mark.files},
     )
-    _after_commit(files + gone)
+    _after_commit(files)
     return mark
 
 
@@ -321,10 +304,7 @@ def anonymise_case(case: Case, *, by: User | None, why: str) -> Anonymisation | 
     _overwrite_freed_space()
     _refuse_if_held(active_hold_for_case(case))
     cleared, files = _clear_all(rows_of_unit(case))
-    more, gone = _contacts_clear(_contacts_linked(CASE, case.code), by=by, why=why)
-    mark = _mark(
-        CASE, case.code, case.organisation, by=by, why=why, rows=cleared + more, files=files + gone
-    )
+    mark = _mark(CASE, case.code, case.organisation, by=by, why=why, rows=cleared, files=files)
     record(
         "case.anonymised",
         actor=by,
@@ -333,7 +313,7 @@ def anonymise_case(case: Case, *, by: User | None, why: str) -> Anonymisation | 
         purpose=why,
         data={"rows": mark.rows, "files": mark.files},
     )
-    _after_commit(files + gone)
+    _after_commit(files)
     return mark
 
 
