@@ -124,7 +124,7 @@ def test_a_year_of_retention(
         )
         document = document_add(
             case=case,
-            upload=SimpleUploadedFile("umowa.txt", "Umowa: Hanna, ul. Ogrodowa 12".encode()),
+            upload=SimpleUploadedFile("umowa.txt", b"Umowa: Hanna, ul. Ogrodowa 12"),
             title="Umowa Kovalenko",
             client=person,
             acting_user=manager,
