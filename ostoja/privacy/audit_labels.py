@@ -25,6 +25,8 @@ register_actions(
         "legal_hold.set": _("Legal hold set"),
         "legal_hold.lifted": _("Legal hold lifted"),
         "retention_schedule.confirmed": _("Retention schedule confirmed"),
+        "retention_plan.viewed": _("Next retention run previewed"),
+        "legal_hold.listed": _("Legal holds reviewed"),
     },
-    reads={SEARCHED, FOUND, "disclosure.listed"},
+    reads={SEARCHED, FOUND, "disclosure.listed", "retention_plan.viewed", "legal_hold.listed"},
 )

@@ -42,6 +42,7 @@ from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import TeamRole
@@ -77,9 +78,9 @@ class State:
 
 
 STATE_LABELS = {
-    State.DUE: _("due"),
-    State.WARN: _("warning"),
-    State.HELD: _("kept by a legal hold"),
+    State.DUE: gettext_lazy("goes on this run"),
+    State.WARN: gettext_lazy("the case manager is warned"),
+    State.HELD: gettext_lazy("kept by a legal hold"),
 }
 
 
@@ -217,7 +218,8 @@ def _cases(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> li
 
 
 def _short(code: object) -> str:
-    return str(code)[:8]
+    """A person as the DPO's pages name one (the code, shortened): never a name."""
+    return _("person {code}").format(code=f"{str(code)[:8]}…")
 
 
 def _clients(org: Organisation, today: dt.date, cases: list[Item]) -> list[Item]:
@@ -342,7 +344,7 @@ def _portal(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> l
             RecordKind.PORTAL,
             "portal.report",
             str(report.code),
-            str(report.created_on),
+            _("report of {date}").format(date=report.created_on.isoformat()),
             schedule.due(report.created_on),
             State.DUE,
             report,

@@ -422,11 +422,10 @@ def schedule_save(
 ) -> RetentionSchedule:
     """Set (and so confirm) the organisation's schedule for one kind of record: its own
     row, made from the default the first time."""
-    schedule, _created = RetentionSchedule.objects.select_for_update().get_or_create(
-        organisation=organisation,
-        kind=kind,
-        defaults={"length": length, "unit": unit, "warn_days": warn_days, "basis": basis},
-    )
+    rows = RetentionSchedule.objects.select_for_update().filter(kind=kind)
+    found = {row.organisation_id: row for row in rows.filter(organisation__in=[organisation])}
+    previous = found.get(organisation.pk) or rows.filter(organisation__isnull=True).first()
+    schedule = found.get(organisation.pk) or RetentionSchedule(organisation=organisation, kind=kind)
     changed = [
         name
         for name, value in (
@@ -435,7 +434,7 @@ def schedule_save(
             ("warn_days", warn_days),
             ("basis", basis),
         )
-        if getattr(schedule, name) != value
+        if previous is None or getattr(previous, name) != value
     ]
     schedule.length, schedule.unit, schedule.warn_days, schedule.basis = (
         length,
