@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ostoja.accounts.models import Notice
 from ostoja.accounts.roles import Role
+from ostoja.audit import trail
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case
 from ostoja.cases.services import case_status
@@ -22,7 +23,7 @@ from ostoja.privacy import retention
 from ostoja.privacy.access import hold_cases, hold_person, holds_visible_to
 from ostoja.privacy.forms import CaseNumber
 from ostoja.privacy.models import LegalHold, RecordKind, RetentionSchedule
-from ostoja.privacy.services import hold_set
+from ostoja.privacy.services import hold_set, schedule_save
 from ostoja.test import Persona, assert_access, force_sign_in, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_schedules")]
@@ -202,3 +203,49 @@ def test_the_command_lists_in_a_dry_run_and_runs(
     assert "case: done=2" in out.getvalue()
     assert Case.objects.get(pk=case.pk).summary is None
     assert Person.objects.get(pk=client_person.pk).name is None
+
+
+def test_old_audit_entries_lose_their_data_once_the_dpo_confirmed_the_schedule(
+    centre: dict[Role, Persona], case: Case
+) -> None:
+    dpo = centre[Role.DPO].user
+    organisation = case.organisation
+    with time_machine.travel(timezone.now() - dt.timedelta(days=6 * 366)):
+        old = trail.record(
+            "case.status_changed", actor=dpo, target=case, data={"from": "open", "to": "closed"}
+        )
+    recent = AuditEntry.objects.filter(action="case.opened").get()
+    # The default, nobody's confirmation: nothing redacted.
+    (counts,) = retention.run().values()
+    assert counts[RecordKind.AUDIT] == {"unconfirmed": 1}
+    assert AuditEntry.objects.get(seq=old.seq).data == {"from": "open", "to": "closed"}
+    schedule_save(
+        organisation=organisation, kind=RecordKind.AUDIT, length=5, unit="years",
+        warn_days=0, basis="Art. 5 ust. 2 RODO.", acting_user=dpo,
+    )  # fmt: skip
+    (counts,) = retention.run().values()
+    assert counts[RecordKind.AUDIT] == {"done": 1}
+    redacted = AuditEntry.objects.get(seq=old.seq)
+    assert redacted.is_redacted and AuditEntry.objects.get(seq=recent.seq).data
+    redaction = AuditEntry.objects.get(action="audit.entry_redacted", target_code=str(old.seq))
+    assert redaction.purpose == AuditEntry.RedactionReason.RETENTION
+    (counts,) = retention.run().values()
+    assert RecordKind.AUDIT not in counts  # nothing left to redact
+
+
+def test_a_hold_on_a_person_keeps_their_case_too(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    _closed(case, centre[Role.CASE_MANAGER], days_ago=11 * 366)
+    retention.run()  # the warning
+    Notice.objects.update(created_at=timezone.now() - dt.timedelta(days=60))
+    hold_set(
+        organisation=case.organisation, person=client_person, reason="claim", note="",
+        ends_on=timezone.localdate() + dt.timedelta(days=3), acting_user=centre[Role.DPO].user,
+    )  # fmt: skip
+    (counts,) = retention.run().values()
+    assert counts[RecordKind.CASE] == {"held": 1}  # the case; its client waits for it
+    assert Case.objects.get(pk=case.pk).summary and Person.objects.get(pk=client_person.pk).name
+    with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
+        (counts,) = retention.run().values()
+    assert counts[RecordKind.CASE] == {"done": 2}
