@@ -16,7 +16,7 @@ from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.lib.inventory import Category, inventoried
 from ostoja.privacy.access import access_breach, access_dpia, breaches_visible_to, dpia_visible_to
-from ostoja.privacy.models import Breach, DpiaEntry
+from ostoja.privacy.models import Breach, DpiaEntry, RecordKind, RetentionSchedule
 from ostoja.privacy.processing import ACTIVITIES, ACTIVITY_NAMES, categories_of
 from ostoja.privacy.services import breach_deadline_notices, breach_save, dpia_save
 from ostoja.test import PASSWORD, Persona, assert_access, force_sign_in, sign_in, text
@@ -378,3 +378,25 @@ def test_the_registers_are_the_dpos_alone(centre: dict[Role, Persona], other_dpo
             access_breach(user, breach.code)
         with pytest.raises(Http404):
             access_dpia(user, entry.code)
+
+
+def test_the_record_shows_the_retention_schedules_that_apply(
+    centre: dict[Role, Persona],
+) -> None:
+    dpo = centre[Role.DPO].user
+    client = _dpo(centre)
+    page = text(client.get("/privacy/record/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Closed case and the clients who have no other case: 10 years" in page
+    assert "the default, not yet confirmed by the DPO" in page
+    assert "No retention schedule covers these records yet" in page  # staff accounts
+    RetentionSchedule.objects.create(
+        organisation=dpo.organisation,
+        kind=RecordKind.CASE,
+        length=12,
+        unit="years",
+        basis="Umowa dotacyjna",
+        updated_by=dpo,
+    )
+    page = text(client.get("/privacy/record/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Closed case and the clients who have no other case: 12 years (Umowa dotacyjna)" in page
+    assert "10 years" not in page
