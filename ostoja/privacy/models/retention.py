@@ -90,7 +90,7 @@ class RetentionSchedule(models.Model):
 
     @property
     def period(self) -> str:
-        """"10 years", in the reader's language (its plural forms)."""
+        """ "10 years", in the reader's language (its plural forms)."""
         n = int(self.length)
         if self.unit == Unit.DAYS:
             text = ngettext("%(n)d day", "%(n)d days", n)
