@@ -221,6 +221,8 @@ class Notice(models.Model):
         ABSENCE = "absence", _("Resident not back")
         # A personal data breach whose 72 hours to tell the supervisory authority run out.
         BREACH = "breach", _("Data breach deadline")
+        # A record's retention period ends soon (``ostoja.privacy.retention``).
+        RETENTION = "retention", _("Data to be anonymised")
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

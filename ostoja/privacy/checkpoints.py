@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from ostoja.accounts.models import User
+from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Capability, Role, capabilities_of
 from ostoja.audit.checkpoints import Checkpoint, checkpoint_write
 
@@ -23,6 +23,16 @@ def reviewers() -> list[User]:
     one for the whole instance, and so is its checkpoint."""
     roles = [role for role in Role if Capability.REVIEW_AUDIT in capabilities_of(role)]
     return list(User.objects.filter(is_active=True, membership__role__in=roles).order_by("pk"))
+
+
+def dpos(organisation: Organisation) -> list[User]:
+    """The organisation's data protection officers (those who review its audit trail)."""
+    roles = [role for role in Role if Capability.REVIEW_AUDIT in capabilities_of(role)]
+    return list(
+        User.objects.filter(
+            is_active=True, membership__organisation=organisation, membership__role__in=roles
+        ).order_by("full_name", "pk")
+    )
 
 
 def mail(checkpoint: Checkpoint) -> int:

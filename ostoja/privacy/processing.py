@@ -16,10 +16,10 @@ from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ostoja.accounts.models import Organisation, User
-from ostoja.accounts.roles import Capability, Role, capabilities_of
+from ostoja.accounts.models import Organisation
 from ostoja.lib.inventory import (
     SPECIAL_CATEGORIES,
     Category,
@@ -28,6 +28,7 @@ from ostoja.lib.inventory import (
     inventory_of,
 )
 from ostoja.network.vocabulary import PartnerKind
+from ostoja.privacy.retention import schedules_of
 
 
 class Subject(models.TextChoices):
@@ -78,10 +79,11 @@ class Activity:
     legal_basis: tuple[Promise, ...]
     recipients: tuple[str | Promise, ...] = ()
     security: tuple[Promise, ...] = ()
+    # The kinds of record of the retention schedules (``privacy.RecordKind``) the
+    # activity's records go with: a case's records go when the case is anonymised…
+    retention_kinds: tuple[str, ...] = ()
     # Where retention is decided for this activity when no schedule names it.
-    retention: Promise = _(
-        "No retention schedule is set yet: the records are kept until the DPO sets one."
-    )
+    retention: Promise = _("No retention schedule covers these records yet: they are kept.")
     note: Promise | None = None
 
 
@@ -99,6 +101,7 @@ _LEGAL_OBLIGATION = _("Art. 6(1)(c) and 5(2) GDPR: accountability and security (
 ACTIVITIES: tuple[Activity, ...] = (
     Activity(
         key="helpline",
+        retention_kinds=("contact",),
         name=_("Helpline: calls, e-mails and messages"),
         sources=("helpline",),
         purposes=(
@@ -107,11 +110,12 @@ ACTIVITIES: tuple[Activity, ...] = (
         ),
         subjects=(Subject.CALLERS, Subject.CLIENTS, Subject.RELATED, Subject.STAFF),
         legal_basis=(_PUBLIC_TASK, _VITAL, _CONSENT),
-        recipients=(_("None outside the centre (a referral or report is a case's)"),),
+        recipients=(_("Nobody outside the centre (a referral or report belongs to a case)"),),
         security=(_("Caller numbers sealed and found by blind index only"),),
     ),
     Activity(
         key="people",
+        retention_kinds=("person", "case"),
         name=_("People: clients and related persons"),
         sources=("people",),
         purposes=(_("Knowing whom the centre helps, reaching them safely, avoiding duplicates"),),
@@ -122,6 +126,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="cases",
+        retention_kinds=("case",),
         name=_("Case work: plans, services, consents, deadlines, documents"),
         sources=("cases",),
         purposes=(
@@ -145,6 +150,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="identification",
+        retention_kinds=("case", "person"),
         name=_("Identification of victims of trafficking"),
         sources=("identification",),
         purposes=(_("Assessing indicators and recording identification decisions"),),
@@ -159,6 +165,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="interventions",
+        retention_kinds=("case", "person"),
         name=_("Emergency interventions (24/7)"),
         sources=("interventions",),
         purposes=(_("Getting a person in danger to safety, alerting the staff on duty"),),
@@ -173,6 +180,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="shelter",
+        retention_kinds=("case", "person"),
         name=_("Shelter: stays, beds, shift book"),
         sources=("shelter",),
         purposes=(_("Safe accommodation and its day-to-day running"),),
@@ -186,6 +194,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="network",
+        retention_kinds=("case",),
         name=_("Partner network: referrals, consultations, interpreters"),
         sources=("network",),
         purposes=(
@@ -199,6 +208,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="prevention",
+        retention_kinds=("contact",),
         name=_("Prevention: counselling before going abroad, check-ins"),
         sources=("prevention",),
         purposes=(_("Safe-migration counselling, a safety plan and agreed check-ins"),),
@@ -208,6 +218,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="portal",
+        retention_kinds=("portal",),
         name=_("Public portal: anonymous reports and messages"),
         sources=("portal", "helpline.Contact", "helpline.Attachment"),
         purposes=(_("Letting anyone ask for help or report anonymously"),),
@@ -220,7 +231,7 @@ ACTIVITIES: tuple[Activity, ...] = (
         ),
         retention=_(
             "Reports with no message either way for 90 days are erased every night with "
-            "their files, unless linked to another record (manage.py portal_retention)."
+            "their files, unless linked to another record."
         ),
     ),
     Activity(
@@ -232,6 +243,10 @@ ACTIVITIES: tuple[Activity, ...] = (
         legal_basis=(_PUBLIC_TASK,),
         recipients=(_("The ministry and the programme's partners: anonymous aggregates only"),),
         security=(_("Small groups suppressed; analysts see aggregates only, never identities"),),
+        retention=_(
+            "The figures hold no personal data; the records they are counted from follow "
+            "their own schedules, and anonymisation keeps the coded fields they count."
+        ),
         note=_(
             "Reads the coded statistical fields of cases (gender, citizenships, forms of "
             "exploitation, dates) and publishes aggregates: no field of the inventory."
@@ -251,6 +266,7 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         key="audit",
+        retention_kinds=("audit",),
         name=_("Audit trail and the DPO's records"),
         sources=("audit", "privacy"),
         purposes=(
@@ -317,18 +333,27 @@ def categories_of(activity: Activity) -> list[DataCategory]:
 
 
 def retention_of(activity: Activity, organisation: Organisation) -> list[str]:
-    """How long the activity's records are kept: where it is set today."""
-    return [str(activity.retention)]
-
-
-def dpos(organisation: Organisation) -> list[User]:
-    """The organisation's data protection officers (those who review its audit trail)."""
-    roles = [role for role in Role if Capability.REVIEW_AUDIT in capabilities_of(role)]
-    return list(
-        User.objects.filter(
-            is_active=True, membership__organisation=organisation, membership__role__in=roles
-        ).order_by("full_name", "pk")
-    )
+    """How long the activity's records are kept: the retention schedules that apply to the
+    organisation for the kinds of record the activity's records go with (its own, else
+    the instance's default, said so until the DPO confirms it); else where it is set."""
+    schedules = {s.kind: s for s in schedules_of(organisation)}
+    lines = []
+    for kind in activity.retention_kinds:
+        schedule = schedules.get(kind)
+        if schedule is None:
+            continue
+        line = gettext("%(kind)s: %(length)s %(unit)s (%(basis)s)") % {
+            "kind": schedule.get_kind_display(),
+            "length": schedule.length,
+            "unit": schedule.get_unit_display(),
+            "basis": schedule.basis,
+        }
+        if schedule.is_default:
+            line = gettext("%(schedule)s — the default, not yet confirmed by the DPO") % {
+                "schedule": line
+            }
+        lines.append(line)
+    return lines or [str(activity.retention)]
 
 
 def record_of_processing(organisation: Organisation) -> list[ActivityRecord]:

@@ -1,9 +1,10 @@
-"""Background work of the DPO's tools: the daily checkpoint by e-mail, the breaches' 72-hour
-clock."""
+"""Background work of the DPO's tools: the daily checkpoint by e-mail, the nightly
+retention job and the breaches' 72-hour clock."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from ostoja.privacy import retention
 from ostoja.privacy.checkpoints import checkpoint_share
 from ostoja.privacy.services import breach_deadline_notices
 
@@ -22,3 +23,9 @@ def breach_deadlines() -> int:
     """Every hour: the DPOs of an undecided breach are told when its 72 hours to notify the
     supervisory authority end within a day, and when they have passed."""
     return breach_deadline_notices()
+
+
+@db_periodic_task(crontab(minute="23", hour="2"))  # type: ignore[untyped-decorator]
+def retention_nightly() -> dict[int, dict[str, dict[str, int]]]:
+    """Every night (02:23 UTC): the retention schedules applied (``retention.run``)."""
+    return retention.run()

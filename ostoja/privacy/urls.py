@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ostoja.privacy import views
+from ostoja.privacy import retention_views, views
 
 app_name = "privacy"
 urlpatterns = [
@@ -27,4 +27,10 @@ urlpatterns = [
     path("breaches/new/", views.breach_new, name="breach_new"),
     path("breaches/pdf/", views.breach_pdf, name="breach_pdf"),
     path("breaches/<uuid:code>/", views.breach_detail, name="breach_detail"),
+    # Retention (issue #19): schedules, the next run's preview, legal holds.
+    path("retention/", retention_views.schedules, name="retention"),
+    path("retention/preview/", retention_views.preview, name="retention_preview"),
+    path("retention/<str:kind>/", retention_views.schedule_edit, name="retention_schedule"),
+    path("holds/", retention_views.holds, name="holds"),
+    path("holds/<uuid:code>/lift/", retention_views.hold_lift, name="hold_lift"),
 ]

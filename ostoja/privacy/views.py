@@ -43,6 +43,7 @@ from ostoja.privacy.access import (
     recipients_visible_to,
 )
 from ostoja.privacy.audit_labels import FOUND, SEARCHED
+from ostoja.privacy.checkpoints import dpos
 from ostoja.privacy.forms import (
     BreachForm,
     CaseSearchForm,
@@ -325,7 +326,7 @@ def _record_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     organisation = _organisation(request)
     return {
         "organisation": organisation,
-        "dpos": processing.dpos(organisation),
+        "dpos": dpos(organisation),
         "rows": processing.record_of_processing(organisation),
         "common_security": processing.COMMON_SECURITY,
         "generated_at": timezone.localtime(),

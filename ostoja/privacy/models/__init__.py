@@ -1,6 +1,24 @@
-"""The privacy app's records: each part in its own module (the DPO's records:
-``records``)."""
+"""The data protection officer's records (issue #19): retention schedules, legal holds,
+the marks of anonymised records and the retention job's runs (``retention``); the DPIA
+register and the breach log (``records``)."""
 
 from ostoja.privacy.models.records import Breach, DpiaEntry
+from ostoja.privacy.models.retention import (
+    Anonymisation,
+    FileShred,
+    LegalHold,
+    RecordKind,
+    RetentionRun,
+    RetentionSchedule,
+)
 
-__all__ = ["Breach", "DpiaEntry"]
+__all__ = [
+    "Anonymisation",
+    "Breach",
+    "DpiaEntry",
+    "FileShred",
+    "LegalHold",
+    "RecordKind",
+    "RetentionRun",
+    "RetentionSchedule",
+]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import connection
+from django.http import Http404
 from django.test import Client
 from django.utils import translation
 
@@ -14,7 +15,8 @@ from ostoja.accounts.models import Notice
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.lib.inventory import Category, inventoried
-from ostoja.privacy.models import Breach, DpiaEntry
+from ostoja.privacy.access import access_breach, access_dpia, breaches_visible_to, dpia_visible_to
+from ostoja.privacy.models import Breach, DpiaEntry, RecordKind, RetentionSchedule
 from ostoja.privacy.processing import ACTIVITIES, ACTIVITY_NAMES, categories_of
 from ostoja.privacy.services import breach_deadline_notices, breach_save, dpia_save
 from ostoja.test import PASSWORD, Persona, assert_access, force_sign_in, sign_in, text
@@ -359,3 +361,42 @@ def test_a_decided_breach_sends_no_notice(centre: dict[Role, Persona]) -> None:
     _breach(centre, authority_notified_at=AWARE + dt.timedelta(hours=5))
     _breach(centre, closed=True, not_notified_reason="x")
     assert breach_deadline_notices(AWARE + dt.timedelta(hours=80)) == 0
+
+
+def test_the_registers_are_the_dpos_alone(centre: dict[Role, Persona], other_dpo: Persona) -> None:
+    breach, entry = _breach(centre), _dpia(centre)
+    dpo = centre[Role.DPO].user
+    assert list(breaches_visible_to(dpo)) == [breach]
+    assert list(dpia_visible_to(dpo)) == [entry]
+    assert access_breach(dpo, breach.code) == breach
+    assert access_dpia(dpo, entry.code) == entry
+    for role in (Role.COORDINATOR, Role.ADMINISTRATOR, Role.CASE_MANAGER):
+        user = centre[role].user
+        assert not breaches_visible_to(user).exists() and not dpia_visible_to(user).exists()
+    for user in (other_dpo.user, centre[Role.COORDINATOR].user):
+        with pytest.raises(Http404):
+            access_breach(user, breach.code)
+        with pytest.raises(Http404):
+            access_dpia(user, entry.code)
+
+
+def test_the_record_shows_the_retention_schedules_that_apply(
+    centre: dict[Role, Persona],
+) -> None:
+    dpo = centre[Role.DPO].user
+    client = _dpo(centre)
+    page = text(client.get("/privacy/record/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Closed case and the clients who have no other case: 10 years" in page
+    assert "the default, not yet confirmed by the DPO" in page
+    assert "No retention schedule covers these records yet" in page  # staff accounts
+    RetentionSchedule.objects.create(
+        organisation=dpo.organisation,
+        kind=RecordKind.CASE,
+        length=12,
+        unit="years",
+        basis="Umowa dotacyjna",
+        updated_by=dpo,
+    )
+    page = text(client.get("/privacy/record/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Closed case and the clients who have no other case: 12 years (Umowa dotacyjna)" in page
+    assert "10 years" not in page
