@@ -16,4 +16,16 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("find/case/", views.find_case, name="find_case"),
     path("find/person/", views.find_person, name="find_person"),
+    # Subject-rights requests (GDPR Art. 15-17): a person's, and the DPO's list.
+    path("people/<uuid:code>/requests/", views.person_requests, name="person_requests"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/<uuid:code>/", views.request_detail, name="request_detail"),
+    path("requests/<uuid:code>/verify/", views.request_verify, name="request_verify"),
+    path("requests/<uuid:code>/approve/", views.request_approve, name="request_approve"),
+    path("requests/<uuid:code>/refuse/", views.request_refuse, name="request_refuse"),
+    path("requests/<uuid:code>/rectify/", views.request_rectify, name="request_rectify"),
+    path("requests/<uuid:code>/copy.pdf", views.request_copy, {"fmt": "pdf"}, name="request_pdf"),
+    path(
+        "requests/<uuid:code>/copy.json", views.request_copy, {"fmt": "json"}, name="request_json"
+    ),
 ]

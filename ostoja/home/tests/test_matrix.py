@@ -44,6 +44,17 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:person_seen": None,
     "privacy:find": {Role.DPO},
     "privacy:disclosures": {Role.DPO},  # privacy/tests/test_disclosures.py: the ledger
+    # Subject-rights requests: the DPO's list; each request for the DPO and the person's
+    # case managers, each person's for their case managers (privacy/tests/test_requests.py).
+    "privacy:request_list": {Role.DPO},
+    "privacy:person_requests": None,
+    "privacy:request_detail": None,
+    "privacy:request_verify": None,
+    "privacy:request_approve": None,
+    "privacy:request_refuse": None,
+    "privacy:request_rectify": None,
+    "privacy:request_pdf": None,
+    "privacy:request_json": None,
     # Statistics: aggregates for the roles that see them; the downloads are in sudo mode
     # (reports/tests/test_views.py).
     "reports:annual": {Role.ANALYST, Role.COORDINATOR},
@@ -264,6 +275,7 @@ def test_every_role_gets_exactly_its_pages(
         "privacy:seen_by": ("get", f"/privacy/audit/seen/accounts.user/{target}/", 403),
         "privacy:find": ("get", "/privacy/find/", 403),
         "privacy:disclosures": ("get", "/privacy/disclosures/", 403),
+        "privacy:request_list": ("get", "/privacy/requests/", 403),
         "privacy:find_case": ("post", "/privacy/find/case/", 403),
         "privacy:find_person": ("post", "/privacy/find/person/", 403),
         "reports:annual": ("get", "/reports/annual/", None),  # each centre its own numbers
