@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ostoja.accounts.roles import Capability, Role, capabilities_of
 from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.lib.hours import DEFAULT_OFFICE_HOURS, is_office_time
+from ostoja.lib.inventory import Category, Inventory
 
 
 def office_hours_default() -> dict[str, list[str]]:
@@ -104,6 +105,11 @@ class User(AbstractBaseUser):
         help_text=_("Kinds of notice sent to the e-mail address as well (never a client's name)."),
     )
 
+    personal_data = Inventory(
+        about=(),  # staff: personal data of the centre's people, never a client's
+        fields={"full_name": Category.IDENTITY, "email": Category.CONTACT},
+    )
+
     objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
@@ -181,6 +187,11 @@ class AccessGrant(models.Model):
     created_at = models.DateTimeField(_("opened at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    personal_data = Inventory(
+        about=(),  # the staff member's break-the-glass; the client is named by code
+        fields={"explanation": Category.FREE_TEXT},
+    )
 
     class Meta:
         verbose_name = _("break-the-glass access")

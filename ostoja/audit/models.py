@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.lib.inventory import Category, Inventory
+
 
 class AuditEntry(models.Model):
     """One event in the centre's record of access: a read of a person or case, a search,
@@ -55,6 +57,12 @@ class AuditEntry(models.Model):
     request_id = models.CharField(_("request"), max_length=32, blank=True)
     data_hash = models.CharField(max_length=64, editable=False)
     link = models.CharField(max_length=64, editable=False)
+
+    personal_data = Inventory(
+        about=(),  # about the staff who acted; a client only by code (subject access asks
+        # the trail by target, without the staff names: CJEU C-579/21)
+        fields={"data": Category.FREE_TEXT},
+    )
 
     class Meta:
         verbose_name = _("audit entry")

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from ostoja.accounts.policy import FieldClass, TeamRole
 from ostoja.cases import vocabulary as v
 from ostoja.lib.crypto.fields import EncryptedCharField, EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 from ostoja.lib.models import code_field
 
 
@@ -94,6 +95,11 @@ class Case(models.Model):
     created_by = _by()
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    personal_data = Inventory(
+        about=("clients__person",),
+        fields={"summary": Category.FREE_TEXT, "perpetrator_notes": Category.PERPETRATOR},
+    )
+
     objects: ClassVar[models.Manager["Case"]] = models.Manager()
 
     class Meta:
@@ -165,6 +171,11 @@ class RouteEvent(models.Model):
     description = EncryptedTextField(_("description"), blank=True)
     created_by = _by()
 
+    personal_data = Inventory(
+        about=("case__clients__person",),
+        fields={"place": Category.LOCATION, "description": Category.FREE_TEXT},
+    )
+
     class Meta:
         verbose_name = _("route stop")
         verbose_name_plural = _("route")
@@ -199,6 +210,12 @@ class Goal(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = _by()
+
+    personal_data = Inventory(
+        # a goal of no one client is the whole case's
+        about=("client", "case__clients__person"),
+        fields={"text": Category.FREE_TEXT},
+    )
 
     class Meta:
         verbose_name = _("goal")
@@ -235,6 +252,10 @@ class Action(models.Model):
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    personal_data = Inventory(
+        about=("goal__client", "goal__case__clients__person"), fields={"text": Category.FREE_TEXT}
+    )
 
     class Meta:
         verbose_name = _("action")
@@ -281,6 +302,13 @@ class Service(models.Model):
     details = EncryptedTextField(_("details"), blank=True)
     created_by = _by()
 
+    personal_data = Inventory(
+        about=("client",),
+        # legal, health or psychological by kind (vocabulary.SERVICE_FIELD_CLASS): marked with
+        # the stricter Art. 9 category, read only by the specialists
+        fields={"details": Category.HEALTH},
+    )
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
@@ -321,6 +349,12 @@ class Decision(models.Model):
     notes = EncryptedTextField(_("notes"), blank=True)
     created_by = _by()
 
+    personal_data = Inventory(
+        about=("client",),
+        # cooperation with law enforcement, return, family contact: criminal-matter context
+        fields={"notes": Category.LEGAL},
+    )
+
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
@@ -360,6 +394,8 @@ class Consent(models.Model):
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     created_by = _by()
+
+    personal_data = Inventory(about=("client",))
 
     class Meta:
         verbose_name = _("consent")
@@ -437,6 +473,10 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(_("dealt with"), null=True, blank=True)
     created_by = _by()
 
+    personal_data = Inventory(
+        about=("client", "case__clients__person"), fields={"note": Category.LEGAL}
+    )
+
     class Meta:
         verbose_name = _("deadline")
         verbose_name_plural = _("deadlines")
@@ -469,6 +509,10 @@ class RiskAssessment(models.Model):
     review_on = models.DateField(_("review by"), null=True, blank=True)
     created_by = _by()
 
+    personal_data = Inventory(
+        about=("case__clients__person",), fields={"safety_plan": Category.FREE_TEXT}
+    )
+
     class Meta:
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
@@ -484,6 +528,8 @@ class Note(models.Model):
     text = EncryptedTextField(_("note"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     created_by = _by()
+
+    personal_data = Inventory(about=("case__clients__person",), fields={"text": Category.FREE_TEXT})
 
     class Meta:
         verbose_name = _("note")
@@ -515,6 +561,12 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     created_by = _by()
+
+    personal_data = Inventory(
+        about=("client", "case__clients__person"),
+        # the file itself (stored_name) is named by no one's name: its content is the record
+        fields={"title": Category.FREE_TEXT, "filename": Category.FREE_TEXT},
+    )
 
     class Meta:
         verbose_name = _("document")

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import EncryptedCharField, EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 
 
 class DutySettings(models.Model):
@@ -43,6 +44,11 @@ class DutyPhone(models.Model):
     )
     number = EncryptedCharField(_("duty phone"), max_length=40)
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    personal_data = Inventory(
+        about=(),  # a staff member's own phone
+        fields={"number": Category.CONTACT},
+    )
 
     def __str__(self) -> str:
         return str(self.user)
@@ -74,6 +80,11 @@ class Shift(models.Model):
     handover = EncryptedTextField(_("handover notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    personal_data = Inventory(
+        about=(),  # a handover may mention a caller, by no link
+        fields={"handover": Category.FREE_TEXT},
     )
 
     objects: ClassVar[models.Manager["Shift"]] = models.Manager()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 from ostoja.lib.iso import language_name
 
 # Repeat callers over ~10 years of ~7,000 contacts: 2 <= coincidences <= sqrt(R) at 15 bits.
@@ -154,6 +155,19 @@ class Contact(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    personal_data = Inventory(
+        about=(),
+        linked=("links",),
+        fields={
+            "summary": Category.FREE_TEXT,
+            "caller_number": Category.CONTACT,
+            "caller_number_index": Category.CONTACT,
+            "correspondent": Category.CONTACT,
+            "subject": Category.FREE_TEXT,
+            "message_id": Category.CONTACT,
+        },
+    )
+
     objects: ClassVar[models.Manager["Contact"]] = models.Manager()
 
     class Meta:
@@ -230,6 +244,8 @@ class FollowUp(models.Model):
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
 
+    personal_data = Inventory(linked=("contact__links",), fields={"task": Category.FREE_TEXT})
+
     objects: ClassVar[models.Manager["FollowUp"]] = models.Manager()
 
     class Meta:
@@ -257,6 +273,8 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     filename = EncryptedCharField(_("file name"), max_length=255)
+
+    personal_data = Inventory(linked=("contact__links",), fields={"filename": Category.FREE_TEXT})
 
     objects: ClassVar[models.Manager["Attachment"]] = models.Manager()
 

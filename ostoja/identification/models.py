@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 
 
 class ListCode(models.TextChoices):
@@ -77,6 +78,10 @@ class Catalogue(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("added by"),
+    )
+
+    personal_data = Inventory(
+        not_personal=("source", "notes")  # the catalogue's provenance and editors' notes
     )
 
     objects: ClassVar[models.Manager["Catalogue"]] = models.Manager()
@@ -167,6 +172,8 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    personal_data = Inventory(about=("person",), fields={"notes": Category.FREE_TEXT})
+
     objects: ClassVar[models.Manager["Assessment"]] = models.Manager()
 
     class Meta:
@@ -200,6 +207,8 @@ class Answer(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    personal_data = Inventory(about=("assessment__person",), fields={"note": Category.FREE_TEXT})
 
     class Meta:
         constraints = [
@@ -237,6 +246,12 @@ class Preliminary(models.Model):
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    personal_data = Inventory(
+        about=("person",),
+        # a victim of a crime (Art. 10)
+        fields={"notes": Category.LEGAL},
     )
 
     class Meta:
@@ -306,6 +321,8 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    personal_data = Inventory(about=("person",), fields={"basis": Category.LEGAL})
 
     class Meta:
         verbose_name = _("identification decision")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 
 
 class Intervention(models.Model):
@@ -99,6 +100,12 @@ class Intervention(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    personal_data = Inventory(
+        about=("people", "case__clients__person"),
+        linked=("contact__links",),
+        fields={"location": Category.LOCATION, "description": Category.FREE_TEXT},
+    )
+
     objects: ClassVar[models.Manager["Intervention"]] = models.Manager()
 
     class Meta:
@@ -141,6 +148,12 @@ class InterventionAction(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = EncryptedTextField(_("note"), blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    personal_data = Inventory(
+        about=("intervention__people", "intervention__case__clients__person"),
+        linked=("intervention__contact__links",),
+        fields={"note": Category.FREE_TEXT},
+    )
 
     class Meta:
         ordering = ["at", "pk"]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 from ostoja.lib.models import code_field
 from ostoja.network.vocabulary import PartnerKind, ServiceKind, Voivodeship, Weekday
 
@@ -56,6 +57,10 @@ class Partner(models.Model):
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    personal_data = Inventory(
+        not_personal=("description",)  # an institution's public description
     )
 
     class Meta:
@@ -148,6 +153,10 @@ class PartnerService(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
+    personal_data = Inventory(
+        not_personal=("description",)  # a service's public description
+    )
+
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
@@ -174,6 +183,11 @@ class PartnerContact(models.Model):
     department = models.CharField(_("department"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+
+    personal_data = Inventory(
+        about=(),  # partners' staff
+        fields={"name": Category.IDENTITY, "phone": Category.CONTACT, "email": Category.CONTACT},
+    )
 
     class Meta:
         verbose_name = _("person at the partner")
@@ -263,6 +277,16 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
 
+    personal_data = Inventory(
+        about=("case__clients__person",),
+        fields={
+            "asker": Category.IDENTITY,  # an institution's staff member
+            "question": Category.FREE_TEXT,
+            "advice": Category.FREE_TEXT,
+            "follow_up": Category.FREE_TEXT,
+        },
+    )
+
     class Meta:
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
@@ -346,6 +370,8 @@ class Disclosure(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
+    personal_data = Inventory(about=("client",))
+
     class Meta:
         verbose_name = _("disclosure")
         verbose_name_plural = _("disclosures")
@@ -401,6 +427,10 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    personal_data = Inventory(
+        about=("client",), fields={"reason": Category.FREE_TEXT, "feedback": Category.FREE_TEXT}
+    )
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -447,6 +477,12 @@ class IncomingReferral(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    personal_data = Inventory(
+        about=("case__clients__person",),
+        linked=("contact__links",),
+        fields={"referrer": Category.IDENTITY, "summary": Category.FREE_TEXT},
     )
 
     class Meta:
@@ -503,6 +539,16 @@ class Interpreter(models.Model):
     suspect_proceedings = models.JSONField(_("interpreted for a suspect in"), default=list)
     active = models.BooleanField(_("active"), default=True)
 
+    personal_data = Inventory(
+        about=(),  # the interpreter; the clients they are related to are named by link only
+        fields={
+            "name": Category.IDENTITY,
+            "phone": Category.CONTACT,
+            "home_town": Category.LOCATION,
+            "community": Category.IDENTITY,
+        },
+    )
+
     class Meta:
         verbose_name = _("interpreter")
         verbose_name_plural = _("interpreters")
@@ -549,6 +595,10 @@ class Booking(models.Model):
     override = EncryptedTextField(_("why booked despite the conflict"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    personal_data = Inventory(
+        about=("case__clients__person",), fields={"override": Category.FREE_TEXT}
     )
 
     class Meta:

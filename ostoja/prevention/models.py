@@ -22,6 +22,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import BlindIndexField, EncryptedCharField, EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 
 # A check-in's number or address: few rows, so few bits (many share a value; a reply's
 # candidates are then compared decrypted).
@@ -59,6 +60,10 @@ class FlagCatalogue(models.Model):
     medium_from = models.PositiveSmallIntegerField(_("medium risk from"))
     high_from = models.PositiveSmallIntegerField(_("high risk from"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    personal_data = Inventory(
+        not_personal=("source", "notes")  # the catalogue's provenance and editors' notes
+    )
 
     objects: ClassVar[models.Manager["FlagCatalogue"]] = models.Manager()
 
@@ -254,6 +259,19 @@ class Counselling(models.Model):
     consulate = EncryptedTextField(_("Polish consulate"), blank=True)
     code_word = EncryptedTextField(_("code word"), blank=True)
 
+    personal_data = Inventory(
+        linked=("contact__links",),
+        fields={
+            "city": Category.LOCATION,
+            "work_detail": Category.FREE_TEXT,
+            "money_detail": Category.FREE_TEXT,
+            "advice_given": Category.FREE_TEXT,
+            # where the person will be: the consulate of their destination
+            "consulate": Category.LOCATION,
+            "code_word": Category.CONTACT,
+        },
+    )
+
     objects: ClassVar[models.Manager["Counselling"]] = models.Manager()
 
     class Meta:
@@ -312,6 +330,17 @@ class CheckInSeries(models.Model):
     )
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
+    personal_data = Inventory(
+        linked=("counselling__contact__links",),
+        fields={
+            "phone": Category.CONTACT,
+            "phone_index": Category.CONTACT,
+            "email": Category.CONTACT,
+            "email_index": Category.CONTACT,
+            "consent_by": Category.IDENTITY,
+        },
+    )
+
     objects: ClassVar[models.Manager["CheckInSeries"]] = models.Manager()
 
     class Meta:
@@ -369,6 +398,10 @@ class CheckIn(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+
+    personal_data = Inventory(
+        linked=("series__counselling__contact__links",), fields={"reply": Category.FREE_TEXT}
     )
 
     objects: ClassVar[models.Manager["CheckIn"]] = models.Manager()

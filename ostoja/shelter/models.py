@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ostoja.lib.crypto.fields import EncryptedTextField
+from ostoja.lib.inventory import Category, Inventory
 from ostoja.lib.models import code_field
 
 # The hour of the morning that counts a night (the module's docstring).
@@ -108,6 +109,12 @@ class Facility(models.Model):
         _("minutes of grace before an absence raises the alarm"), default=30
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    personal_data = Inventory(
+        about=(),  # the shelter's address: never in a client's export
+        fields={"address": Category.LOCATION},
+        not_personal=("house_rules",),
+    )
 
     objects: ClassVar[models.Manager["Facility"]] = models.Manager()
 
@@ -262,6 +269,8 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    personal_data = Inventory(about=("person",), fields={"arrived_with": Category.FREE_TEXT})
+
     objects: ClassVar[models.Manager["Placement"]] = models.Manager()
 
     class Meta:
@@ -345,6 +354,8 @@ class Absence(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    personal_data = Inventory(about=("placement__person",), fields={"where": Category.LOCATION})
 
     objects: ClassVar[models.Manager["Absence"]] = models.Manager()
 
@@ -444,6 +455,11 @@ class ShiftEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    personal_data = Inventory(
+        about=("placement__person",),  # an entry of no stay names no one by link
+        fields={"text": Category.FREE_TEXT},
+    )
+
     objects: ClassVar[models.Manager["ShiftEntry"]] = models.Manager()
 
     class Meta:
@@ -510,6 +526,8 @@ class WaitingEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    personal_data = Inventory(about=("person",), fields={"needs": Category.FREE_TEXT})
+
     objects: ClassVar[models.Manager["WaitingEntry"]] = models.Manager()
 
     class Meta:
@@ -548,6 +566,10 @@ class KeptItem(models.Model):
     returned_at = models.DateTimeField(_("handed back"), null=True, blank=True)
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    personal_data = Inventory(
+        about=("placement__person",), fields={"description": Category.FREE_TEXT}
     )
 
     objects: ClassVar[models.Manager["KeptItem"]] = models.Manager()
@@ -589,6 +611,11 @@ class Incident(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    personal_data = Inventory(
+        about=("placement__person",),
+        fields={"description": Category.FREE_TEXT, "follow_up": Category.FREE_TEXT},
     )
 
     objects: ClassVar[models.Manager["Incident"]] = models.Manager()

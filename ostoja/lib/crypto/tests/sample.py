@@ -14,6 +14,7 @@ from ostoja.lib.crypto.fields import (
     EncryptedJSONField,
     EncryptedTextField,
 )
+from ostoja.lib.inventory import Category, Inventory
 
 
 class Sample(models.Model):
@@ -29,6 +30,21 @@ class Sample(models.Model):
     phone_index = BlindIndexField(source="phone", kind="phone", bits=16)
     email_index = BlindIndexField(source="email", kind="email", bits=12)
     name_index = BlindIndexField(source="name", kind="name", bits=12)
+
+    # A test record like a client's, of no real person (``about`` is empty).
+    personal_data = Inventory(
+        fields={
+            "name": Category.IDENTITY,
+            "note": Category.FREE_TEXT,
+            "born": Category.IDENTITY,
+            "facts": Category.FREE_TEXT,
+            "phone": Category.CONTACT,
+            "email": Category.CONTACT,
+            "phone_index": Category.CONTACT,
+            "email_index": Category.CONTACT,
+            "name_index": Category.IDENTITY,
+        }
+    )
 
     objects: ClassVar[models.Manager["Sample"]] = models.Manager()
 
