@@ -219,6 +219,8 @@ class Notice(models.Model):
         MENTION = "mention", _("Mentioned in a note")
         # A shelter's resident not back (its alarm goes by its own e-mail and SMS too).
         ABSENCE = "absence", _("Resident not back")
+        # A record's retention period ends soon (``ostoja.privacy.retention``).
+        RETENTION = "retention", _("Data to be anonymised")
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

@@ -85,13 +85,21 @@ def thread(report: Report) -> list[Contact]:
 ABANDONED_AFTER = dt.timedelta(days=90)
 
 
-def reports_abandoned(now: dt.datetime | None = None) -> list[Report]:
-    """Reports whose last message, the sender's or the centre's, is older than
-    ``ABANDONED_AFTER``, oldest first."""
-    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+def reports_abandoned(
+    now: dt.datetime | None = None,
+    *,
+    after: dt.timedelta = ABANDONED_AFTER,
+    organisation: Organisation | None = None,
+) -> list[Report]:
+    """Reports whose last message, the sender's or the centre's, is older than ``after``
+    (the DPO's retention schedule, ``ABANDONED_AFTER`` by default), oldest first; of one
+    organisation if given."""
+    cutoff = (now or timezone.now()) - after
     candidates = Report.objects.select_related("first", "organisation").filter(
         first__started_at__lt=cutoff
     )
+    if organisation is not None:
+        candidates = candidates.filter(organisation=organisation)
     return [
         report
         for report in candidates.order_by("first__started_at", "pk")

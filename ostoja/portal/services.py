@@ -3,6 +3,8 @@ self-check sent to the centre. Each message becomes a helpline web contact
 (``helpline.services.contact_receive_web``, which writes the audit entry — with no actor
 and nothing of the sender)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -17,7 +19,7 @@ from ostoja.lib.crypto.files import EncryptedStorage, Upload
 from ostoja.portal import receipt
 from ostoja.portal.language import ISO, detect
 from ostoja.portal.models import Report
-from ostoja.portal.selectors import reports_abandoned, thread
+from ostoja.portal.selectors import ABANDONED_AFTER, reports_abandoned, thread
 from ostoja.prevention.models import Flag, FlagCatalogue, in_language
 
 
@@ -138,10 +140,16 @@ def _depth(contact: Contact, report: Report) -> int:
     return 1 if contact.in_reply_to_id == report.first_id else 2
 
 
-def reports_abandoned_erase(*, dry_run: bool = False) -> tuple[int, int]:
-    """Erase every abandoned report (``selectors.reports_abandoned``); with ``dry_run``
-    only count them. Returns (abandoned, erased)."""
-    abandoned = reports_abandoned()
+def reports_abandoned_erase(
+    *,
+    dry_run: bool = False,
+    after: dt.timedelta = ABANDONED_AFTER,
+    organisation: Organisation | None = None,
+) -> tuple[int, int]:
+    """Erase every abandoned report (``selectors.reports_abandoned``; the retention job
+    passes the DPO's period and the organisation); with ``dry_run`` only count them.
+    Returns (abandoned, erased)."""
+    abandoned = reports_abandoned(after=after, organisation=organisation)
     if dry_run:
         return len(abandoned), 0
     return len(abandoned), sum(report_erase(report=report) for report in abandoned)

@@ -26,6 +26,13 @@ register_actions(
         "subject_request.exported": _("Copy of the person's data produced for them"),
         "subject_request.listed": _("Data protection requests listed"),
         "subject_request.viewed": _("Data protection request viewed"),
+        # Retention and erasure (``privacy.services``): the purpose says why.
+        "person.anonymised": _("Person anonymised"),
+        "case.anonymised": _("Case anonymised"),
+        "contact.anonymised": _("Contact anonymised"),
+        "legal_hold.set": _("Legal hold set"),
+        "legal_hold.lifted": _("Legal hold lifted"),
+        "retention_schedule.confirmed": _("Retention schedule confirmed"),
     },
     reads={
         SEARCHED,

@@ -79,6 +79,7 @@ KEYS: dict[str, str | Promise] = {
     "facility": gettext_lazy("Facility"),
     "fields": gettext_lazy("Fields"),
     "figures": gettext_lazy("Figures"),
+    "files": gettext_lazy("Files destroyed"),
     "follow_up": gettext_lazy("Follow-up"),
     "format": gettext_lazy("Format"),
     "for": gettext_lazy("Shown for"),

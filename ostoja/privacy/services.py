@@ -1,35 +1,500 @@
-"""Every change the data protection pages make (STYLE.md: one transaction, one audit
-entry; the entry names fields and codes, never their values).
+"""The data protection officer's writes (issue #19): anonymisation, legal holds and the
+retention schedules.
 
-**Subject-rights requests** (``SubjectRequest``): received → identity verified in person by
-the case manager → approved by the person's case manager *and* the data protection officer,
-two different people → carried out (the copy produced, the correction made, the record
-anonymised) or refused with a recorded reason. Each step checks the ones before it here,
-whatever page calls it: nobody alone can produce a person's file or erase it.
+**Anonymisation is driven by the inventory** (``ostoja.lib.inventory``), never by a list
+of fields kept here. A person's rows are those the models declare to be about them
+(``Inventory.about``); a case's and a contact's are the rows that point at them (a
+foreign key, or one step further: an action of a goal of the case). In each row every
+marked field is emptied — sealed values and blind indexes become NULL, so no ciphertext
+is left either, a field that cannot be empty takes its default — and a row of nothing but
+marked values (a matching key) is deleted; a row that holds a sealed file (a case's
+document, a contact's attachment) is deleted with its file. What the models leave
+unmarked stays: the coded statistical fields (gender, citizenships, forms of
+exploitation, dates), so the yearly figures do not change. A date of birth is the one
+exception the statistics need: before it goes, the person's age is kept as an estimate
+(``estimated_age`` on ``age_estimated_on``) chosen so that the age the figures compute on
+the days they read it stays what it was.
+
+Each record is anonymised in one transaction with its mark (``Anonymisation``: a second
+run skips it) and its audit entry (codes and counts, never a value); files are removed
+after commit, from a list written in the same transaction (``FileShred``), so a process
+killed in between leaves work for the next run, never a half-anonymised record or a
+file without its record. A record under an active legal hold is refused.
+
+**Subject-rights requests** (``SubjectRequest``; the second part of this module):
+received → identity verified in person by the case manager → approved by the person's case
+manager *and* the data protection officer, two different people → carried out (the copy
+produced, the correction made, the record anonymised) or refused with a recorded reason.
+Each step checks the ones before it here, whatever page calls it: nobody alone can produce
+a person's file or erase it.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ostoja.accounts.models import User
+from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.policy import within_reach
 from ostoja.accounts.roles import Capability
 from ostoja.audit.trail import record
+from ostoja.cases.access import TARGET as CASE
+from ostoja.cases.models import Case, CaseClient
+from ostoja.helpline.access import TARGET as CONTACT
+from ostoja.helpline.models import Contact, ContactLink
+from ostoja.lib.crypto.fields import EncryptedField
+from ostoja.lib.crypto.files import EncryptedStorage
+from ostoja.lib.inventory import Inventory, inventoried
+from ostoja.people.access import TARGET as PERSON
 from ostoja.people.access import person_scope
 from ostoja.people.models import Person
 from ostoja.people.services import person_update
 from ostoja.privacy import subject_access
-from ostoja.privacy.models import SubjectRequest
+from ostoja.privacy.holds import active_hold_for, active_hold_for_case
+from ostoja.privacy.models import (
+    Anonymisation,
+    FileShred,
+    LegalHold,
+    RecordKind,
+    RetentionSchedule,
+    SubjectRequest,
+)
 from ostoja.privacy.models.requests import correction_value
+
+Why = Anonymisation.Why
+FILE_FIELD = "stored_name"  # a row that names a sealed file (``lib.crypto.files``)
+
+
+# --- What the inventory says about a record -----------------------------------------------
+
+
+def _paths_to(unit: type[models.Model], model: type[models.Model]) -> list[str]:
+    """The lookups from ``model`` to ``unit`` by foreign keys, one or two steps (never
+    through a model pointing at itself: a reply is not part of what it answers)."""
+    if model is unit:
+        return ["pk"]
+    paths = []
+    for first in model._meta.concrete_fields:
+        target = first.related_model if first.is_relation else None
+        if target is None or target is model:
+            continue
+        if target is unit:
+            paths.append(first.name)
+            continue
+        if not isinstance(target, type):
+            continue
+        for second in target._meta.concrete_fields:
+            further = second.related_model if second.is_relation else None
+            if further is unit and target is not unit:
+                paths.append(f"{first.name}__{second.name}")
+    return paths
+
+
+def rows_of_unit(unit: models.Model) -> Iterator[tuple[QuerySet[Any], Inventory]]:
+    """The rows of every inventoried model that belong to a case or a contact."""
+    for model, inventory in inventoried():
+        if not inventory.fields:
+            continue
+        for path in _paths_to(type(unit), model):
+            yield model._default_manager.filter(**{path: unit.pk}), inventory
+
+
+def rows_about(person: Person) -> Iterator[tuple[QuerySet[Any], Inventory]]:
+    """The rows of every inventoried model that the inventory says are about ``person``."""
+    for model, inventory in inventoried():
+        if not inventory.fields:
+            continue
+        for lookup in inventory.about:
+            yield model._default_manager.filter(**{lookup: person.pk}), inventory
+
+
+def _empty_value(field: models.Field[Any, Any]) -> tuple[bool, Any]:
+    """What a marked field becomes: (True, value), or (False, None) when it cannot be
+    emptied and the row must go."""
+    if field.null or isinstance(field, EncryptedField):
+        return True, None
+    if field.has_default():
+        return True, field.get_default()
+    if isinstance(field, models.CharField | models.TextField):
+        return True, ""
+    return False, None
+
+
+def _clear(rows: QuerySet[Any], inventory: Inventory) -> tuple[int, list[str]]:
+    """Empty the marked fields of ``rows`` (or delete them: a file, a key); how many rows,
+    and the files to remove."""
+    model = rows.model
+    names = {field.name for field in model._meta.concrete_fields}
+    if FILE_FIELD in names:
+        files = [name for name in rows.values_list(FILE_FIELD, flat=True) if name]
+        FileShred.objects.bulk_create(
+            [FileShred(stored_name=name) for name in files], ignore_conflicts=True
+        )
+        count = rows.count()
+        rows.model._default_manager.filter(pk__in=list(rows.values_list("pk", flat=True))).delete()
+        return count, files
+    values: dict[str, Any] = {}
+    for name in inventory.fields:
+        emptiable, value = _empty_value(model._meta.get_field(name))
+        if not emptiable:
+            pks = list(rows.values_list("pk", flat=True))
+            model._default_manager.filter(pk__in=pks).delete()
+            return len(pks), []
+        values[name] = value
+    return rows.update(**values), []
+
+
+def _clear_all(groups: Iterable[tuple[QuerySet[Any], Inventory]]) -> tuple[int, list[str]]:
+    cleared, files = 0, []
+    for rows, inventory in groups:
+        count, gone = _clear(rows, inventory)
+        cleared += count
+        files += gone
+    return cleared, files
+
+
+def shred(names: list[str]) -> None:
+    """Remove sealed files from the disk, then their entries in the list to remove."""
+    storage = EncryptedStorage()
+    for name in names:
+        storage.delete(name)  # a file already gone is no error
+        FileShred.objects.filter(stored_name=name).delete()
+
+
+def shred_pending() -> int:
+    """Remove the files a run killed after its commit left behind; how many."""
+    names = list(FileShred.objects.values_list("stored_name", flat=True))
+    shred(names)
+    return len(names)
+
+
+# --- Statistics kept -------------------------------------------------------------------
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def days_counted(person: Person) -> list[dt.date]:
+    """The days on which the statistics compute the person's age: for each year a case of
+    theirs was open, the first day they were assisted in it (``reports.figures.victims``)."""
+    today = timezone.localdate()
+    days = set()
+    for link in CaseClient.objects.filter(person=person).select_related("case"):
+        case = link.case
+        start = max(case.opened_on, link.added_on or case.opened_on)
+        for year in range(start.year, (case.closed_on or today).year + 1):
+            days.add(max(dt.date(year, 1, 1), start))
+    return sorted(days) or [timezone.localdate(person.created_at)]
+
+
+def age_estimate(born: dt.date, days: list[dt.date]) -> tuple[int, dt.date]:
+    """An estimated age and its date from which ``Person.age`` gives, on every one of
+    ``days``, the age the date of birth gives (the estimate counts 365-day years, so the
+    date is searched for); exact on the first day at least."""
+    first = days[0]
+    for back in range(366):
+        since = first - dt.timedelta(days=back)
+        estimate = _age(born, since)
+        if estimate >= 0 and all(
+            estimate + (day - since).days // 365 == _age(born, day) for day in days
+        ):
+            return estimate, since
+    return max(_age(born, first), 0), first
+
+
+# --- Anonymisation -----------------------------------------------------------------------
+
+
+def is_anonymised(target_type: str, code: object) -> bool:
+    return Anonymisation.objects.filter(target_type=target_type, target_code=str(code)).exists()
+
+
+def _refuse_if_held(hold: LegalHold | None) -> None:
+    if hold is not None:
+        raise ValidationError(
+            _("A legal hold keeps this record until {date}.").format(date=hold.ends_on),
+            code="held",
+        )
+
+
+def _contacts_linked(target_type: str, code: object) -> QuerySet[Contact]:
+    links = ContactLink.objects.filter(target_type=target_type, target_code=str(code))
+    return Contact.objects.filter(pk__in=links.values("contact_id"))
+
+
+def _contacts_clear(
+    contacts: QuerySet[Contact], *, by: User | None, why: str
+) -> tuple[int, list[str]]:
+    cleared, files = 0, []
+    for contact in contacts:
+        if is_anonymised(CONTACT, contact.code):
+            continue
+        count, gone = _clear_all(rows_of_unit(contact))
+        _mark(CONTACT, contact.code, contact.organisation, by=by, why=why, rows=count, files=gone)
+        cleared += count
+        files += gone
+    return cleared, files
+
+
+def _mark(
+    target_type: str,
+    code: object,
+    organisation: Organisation,
+    *,
+    by: User | None,
+    why: str,
+    rows: int,
+    files: list[str],
+) -> Anonymisation:
+    return Anonymisation.objects.create(
+        organisation=organisation,
+        target_type=target_type,
+        target_code=str(code),
+        why=why,
+        by=by,
+        rows=rows,
+        files=len(files),
+    )
+
+
+def _overwrite_freed_space() -> None:
+    """On SQLite, have the values cleared overwritten with zeros in the file (not left in
+    its free pages, where a copy of the file would still hold their ciphertext). On
+    PostgreSQL the old row versions go at the next VACUUM (README: Retention)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+
+
+def _after_commit(files: list[str]) -> None:
+    if files:
+        transaction.on_commit(lambda: shred(files))
+
+
+@transaction.atomic
+def anonymise_person(person: Person, *, by: User | None, why: str) -> Anonymisation | None:
+    """Anonymise everything the inventory says is about ``person`` and the contacts linked
+    to them; ``None`` if they were anonymised already. Refused (``ValidationError``) under
+    an active legal hold on the person or any of their cases. ``by``: who asked (nobody
+    for the retention job); ``why``: ``Anonymisation.Why``."""
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=person.pk)
+    )
+    if is_anonymised(PERSON, person.code):
+        return None
+    _overwrite_freed_space()
+    _refuse_if_held(active_hold_for(person))
+    born = person.birth_date
+    if born is not None:
+        estimate, since = age_estimate(born, days_counted(person))
+        Person.objects.filter(pk=person.pk).update(estimated_age=estimate, age_estimated_on=since)
+    cleared, files = _clear_all(rows_about(person))
+    more, gone = _contacts_clear(_contacts_linked(PERSON, person.code), by=by, why=why)
+    mark = _mark(
+        PERSON,
+        person.code,
+        person.organisation,
+        by=by,
+        why=why,
+        rows=cleared + more,
+        files=files + gone,
+    )
+    record(
+        "person.anonymised",
+        actor=by,
+        target=person,
+        organisation=person.organisation,
+        purpose=why,
+        data={"rows": mark.rows, "files": mark.files},
+    )
+    _after_commit(files + gone)
+    return mark
+
+
+@transaction.atomic
+def anonymise_case(case: Case, *, by: User | None, why: str) -> Anonymisation | None:
+    """Anonymise a case: every inventoried row that belongs to it (its summary, notes,
+    plan, services, decisions, documents and their files …) and the contacts linked to
+    it; its clients are anonymised on their own (``anonymise_person``), once no other case
+    keeps them. ``None`` if anonymised already; refused under an active legal hold."""
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=case.pk)
+    )
+    if is_anonymised(CASE, case.code):
+        return None
+    _overwrite_freed_space()
+    _refuse_if_held(active_hold_for_case(case))
+    cleared, files = _clear_all(rows_of_unit(case))
+    more, gone = _contacts_clear(_contacts_linked(CASE, case.code), by=by, why=why)
+    mark = _mark(
+        CASE, case.code, case.organisation, by=by, why=why, rows=cleared + more, files=files + gone
+    )
+    record(
+        "case.anonymised",
+        actor=by,
+        target=case,
+        organisation=case.organisation,
+        purpose=why,
+        data={"rows": mark.rows, "files": mark.files},
+    )
+    _after_commit(files + gone)
+    return mark
+
+
+@transaction.atomic
+def anonymise_contact(contact: Contact, *, by: User | None, why: str) -> Anonymisation | None:
+    """Anonymise a helpline contact (its summary, the caller's number and its index, the
+    correspondence, follow-ups, attachments and their files); ``None`` if anonymised
+    already. A contact linked to a person or a case goes with them, not here."""
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=contact.pk)
+    )
+    if is_anonymised(CONTACT, contact.code):
+        return None
+    _overwrite_freed_space()
+    cleared, files = _clear_all(rows_of_unit(contact))
+    mark = _mark(
+        CONTACT, contact.code, contact.organisation, by=by, why=why, rows=cleared, files=files
+    )
+    record(
+        "contact.anonymised",
+        actor=by,
+        target=contact,
+        organisation=contact.organisation,
+        purpose=why,
+        data={"rows": mark.rows, "files": mark.files},
+    )
+    _after_commit(files)
+    return mark
+
+
+# --- Legal holds ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hold_set(
+    *,
+    organisation: Organisation,
+    case: Case | None = None,
+    person: Person | None = None,
+    reason: str,
+    note: str,
+    ends_on: dt.date,
+    starts_on: dt.date | None = None,
+    acting_user: User,
+) -> LegalHold:
+    """Put a case or a person under a legal hold until ``ends_on``."""
+    if (case is None) == (person is None):
+        raise ValidationError(_("A hold is on a case or on a person."), code="target")
+    starts_on = starts_on or timezone.localdate()
+    if ends_on < starts_on:
+        raise ValidationError(_("The hold ends before it starts."), code="dates")
+    hold = LegalHold.objects.create(
+        organisation=organisation,
+        case=case,
+        person=person,
+        reason=reason,
+        note=note,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        set_by=acting_user,
+    )
+    record(
+        "legal_hold.set",
+        actor=acting_user,
+        target=case or person,
+        organisation=organisation,
+        data={"reason": reason, "since": str(starts_on), "until": str(ends_on)},
+    )
+    return hold
+
+
+@transaction.atomic
+def hold_lift(*, hold: LegalHold, acting_user: User) -> LegalHold:
+    """End a hold now (its record's clock runs again from tomorrow)."""
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    if hold.lifted_at is not None:
+        raise ValidationError(_("This hold was lifted already."), code="lifted")
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = acting_user
+    hold.save(update_fields=["lifted_at", "lifted_by"])
+    record(
+        "legal_hold.lifted",
+        actor=acting_user,
+        target=hold.case or hold.person,
+        organisation=hold.organisation,
+        data={"reason": hold.reason},
+    )
+    return hold
+
+
+# --- Schedules ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_save(
+    *,
+    organisation: Organisation,
+    kind: str,
+    length: int,
+    unit: str,
+    warn_days: int,
+    basis: str,
+    acting_user: User,
+) -> RetentionSchedule:
+    """Set (and so confirm) the organisation's schedule for one kind of record: its own
+    row, made from the default the first time."""
+    schedule, _created = RetentionSchedule.objects.select_for_update().get_or_create(
+        organisation=organisation,
+        kind=kind,
+        defaults={"length": length, "unit": unit, "warn_days": warn_days, "basis": basis},
+    )
+    changed = [
+        name
+        for name, value in (
+            ("length", length),
+            ("unit", unit),
+            ("warn_days", warn_days),
+            ("basis", basis),
+        )
+        if getattr(schedule, name) != value
+    ]
+    schedule.length, schedule.unit, schedule.warn_days, schedule.basis = (
+        length,
+        unit,
+        warn_days,
+        basis,
+    )
+    schedule.updated_at = timezone.now()
+    schedule.updated_by = acting_user
+    schedule.save()
+    record(
+        "retention_schedule.confirmed",
+        actor=acting_user,
+        organisation=organisation,
+        data={"kind": str(RecordKind(kind).value), "fields": changed},
+    )
+    return schedule
+
+
+# --- Subject-rights requests (GDPR Art. 15-17) -----------------------------------------
 
 Kind = SubjectRequest.Kind
 Status = SubjectRequest.Status
-# Erasure is carried out by the retention engine's ``anonymise_person``.
-ERASURE_AVAILABLE = False
+# Erasure is carried out by the retention engine's ``anonymise_person`` (above).
+ERASURE_AVAILABLE = True
 MANAGER = "case_manager"
 DPO = "dpo"
 

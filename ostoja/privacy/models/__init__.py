@@ -1,6 +1,23 @@
-"""The data protection officer's records (``ostoja.privacy``): the subject-rights requests
-(``requests``)."""
+"""The data protection officer's records (issue #19): retention schedules, legal holds,
+the marks of anonymised records and the retention job's runs (``retention``); the
+subject-rights requests (``requests``)."""
 
 from ostoja.privacy.models.requests import SubjectRequest
+from ostoja.privacy.models.retention import (
+    Anonymisation,
+    FileShred,
+    LegalHold,
+    RecordKind,
+    RetentionRun,
+    RetentionSchedule,
+)
 
-__all__ = ["SubjectRequest"]
+__all__ = [
+    "Anonymisation",
+    "FileShred",
+    "LegalHold",
+    "RecordKind",
+    "RetentionRun",
+    "RetentionSchedule",
+    "SubjectRequest",
+]

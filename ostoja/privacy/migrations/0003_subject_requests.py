@@ -11,11 +11,11 @@ import ostoja.lib.crypto.fields
 
 
 class Migration(migrations.Migration):
-    initial = True
 
     dependencies = [
         ("accounts", "0007_suppression_threshold"),
         ("people", "0002_person_key_covering_index"),
+        ("privacy", "0002_retention_defaults"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
