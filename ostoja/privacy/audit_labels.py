@@ -24,6 +24,7 @@ register_actions(
         "subject_request.refused": _("Data protection request refused"),
         "subject_request.rectified": _("Record corrected at the person's request"),
         "subject_request.exported": _("Copy of the person's data produced for them"),
+        "subject_request.erased": _("Person's data erased at their request"),
         "subject_request.listed": _("Data protection requests listed"),
         "subject_request.viewed": _("Data protection request viewed"),
         # Retention and erasure (``privacy.services``): the purpose says why.

@@ -493,8 +493,6 @@ def schedule_save(
 
 Kind = SubjectRequest.Kind
 Status = SubjectRequest.Status
-# Erasure is carried out by the retention engine's ``anonymise_person`` (above).
-ERASURE_AVAILABLE = True
 MANAGER = "case_manager"
 DPO = "dpo"
 
@@ -720,12 +718,14 @@ def _require_approved(subject_request: SubjectRequest, kind: str) -> None:
 
 
 def _done(subject_request: SubjectRequest, acting_user: User, outcome: dict[str, Any]) -> None:
+    """Answered (the first time: by whom, when). Only these fields are written: an erasure
+    has just emptied the request's own notes, which the instance in hand still holds."""
     if subject_request.status != Status.DONE:
         subject_request.status = Status.DONE
         subject_request.done_by = acting_user
         subject_request.done_at = timezone.now()
     subject_request.outcome = outcome
-    subject_request.save()
+    subject_request.save(update_fields=["status", "done_by", "done_at", "outcome"])
 
 
 @transaction.atomic
@@ -780,3 +780,34 @@ def request_rectify(*, subject_request: SubjectRequest, acting_user: User) -> li
 
 def _ledger_write(subject_request: SubjectRequest, *, acting_user: User) -> None:
     """The copy in the disclosure ledger, as a disclosure to the person themselves."""
+
+
+@transaction.atomic
+def request_erase(*, subject_request: SubjectRequest, acting_user: User) -> SubjectRequest:
+    """Carry out an approved erasure (Art. 17) with the retention engine's
+    ``anonymise_person``: the case manager or the DPO, once both approved. While a legal
+    hold keeps the person's records, the request is refused instead, with that reason
+    recorded (Art. 17(3)(e)); another Art. 17(3) ground is the DPO's to record
+    (``request_refuse``)."""
+    subject_request = _locked(subject_request)
+    if capacity_of(acting_user, subject_request) is None:
+        raise PermissionDenied
+    _require_approved(subject_request, Kind.ERASURE)
+    if subject_request.status == Status.DONE:
+        raise ValidationError(_("The person's data was erased already."))
+    hold = active_hold_for(subject_request.person)
+    if hold is not None:
+        note = _("A legal hold keeps the person's records until {date}.").format(
+            date=hold.ends_on.isoformat()
+        )
+        return _refuse(subject_request, SubjectRequest.Refusal.LEGAL_HOLD, note, acting_user)
+    mark = anonymise_person(subject_request.person, by=acting_user, why=Anonymisation.Why.ERASURE)
+    rows = mark.rows if mark is not None else 0
+    _done(subject_request, acting_user, {"rows": rows})
+    record(
+        "subject_request.erased",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "rows": rows},
+    )
+    return subject_request

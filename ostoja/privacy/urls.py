@@ -24,6 +24,7 @@ urlpatterns = [
     path("requests/<uuid:code>/approve/", views.request_approve, name="request_approve"),
     path("requests/<uuid:code>/refuse/", views.request_refuse, name="request_refuse"),
     path("requests/<uuid:code>/rectify/", views.request_rectify, name="request_rectify"),
+    path("requests/<uuid:code>/erase/", views.request_erase, name="request_erase"),
     path("requests/<uuid:code>/copy.pdf", views.request_copy, {"fmt": "pdf"}, name="request_pdf"),
     path(
         "requests/<uuid:code>/copy.json", views.request_copy, {"fmt": "json"}, name="request_json"

@@ -373,7 +373,6 @@ def _request_page(
         "verify_form": verify_form or VerifyForm(),
         "refuse_form": refuse_form or RefuseForm(reasons=reasons),
         "may_approve": rights.may_approve(request.user, subject_request),
-        "erasure_available": rights.ERASURE_AVAILABLE,
         "field_label": dict(rectifiable_choices()).get(subject_request.field, ""),
     }
     return render(request, "privacy/requests/detail.html", context, status=status)
@@ -456,6 +455,24 @@ def request_rectify(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
             messages.success(request, _("The correction was made."))
         else:
             messages.info(request, _("The record already said this: nothing had to change."))
+    return redirect("privacy:request_detail", code=code)
+
+
+@require_POST
+@sudo_required
+def request_erase(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Erase the person's data once both approved (sudo mode; the retention engine's
+    anonymisation), or record the refusal a legal hold imposes."""
+    access = access_subject_request(request.user, code)
+    try:
+        done = rights.request_erase(subject_request=access.record, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        if done.status == SubjectRequest.Status.REFUSED:
+            messages.warning(request, _("A legal hold applies: the request was refused."))
+        else:
+            messages.success(request, _("The person's data was erased."))
     return redirect("privacy:request_detail", code=code)
 
 

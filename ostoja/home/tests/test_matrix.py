@@ -53,6 +53,7 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:request_approve": None,
     "privacy:request_refuse": None,
     "privacy:request_rectify": None,
+    "privacy:request_erase": None,
     "privacy:request_pdf": None,
     "privacy:request_json": None,
     # Statistics: aggregates for the roles that see them; the downloads are in sudo mode

@@ -11,7 +11,6 @@ import ostoja.lib.crypto.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0007_suppression_threshold"),
         ("people", "0002_person_key_covering_index"),

@@ -529,7 +529,7 @@ def test_who_may_open_what(
         assert status == 200 if role == Role.DPO else status == 403, role
     assert str(found.code) not in text(_client(other_dpo).get("/privacy/requests/"))
     # The writes: the DPO's and the case manager's only; another centre gets 404.
-    for action in ("verify", "approve", "refuse", "rectify"):
+    for action in ("verify", "approve", "refuse", "rectify", "erase"):
         path = f"/privacy/requests/{found.code}/{action}/"
         for role in (Role.COUNSELLOR, Role.SPECIALIST, Role.COORDINATOR, Role.ANALYST):
             assert _client(centre[role]).post(path).status_code == 403, (action, role)
@@ -588,3 +588,64 @@ def test_the_deadline_is_one_month_from_receipt(
     assert found.overdue
     page = text(_client(centre[Role.DPO]).get("/privacy/requests/"))
     assert "2026-02-28" in page
+
+
+def test_an_approved_erasure_anonymises_the_person(
+    centre: dict[Role, Persona], world: Client_
+) -> None:
+    found = _approved(centre, world.person, kind="erasure", details="Proszę usunąć moje dane.")
+    response = _client(centre[Role.DPO]).post(f"/privacy/requests/{found.code}/erase/")
+    assert response.status_code == 302
+    person = Person.objects.get(pk=world.person.pk)
+    assert not person.name and not person.phone and person.birth_date is None
+    anonymised = AuditEntry.objects.get(action="person.anonymised")
+    assert anonymised.purpose == "erasure" and anonymised.actor == centre[Role.DPO].user
+    erased = AuditEntry.objects.get(action="subject_request.erased")
+    assert erased.data["request"] == str(found.code)
+    found = SubjectRequest.objects.get(pk=found.pk)
+    assert found.status == SubjectRequest.Status.DONE
+    assert found.done_by == centre[Role.DPO].user
+    # The request's own notes went with the rest; its steps stay on record.
+    assert not found.details and found.verified_at and found.dpo_approved_at
+    with pytest.raises(ValidationError):
+        services.request_erase(subject_request=found, acting_user=centre[Role.DPO].user)
+
+
+def test_an_erasure_under_a_legal_hold_is_refused_with_its_reason(
+    centre: dict[Role, Persona], world: Client_
+) -> None:
+    dpo = centre[Role.DPO].user
+    assert dpo.organisation is not None
+    services.hold_set(
+        organisation=dpo.organisation,
+        case=world.case,
+        reason="proceedings",
+        note="",
+        ends_on=timezone.localdate() + dt.timedelta(days=90),
+        acting_user=dpo,
+    )
+    found = _approved(centre, world.person, kind="erasure")
+    response = _client(centre[Role.CASE_MANAGER]).post(f"/privacy/requests/{found.code}/erase/")
+    assert response.status_code == 302
+    found.refresh_from_db()
+    assert found.status == SubjectRequest.Status.REFUSED and found.refusal == "legal_hold"
+    assert found.refused_by == centre[Role.CASE_MANAGER].user
+    assert AuditEntry.objects.get(action="subject_request.refused").data["reason"] == "legal_hold"
+    assert not AuditEntry.objects.filter(action="person.anonymised").exists()
+    assert Person.objects.get(pk=world.person.pk).name == "Олена Шевченко"
+
+
+def test_an_erasure_needs_both_approvals(centre: dict[Role, Persona], world: Client_) -> None:
+    manager = centre[Role.CASE_MANAGER].user
+    found = services.request_receive(
+        person=world.person, kind="erasure", data={"channel": "in_person"}, acting_user=manager
+    )
+    services.request_verify(
+        subject_request=found, evidence="passport", note="", acting_user=manager
+    )
+    services.request_approve(subject_request=found, acting_user=manager)
+    with pytest.raises(ValidationError):
+        services.request_erase(subject_request=found, acting_user=manager)
+    assert Person.objects.get(pk=world.person.pk).name == "Олена Шевченко"
+    with pytest.raises(PermissionDenied):
+        services.request_erase(subject_request=found, acting_user=centre[Role.COORDINATOR].user)
