@@ -60,6 +60,10 @@ def render_pdf(html: str) -> bytes:
     return document
 
 
-def case_summary(*, access: Access[Case], consent: Consent, user: User) -> bytes:
-    context = summary_context(access=access, consent=consent, user=user)
+def render_summary(context: dict[str, Any]) -> bytes:
+    """The summary of ``summary_context`` as a PDF."""
     return render_pdf(render_to_string("cases/summary_pdf.html", context))
+
+
+def case_summary(*, access: Access[Case], consent: Consent, user: User) -> bytes:
+    return render_summary(summary_context(access=access, consent=consent, user=user))

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ostoja.accounts import disclosures as ledger
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.policy import Access
@@ -529,13 +531,33 @@ def case_summary(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
     if consent is None:
         messages.error(request, _("There is no consent in force to share this client's data."))
         return redirect(f"{case_url(case)}#consent")
-    trail.record(
-        "case.summary_exported",
-        actor=request.user,
-        target=case,
-        data={"consent": str(consent.code), "shares": consent.shares},
-    )
-    document = pdf.case_summary(access=access, consent=consent, user=request.user)
+    recipient = request.GET.get("to", "").strip()[:200]
+    if not recipient:
+        messages.error(request, _("Say to whom you are giving the summary."))
+        return redirect(f"{case_url(case)}#consent")
+    context = pdf.summary_context(access=access, consent=consent, user=request.user)
+    document = pdf.render_summary(context)
+    with transaction.atomic():
+        trail.record(
+            "case.summary_exported",
+            actor=request.user,
+            target=case,
+            data={"consent": str(consent.code), "shares": consent.shares},
+        )
+        # It is downloaded to be handed over: the ledger says to whom (disclosures.py).
+        ledger.disclosure_record(
+            organisation=case.organisation,
+            person=consent.client,
+            case=case,
+            recipient=recipient,
+            kind=ledger.Kind.CASE_SUMMARY,
+            parts=context["shares"],
+            basis=ledger.Basis.CONSENT,
+            consent=consent,
+            document="referral_summary",
+            channel=ledger.Channel.DOWNLOAD,
+            by=request.user,
+        )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{case.reference.replace("/", "-")}.pdf"'

@@ -10,12 +10,14 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ostoja.accounts import disclosures as ledger
 from ostoja.accounts.decorators import capability_required, sudo_required
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.records import source_of_request
@@ -284,15 +286,38 @@ def assessment_summary(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Ht
     if consent is None:
         messages.error(request, _("There is no consent in force to share this client's data."))
         return redirect("identification:assessment", code=assessment.code)
+    recipient = request.GET.get("to", "").strip()[:200]
+    if not recipient:
+        messages.error(request, _("Say to whom you are giving the summary."))
+        return redirect("identification:assessment", code=assessment.code)
     language = "en" if request.GET.get("lang") == "en" else "pl"
-    trail.record(
-        "assessment.summary_exported",
-        actor=request.user,
-        target=assessment.person,
-        data={"assessment": str(assessment.code), "consent": str(consent.code), "lang": language},
-    )
     with translation.override(language):
         document = pdf.assessment_summary(assessment=assessment, consent=consent, user=request.user)
+    with transaction.atomic():
+        trail.record(
+            "assessment.summary_exported",
+            actor=request.user,
+            target=assessment.person,
+            data={
+                "assessment": str(assessment.code),
+                "consent": str(consent.code),
+                "lang": language,
+            },
+        )
+        # Downloaded to be handed to the police or the Border Guard: the ledger says to whom.
+        ledger.disclosure_record(
+            organisation=assessment.organisation,
+            person=assessment.person,
+            case=consent.case,
+            recipient=recipient,
+            kind=ledger.Kind.ASSESSMENT_SUMMARY,
+            parts=["assessment", *(["identity"] if "identity" in consent.shares else [])],
+            basis=ledger.Basis.CONSENT,
+            consent=consent,
+            document=f"assessment_summary_{language}",
+            channel=ledger.Channel.DOWNLOAD,
+            by=request.user,
+        )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="assessment-{language}.pdf"'
     return response

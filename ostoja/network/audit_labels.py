@@ -34,6 +34,7 @@ register_actions(
         "referral.listed": _("Referrals of a case listed"),
         "referral.viewed": _("Referral viewed"),
         "referral.sent": _("Client referred to a partner (data disclosed)"),
+        "disclosure.recorded": _("Disclosure recorded in the ledger"),
         "referral.answered": _("Partner's answer to a referral recorded"),
         "referral.document_downloaded": _("Referral summary downloaded"),
         "incoming_referral.listed": _("Incoming referrals listed"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ostoja.accounts import disclosures as ledger
 from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.lib.inventory import Category, Inventory
 from ostoja.lib.models import code_field
@@ -344,41 +345,99 @@ class Training(models.Model):
 
 
 class Disclosure(models.Model):
-    """The disclosure ledger: what of a client's data left the centre, to whom, when,
-    under which consent, and by whom (GDPR Art. 30 and 15(1)(c): the recipients of a
-    person's data). Written by the service that sends, in its transaction; never changed."""
+    """The disclosure ledger: one entry each time data leaves the centre — a referral, a
+    summary handed to the police, a subject-access export, a statistics export — saying
+    what (``parts``, ``document``), to whom (a partner of the directory, or a recipient
+    named in words), about whom (a person and a case; none for statistics), when, by whom,
+    and under which consent or legal basis (GDPR Art. 30 and 15(1)(c): the recipients of a
+    person's data). Written only through ``ostoja.accounts.disclosures.disclosure_record``
+    (every app's door to it, see there why), in the transaction of what discloses; never
+    changed."""
 
     code = code_field()
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    client = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
+    kind = models.CharField(_("what was disclosed"), max_length=20, choices=ledger.Kind.choices)
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("person"),
     )
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("recipient")
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+        null=True,
+        blank=True,
+        verbose_name=_("recipient"),
     )
+    # A recipient outside the directory, as typed ("KWP w Krakowie, Wydział …"), or one of
+    # ``ledger.RECIPIENTS`` (the data subject, the public).
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    basis = models.CharField(_("legal basis"), max_length=20, choices=ledger.Basis.choices)
     consent = models.ForeignKey(
-        "cases.Consent", on_delete=models.PROTECT, related_name="+", verbose_name=_("consent")
+        "cases.Consent",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("consent"),
     )
-    shares = models.JSONField(_("what was shared"), default=list)
-    document = models.CharField(_("document"), max_length=200)
+    parts = models.JSONField(_("what was shared"), default=list)
+    document = models.CharField(_("document"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=ledger.Channel.choices)
     sent_to = models.EmailField(_("sent by e-mail to"), blank=True)
+    # The period a statistics export covers (its first and last day).
+    period_start = models.DateField(_("period from"), null=True, blank=True)
+    period_end = models.DateField(_("period until"), null=True, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,  # an export from the command line (the server's operator)
+        blank=True,
+        verbose_name=_("by"),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    personal_data = Inventory(about=("client",))
+    personal_data = Inventory(about=("person",))
 
     class Meta:
         verbose_name = _("disclosure")
         verbose_name_plural = _("disclosures")
         ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "person", "at"], name="disclosure_person_at")
+        ]
+        constraints = [
+            # To whom: a partner of the directory or a named recipient.
+            models.CheckConstraint(
+                condition=models.Q(partner__isnull=False) | ~models.Q(recipient=""),
+                name="disclosure_has_recipient",
+            ),
+            # Under a consent only with the consent itself.
+            models.CheckConstraint(
+                condition=~models.Q(basis="consent") | models.Q(consent__isnull=False),
+                name="disclosure_consent_named",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.partner} {self.at:%Y-%m-%d}"
+        return f"{self.recipient_name} {self.at:%Y-%m-%d}"
+
+    @property
+    def recipient_name(self) -> str:
+        """The partner's name, or the recipient in words."""
+        if self.partner_id is not None:
+            return str(self.partner)
+        return ledger.recipient_label(self.recipient)
 
 
 class Referral(models.Model):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ostoja.accounts.models import User
-from ostoja.accounts.policy import consults_institutions
+from ostoja.accounts.policy import Access, consults_institutions
 from ostoja.accounts.records import Event, register_history
 from ostoja.cases.access import cases_visible_to
 from ostoja.network.access import (
@@ -21,6 +21,7 @@ from ostoja.network.access import (
 from ostoja.network.models import (
     Booking,
     Consultation,
+    Disclosure,
     IncomingReferral,
     Interpreter,
     Partner,
@@ -181,3 +182,15 @@ def interpreting_totals(user: User, year: int) -> dict[str, Any]:
         .order_by("case__reference")
     )
     return {"year": year, "total": total, "per_case": list(per_case)}
+
+
+def disclosures_of(access: "Access[Person]") -> QuerySet[Disclosure]:
+    """What of the person's data left the centre (and of the duplicates merged into them),
+    newest first — for whoever may see the person (``access``: the door already checked)."""
+    person = access.record
+    return (
+        Disclosure.objects.filter(organisation_id=person.organisation_id)
+        .filter(Q(person=person) | Q(person__merged_into=person))
+        .select_related("partner", "case", "consent", "by")
+        .order_by("-at", "-pk")
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ostoja.accounts import disclosures as ledger
 from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import Access, TeamRole
 from ostoja.accounts.records import Source
@@ -674,6 +675,94 @@ NEXT_STATUS = {
 }
 
 
+def _belongs(record: models.Model | None, organisation: Organisation) -> bool:
+    return record is None or getattr(record, "organisation_id", None) == organisation.pk
+
+
+def _as[M: models.Model](record: models.Model | None, model: type[M]) -> M | None:
+    """The recorder takes any app's records: each must be of the model the ledger names."""
+    if record is not None and not isinstance(record, model):
+        raise TypeError(f"{model.__name__} expected, not {type(record).__name__}")
+    return record
+
+
+def _code(record: models.Model) -> str:
+    """A record's code for the audit entry (the recorder takes any app's records)."""
+    return str(getattr(record, "code", ""))
+
+
+@transaction.atomic
+def disclosure_create(
+    *,
+    organisation: Organisation,
+    person: models.Model | None,
+    case: models.Model | None,
+    partner: models.Model | None,
+    recipient: str,
+    kind: str,
+    parts: Any,
+    basis: str,
+    consent: models.Model | None,
+    document: str,
+    channel: str,
+    by: User | None,
+    sent_to: str,
+    period: tuple[dt.date, dt.date] | None,
+) -> Disclosure:
+    """The ledger's entry and its audit entry: the recorder behind
+    ``ostoja.accounts.disclosures.disclosure_record`` (call that, not this). Refuses an
+    entry that names no recipient, a consent basis without the consent, a consent of
+    another person, or records of another organisation."""
+    recipient = recipient.strip()
+    if partner is None and not recipient:
+        raise ValidationError({"recipient": _("Say to whom the data are given.")})
+    if kind not in ledger.Kind.values or channel not in ledger.Channel.values:
+        raise ValidationError(_("Say what is disclosed and how."))
+    if basis not in ledger.Basis.values:
+        raise ValidationError({"basis": _("Choose the legal basis of the disclosure.")})
+    if basis == ledger.Basis.CONSENT and consent is None:
+        raise ValidationError({"basis": _("A disclosure under consent needs that consent.")})
+    if consent is not None and (
+        getattr(consent, "client_id", None) != getattr(person, "pk", None)
+        or not _belongs(getattr(consent, "case", None), organisation)
+    ):
+        raise ValidationError(_("This consent is not the person's."))
+    if not all(_belongs(r, organisation) for r in (person, case, partner)):
+        raise ValidationError(_("This record is not of your organisation."))
+    disclosure = Disclosure.objects.create(
+        organisation=organisation,
+        kind=kind,
+        person=_as(person, Person),
+        case=_as(case, Case),
+        partner=_as(partner, Partner),
+        recipient=recipient,
+        basis=basis,
+        consent=_as(consent, Consent),
+        parts=sorted(set(parts)),
+        document=document,
+        channel=channel,
+        sent_to=sent_to,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        by=by,
+    )
+    record(
+        "disclosure.recorded",
+        actor=by,
+        organisation=organisation,
+        target=person,
+        data={
+            "disclosure": str(disclosure.code),
+            "kind": kind,
+            "basis": basis,
+            "parts": disclosure.parts,
+        }
+        | ({"case": _code(case)} if case is not None else {})
+        | ({"partner": _code(partner)} if partner is not None else {}),
+    )
+    return disclosure
+
+
 def sharing_consent(*, case: Case, client: Person, partner: Partner) -> Consent | None:
     """The client's consent in force, in this case, to share with ``partner``: a consent
     to share with a named organisation that names it (by its name or short name), or —
@@ -732,16 +821,22 @@ def referral_send(
     document = pdf.render_pdf(render_to_string("cases/summary_pdf.html", context))
     stored = EncryptedStorage().save(f"referrals/{uuid.uuid4()}.pdf", ContentFile(document))
     shares = sorted(context["shares"])
-    disclosure = Disclosure.objects.create(
+    # The ledger is this app's: its recorder directly (others go through the door).
+    disclosure = disclosure_create(
         organisation=case.organisation,
-        client=client,
+        person=client,
         case=case,
         partner=partner,
+        recipient="",
+        kind=ledger.Kind.REFERRAL,
+        parts=shares,
+        basis=ledger.Basis.CONSENT,
         consent=consent,
-        shares=shares,
         document="referral_summary",
+        channel=ledger.Channel.EMAIL,
         sent_to=address,
         by=acting_user,
+        period=None,
     )
     referral = Referral.objects.create(
         organisation=case.organisation,

@@ -45,4 +45,5 @@ urlpatterns = [
     path("interpreters/<uuid:code>/active/", views.interpreter_active, name="interpreter_active"),
     path("incoming/", views.incoming_referrals, name="incoming_list"),
     path("incoming/<uuid:code>/", views.incoming_detail, name="incoming_detail"),
+    path("persons/<uuid:code>/disclosures/", views.person_disclosures, name="person_disclosures"),
 ]

@@ -30,7 +30,7 @@ from ostoja.cases.vocabulary import SHARES
 from ostoja.duty.access import staff_on_call
 from ostoja.lib.crypto.files import EncryptedStorage, file_response
 from ostoja.lib.forms import add_errors, report
-from ostoja.lib.http import uuid_or_404
+from ostoja.lib.http import render_panel, uuid_or_404
 from ostoja.lib.iso import language_choices
 from ostoja.lib.paging import lite_page
 from ostoja.network import hsds, selectors, services
@@ -72,6 +72,8 @@ from ostoja.network.forms import (
     TrainingForm,
 )
 from ostoja.network.models import Consultation, Interpreter, Referral
+from ostoja.network.vocabulary import disclosure_labels
+from ostoja.people.access import access_person
 
 _readers = permission_required_by(reads_directory)
 _editors = permission_required_by(edits_directory)
@@ -543,7 +545,7 @@ def referral_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     context = {
         "referral": referral,
         "disclosure": referral.disclosure,
-        "share_labels": [SHARES[k] for k in SHARES if k in referral.disclosure.shares],
+        "share_labels": [SHARES[k] for k in SHARES if k in referral.disclosure.parts],
         "form": form,
         "writable": access.writable,
         "open": referral.status in services.NEXT_STATUS,
@@ -777,3 +779,17 @@ def interpreter_book(request: AuthenticatedHttpRequest) -> HttpResponse:
         "consultation": consultation,
     }
     return render(request, "network/interpreter_book.html", context, status=_status(request))
+
+
+@permission_required_by(works_with_people)
+def person_disclosures(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The person's entries of the disclosure ledger: a panel of their page (htmx), for
+    whoever may see the person — what left the centre, to whom, when, under which consent
+    or legal basis, by whom."""
+    access = access_person(request.user, code)
+    trail.record(
+        "person.viewed", actor=request.user, target=access.record, data={"for": "disclosures"}
+    )
+    context = {"disclosures": selectors.disclosures_of(access)[:50], "labels": disclosure_labels()}
+    title = _("Disclosed to others")
+    return render_panel(request, "network/partials/person_disclosures.html", context, title=title)

@@ -98,3 +98,12 @@ _REFERRERS = {
 def referrer(partner: Any) -> str:
     """The case's "referred by" for a case that came from ``partner``."""
     return _REFERRERS.get(partner.kind, "other")
+
+
+def disclosure_labels() -> dict[str, Any]:
+    """The words of a disclosure's parts: a sharing consent's (``cases.vocabulary.SHARES``)
+    and the ledger's own (``accounts.disclosures.PARTS``)."""
+    from ostoja.accounts.disclosures import PARTS
+    from ostoja.cases.vocabulary import SHARES
+
+    return {**SHARES, **PARTS}

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.accounts import disclosures as ledger
 from ostoja.accounts.models import User
 from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
@@ -218,11 +219,16 @@ class PersonSearchForm(forms.Form):
 
 
 class DisclosureFilterForm(forms.Form):
-    """The disclosure ledger's filters: the recipient and the period."""
+    """The disclosure ledger's filters: what, the recipient (a partner, or words of a
+    recipient's name) and the period."""
 
-    partner = forms.ModelChoiceField(
-        label=_("Recipient"), queryset=Partner.objects.none(), required=False
+    kind = forms.ChoiceField(
+        label=_("What"), choices=[("", "—"), *ledger.Kind.choices], required=False
     )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), queryset=Partner.objects.none(), required=False
+    )
+    recipient = forms.CharField(label=_("Recipient"), max_length=100, required=False)
     since = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

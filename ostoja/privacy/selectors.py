@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from ostoja.accounts import disclosures as ledger
 from ostoja.accounts.models import User
 from ostoja.accounts.policy import Existence
 from ostoja.audit import actions
@@ -144,10 +145,23 @@ def redactable(user: User, entry: AuditEntry) -> bool:
 def filter_disclosures(
     disclosures: QuerySet[Disclosure], filters: dict[str, Any]
 ) -> QuerySet[Disclosure]:
-    """The ledger's entries to one recipient (``partner``) and in a period (``since``,
-    ``until``: days, in the organisation's time zone), newest first."""
+    """The ledger's entries of one kind, to one partner (``partner``) or to a recipient
+    whose name holds the words typed (``recipient``: typed names, partners' names and the
+    reserved recipients in the reader's language), in a period (``since``, ``until``: days,
+    in the organisation's time zone), newest first."""
+    if filters.get("kind"):
+        disclosures = disclosures.filter(kind=filters["kind"])
     if filters.get("partner"):
         disclosures = disclosures.filter(partner=filters["partner"])
+    if words := (filters.get("recipient") or "").strip():
+        reserved = [
+            k for k, v in ledger.RECIPIENTS.items() if words.casefold() in str(v).casefold()
+        ]
+        disclosures = disclosures.filter(
+            Q(recipient__icontains=words)
+            | Q(partner__name__icontains=words)
+            | Q(recipient__in=reserved)
+        )
     if filters.get("since"):
         disclosures = disclosures.filter(at__date__gte=filters["since"])
     if filters.get("until"):

@@ -41,6 +41,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ostoja.accounts import disclosures as ledger
+from ostoja.accounts.disclosures import disclosure_record
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.policy import within_reach
 from ostoja.accounts.roles import Capability
@@ -748,7 +750,7 @@ def access_export(
         target=subject_request.person,
         data={"request": str(subject_request.code), "format": fmt, "records": sum(counts.values())},
     )
-    _ledger_write(subject_request, acting_user=acting_user)
+    _ledger_write(subject_request, fmt=fmt, acting_user=acting_user)
     return export
 
 
@@ -778,8 +780,20 @@ def request_rectify(*, subject_request: SubjectRequest, acting_user: User) -> li
     return changed
 
 
-def _ledger_write(subject_request: SubjectRequest, *, acting_user: User) -> None:
-    """The copy in the disclosure ledger, as a disclosure to the person themselves."""
+def _ledger_write(subject_request: SubjectRequest, *, fmt: str, acting_user: User) -> None:
+    """The copy in the disclosure ledger: everything about the person, to the person
+    themselves, on their own request, downloaded by the case manager to hand over."""
+    disclosure_record(
+        organisation=subject_request.person.organisation,
+        person=subject_request.person,
+        recipient=ledger.DATA_SUBJECT,
+        kind=ledger.Kind.SUBJECT_ACCESS,
+        parts=["everything"],
+        basis=ledger.Basis.SUBJECT_REQUEST,
+        document=f"subject-access-{str(subject_request.code)[:8]}.{fmt}",
+        channel=ledger.Channel.DOWNLOAD,
+        by=acting_user,
+    )
 
 
 @transaction.atomic

@@ -41,12 +41,14 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ostoja.accounts.disclosures import recipient_label
 from ostoja.accounts.models import AccessGrant, User
 from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.pdf import render_pdf
 from ostoja.lib.crypto.fields import BlindIndexField
 from ostoja.lib.inventory import Category, inventoried
+from ostoja.network.vocabulary import disclosure_labels
 from ostoja.people.models import Person
 from ostoja.privacy import selectors
 from ostoja.privacy.forms import SearchPurpose
@@ -366,7 +368,7 @@ def _build(person: Person, language: str, fallback: bool) -> Export:
     ledger = Section(
         LEDGER,
         _("Who received your data"),
-        [renderer.row(obj, {}) for obj in ledger_rows.order_by("at", "pk")],
+        [_in_words(renderer.row(obj, {})) for obj in ledger_rows.order_by("at", "pk")],
     )
     return Export(
         person=str(person.code),
@@ -377,6 +379,20 @@ def _build(person: Person, language: str, fallback: bool) -> Export:
         ledger=ledger,
         consultations=consultations(person),
     )
+
+
+def _in_words(row: Row) -> Row:
+    """A ledger entry's recipient and parts in words, not as the keys it stores."""
+    parts = disclosure_labels()
+    words = []
+    for value in row.values:
+        if value.name == "recipient" and isinstance(value.value, str):
+            value = Value(value.name, value.label, recipient_label(value.value))
+        elif value.name == "parts" and isinstance(value.value, list):
+            shown = [str(parts.get(part, part)) for part in value.value]
+            value = Value(value.name, value.label, shown)
+        words.append(value)
+    return Row(row.key, words)
 
 
 def _ledger_about(ledger_model: type[models.Model], people: list[Person]) -> Q:

@@ -20,10 +20,10 @@ from ostoja.accounts.policy import Existence
 from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
-from ostoja.cases.vocabulary import SHARES
 from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import parse_uuid
 from ostoja.lib.paging import lite_page
+from ostoja.network.vocabulary import disclosure_labels
 from ostoja.people.access import TARGET as PERSON
 from ostoja.privacy import finding, readable, selectors, subject_access
 from ostoja.privacy import services as rights
@@ -83,14 +83,15 @@ def entry_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @sudo_required  # the ledger says whose data went where: recent authentication first
 @_review
 def disclosures(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The disclosure ledger (GDPR Art. 30, 15(1)(c)): what of clients' data left the
-    centre, to which partner, when, under which consent and by whom; by recipient and
-    period. Clients appear by their record's code (who has seen it), never by name."""
+    """The disclosure ledger (GDPR Art. 30, 15(1)(c)): everything that left the centre —
+    referrals, summaries handed over, subject-access and statistics exports — what, to
+    whom, when, under which consent or legal basis and by whom; by kind, recipient and
+    period. People appear by their record's code (who has seen it), never by name."""
     form = DisclosureFilterForm(request.GET or None, partners=recipients_visible_to(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     found = selectors.filter_disclosures(disclosures_visible_to(request.user), filters)
     page = lite_page(
-        found.select_related("partner", "case", "client", "consent", "by"), request.GET.get("page")
+        found.select_related("partner", "case", "person", "consent", "by"), request.GET.get("page")
     )
     trail.record(
         "disclosure.listed",
@@ -100,7 +101,12 @@ def disclosures(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "shares": SHARES}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "labels": disclosure_labels(),
+    }
     return render(request, "privacy/disclosures.html", context)
 
 

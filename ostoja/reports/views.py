@@ -2,12 +2,14 @@
 only, for the roles that see statistics; every view and download is audited (who, which
 period, which figures); a download needs recent authentication."""
 
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from ostoja.accounts.decorators import capability_required, sudo_required
+from ostoja.accounts.disclosures import PUBLIC, Basis, Channel, Kind, disclosure_record
 from ostoja.accounts.http import AuthenticatedHttpRequest
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.roles import Capability
@@ -82,8 +84,21 @@ def annual_download(request: AuthenticatedHttpRequest, form: str) -> HttpRespons
     with translation.override(language):
         report = r.build(organisation, period_form.period)
         content = r.pdf(report) if form == "pdf" else r.xlsx(report)
-    audit_report(report, actor=request.user, form=form, language=language)
     period = period_form.period
+    with transaction.atomic():
+        audit_report(report, actor=request.user, form=form, language=language)
+        # The annual report is published: aggregates only, to the public (disclosures.py).
+        disclosure_record(
+            organisation=organisation,
+            recipient=PUBLIC,
+            kind=Kind.ANNUAL_REPORT,
+            parts=["aggregates"],
+            basis=Basis.STATISTICS,
+            document=f"annual_report_{form}_{language}",
+            channel=Channel.DOWNLOAD,
+            by=request.user,
+            period=(period.start, period.end),
+        )
     name = f"report-{period.start.isoformat()}-{period.end.isoformat()}-{language}.{form}"
     response = HttpResponse(content, content_type=FORMATS[form])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

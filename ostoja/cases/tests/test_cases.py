@@ -622,7 +622,7 @@ def test_referral_summary_carries_only_what_was_consented(
     assert "Złamane żebro" not in html  # health was not consented
     assert "600 100 200" not in html and "słonecznik" not in html  # nor contact details
     response = _client(centre[Role.CASE_MANAGER]).get(
-        f"/cases/{case.code}/summary.pdf?consent={consent.code}"
+        f"/cases/{case.code}/summary.pdf?consent={consent.code}&to=OPS"
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -703,7 +703,10 @@ def test_every_case_view_has_its_access_rule(
         assert_access(path, centre, other_centre, allowed=team, outsider_status=None)
     assert_access(f"/cases/new/?person={client_person.code}", centre, other_centre, allowed=team)
     assert_access(
-        f"/cases/{code}/summary.pdf?consent={consent.code}", centre, other_centre, allowed=team
+        f"/cases/{code}/summary.pdf?consent={consent.code}&to=OPS",
+        centre,
+        other_centre,
+        allowed=team,
     )
 
 

@@ -41,7 +41,8 @@ def _consent(case: Case, client: Person) -> Consent:
 
 def _case_summary(centre: dict[Role, Persona], case: Case, person: Person) -> tuple[str, str]:
     consent = _consent(case, person)
-    return f"/cases/{case.code}/summary.pdf?consent={consent.code}", "case.summary_exported"
+    url = f"/cases/{case.code}/summary.pdf?consent={consent.code}&to=La+Strada"
+    return url, "case.summary_exported"
 
 
 def _assessment_summary(centre: dict[Role, Persona], case: Case, person: Person) -> tuple[str, str]:
@@ -53,7 +54,7 @@ def _assessment_summary(centre: dict[Role, Persona], case: Case, person: Person)
         age_at_exploitation=30,
         acting_user=centre[Role.CASE_MANAGER].user,
     )
-    url = f"/identification/assessments/{assessment.code}/summary.pdf?consent={consent.code}"
+    url = f"/identification/assessments/{assessment.code}/summary.pdf?consent={consent.code}&to=KWP"
     return url, "assessment.summary_exported"
 
 

@@ -221,6 +221,8 @@ MATRIX: dict[str, set[Role] | None] = {
     "network:case_referrals": None,
     "network:referral_detail": None,
     "network:referral_document": None,
+    # Whoever may see the person: privacy/tests/test_ledger.py.
+    "network:person_disclosures": None,
     "network:incoming_list": None,
     "network:incoming_detail": None,
     # Interpreters (network/tests/test_interpreters.py runs assert_access).

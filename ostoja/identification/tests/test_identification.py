@@ -315,7 +315,7 @@ def test_the_summary_pdf_carries_identity_only_with_consent(
     assert "Олена Шевченко" in render_to_string("identification/summary_pdf.html", context)
     client = _client(centre[Role.CASE_MANAGER])
     response = client.get(
-        f"/identification/assessments/{assessment.code}/summary.pdf?consent={consent.code}&lang=en"
+        f"/identification/assessments/{assessment.code}/summary.pdf?consent={consent.code}&lang=en&to=SG"
     )
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(action="assessment.summary_exported").exists()

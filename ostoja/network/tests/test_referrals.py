@@ -164,14 +164,14 @@ def test_a_referral_under_the_consent_is_sent_answered_and_completed(
     referral = Referral.objects.get()
     assert response["Location"] == f"/network/referrals/{referral.code}/"
     disclosure = referral.disclosure
-    assert (disclosure.client, disclosure.partner, disclosure.consent, disclosure.by) == (
+    assert (disclosure.person, disclosure.partner, disclosure.consent, disclosure.by) == (
         client_person,
         partner,
         consent,
         manager.user,
     )
     # The case manager reads health details: all the consent names went.
-    assert disclosure.shares == ["contact", "health", "identity"]
+    assert disclosure.parts == ["contact", "health", "identity"]
     sent = AuditEntry.objects.get(action="referral.sent")
     assert sent.data["disclosure"] == str(disclosure.code) and sent.data["consent"] == str(
         consent.code
@@ -228,7 +228,8 @@ def test_a_consent_to_share_with_the_police_covers_police_units(
         answer_due=dt.date(2026, 12, 10),
         acting_user=manager.user,
     )
-    assert referral.disclosure.consent.scope == "share_police"
+    consent = referral.disclosure.consent
+    assert consent is not None and consent.scope == "share_police"
 
 
 def test_overdue_referrals_reach_the_case_manager_once(

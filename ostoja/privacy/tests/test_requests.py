@@ -233,12 +233,13 @@ def test_the_copy_holds_everything_the_inventory_lists_and_nobody_else(
     centre: dict[Role, Persona], world: Client_
 ) -> None:
     found = _approved(centre, world.person)
+    # What the inventory reaches before the copy (whose own ledger entry comes after it).
+    reached = _reached(world.person)
     response = _client(centre[Role.CASE_MANAGER]).get(f"/privacy/requests/{found.code}/copy.json")
     assert response.status_code == 200
     copy = json.loads(response.content)
     parts = {part["model"]: {r["record"] for r in part["records"]} for part in copy["records"]}
     parts[copy["disclosures"]["model"]] = {r["record"] for r in copy["disclosures"]["records"]}
-    reached = _reached(world.person)
     assert {"people.person", "cases.case", "cases.note", "shelter.placement"} <= set(reached)
     for model, keys in reached.items():
         assert keys <= parts.get(model, set()), model
@@ -281,7 +282,21 @@ def test_each_copy_is_audited_and_in_the_ledger(
     found.refresh_from_db()
     assert found.status == SubjectRequest.Status.DONE
     assert found.done_by == centre[Role.CASE_MANAGER].user
-    assert Disclosure.objects.count() >= before
+    # The ledger: to the person themselves, everything, on their own request.
+    assert Disclosure.objects.count() == before + 1
+    given = Disclosure.objects.latest("pk")
+    assert given.person == world.person and given.partner is None
+    assert given.recipient == "data_subject" and given.kind == "subject_access"
+    assert given.basis == "subject_request" and given.parts == ["everything"]
+    assert given.by == centre[Role.CASE_MANAGER].user
+    # A second download is a second disclosure.
+    _client(centre[Role.CASE_MANAGER]).get(f"/privacy/requests/{found.code}/copy.json")
+    assert Disclosure.objects.count() == before + 2
+    # The next copy lists them, in words.
+    ledger = subject_access.build(world.person, "en").ledger
+    shown = [{v.name: v.value for v in row.values} for row in ledger.rows]
+    assert [row["recipient"] for row in shown][-2:] == ["The data subject"] * 2
+    assert shown[-1]["parts"] == ["Everything held about the person"]
 
 
 def test_one_approval_alone_produces_nothing(centre: dict[Role, Persona], world: Client_) -> None:

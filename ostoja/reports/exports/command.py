@@ -36,6 +36,11 @@ class ExportCommand(BaseCommand):
         parser.add_argument("--organisation", help="its short code (e.g. KCIK)")
         parser.add_argument("--start", type=dt.date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--end", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+        parser.add_argument(
+            "--recipient",
+            required=True,
+            help="to whom the export is given (recorded in the disclosure ledger)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         year = timezone.localdate().year - 1
@@ -47,6 +52,7 @@ class ExportCommand(BaseCommand):
                 organisation=_organisation(options["organisation"]),
                 start=start,
                 end=end,
+                recipient=options["recipient"],
                 acting_user=None,
             )
         except ValidationError as error:

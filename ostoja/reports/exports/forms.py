@@ -27,6 +27,12 @@ class ExportForm(forms.Form):
     )
     start = DateField(label=_("From"), widget=_day)
     end = DateField(label=_("Until"), widget=_day)
+    # Every export is an entry in the disclosure ledger: to whom it goes.
+    recipient = forms.CharField(
+        label=_("Given to"),
+        max_length=200,
+        help_text=_("E.g. the Ministry of the Interior, Eurostat through Statistics Poland, IOM."),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

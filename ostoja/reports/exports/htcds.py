@@ -9,6 +9,12 @@ name, date, place, number or free text — and small cells suppressed (citizensh
 then the forms of exploitation, then gender). A multi-select field's values are separated
 by ``;``; an empty cell is a value not recorded. ``vic_ForcedLabourIndustry`` is a single
 choice: of several industries, the first in ISIC order.
+
+**Identifiers.** A record of HTCDS has its person and its case; the standard's field list
+names no identifier for them (its implementations use their own record ids). Ours are two
+columns beside the standard's, ``prs_Pseudonym`` and ``cas_Pseudonym``: keyed pseudonyms of
+the organisation's statistics domain (``pseudonyms.py``), the same for the same person or
+case in every export, never the case number or a record's code.
 """
 
 import functools
@@ -23,12 +29,16 @@ from ostoja.cases import vocabulary as v
 from ostoja.cases.models import Case
 from ostoja.identification.models import Decision
 from ostoja.people.models import Person
+from ostoja.reports.exports.pseudonyms import Pseudonyms
 from ostoja.reports.exports.suppression import Row, Step, Suppressed, suppress
 from ostoja.reports.exports.victims import Victim
 
 STANDARD = Path(__file__).parent / "standards" / "htcds-2.0" / "fields.json"
 SEPARATOR = ";"
+# Ours, beside the standard's fields (the module's docstring says why).
+PSEUDONYMS = ["prs_Pseudonym", "cas_Pseudonym"]
 COLUMNS = [
+    *PSEUDONYMS,
     "prs_Gender",
     "prs_Citizenship",
     "vic_TraffickingStatus",
@@ -77,6 +87,8 @@ def check(row: Row) -> None:
     allow."""
     fields = standard()
     for name, cell in row.items():
+        if name in PSEUDONYMS:
+            continue
         if name not in fields:
             raise ValueError(f"HTCDS v2.0 has no field {name}")
         field = fields[name]
@@ -96,11 +108,13 @@ def _case_status(victim: Victim) -> str:
     return "FollowUp" if victim.case_stage == Case.Stage.FOLLOW_UP else "Active"
 
 
-def row(victim: Victim) -> Row:
+def row(victim: Victim, pseudonyms: Pseudonyms) -> Row:
     """The HTCDS row of one client of one case, before suppression."""
     fields = standard()
     industries = [i for i in v.INDUSTRIES if i in victim.industries]
     return {
+        "prs_Pseudonym": pseudonyms.of("person", victim.person_code),
+        "cas_Pseudonym": pseudonyms.of("case", victim.case_code),
         "prs_Gender": victim.gender,
         "prs_Citizenship": victim.citizenship,
         "vic_TraffickingStatus": victim.decision,
@@ -127,9 +141,9 @@ def row(victim: Victim) -> Row:
     }
 
 
-def htcds(clients: list[Victim], *, k: int) -> Suppressed:
+def htcds(clients: list[Victim], *, k: int, pseudonyms: Pseudonyms) -> Suppressed:
     """The HTCDS rows of the cases' clients, small cells suppressed, each row checked."""
-    rows = [row(client) for client in clients]
+    rows = [row(client, pseudonyms) for client in clients]
     for one in rows:
         check(one)
     return suppress(rows, [c.person for c in clients], columns=QUASI_IDENTIFIERS, steps=STEPS, k=k)

@@ -35,6 +35,8 @@ class ExportJob(models.Model):
     kind = models.CharField(_("export"), max_length=16, choices=Kind.choices)
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
+    # To whom the export is given (the disclosure ledger's entry is written when it is built).
+    recipient = models.CharField(_("recipient"), max_length=200, default="")
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )

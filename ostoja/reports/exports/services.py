@@ -18,15 +18,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ostoja.accounts.disclosures import Basis, Channel, disclosure_record
+from ostoja.accounts.disclosures import Kind as LedgerKind
 from ostoja.accounts.models import Organisation, User
 from ostoja.audit import trail
 from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.reports.exports import ctdc, eurostat, htcds
 from ostoja.reports.exports.models import KEPT, ExportJob, Kind
+from ostoja.reports.exports.pseudonyms import Pseudonyms
 from ostoja.reports.exports.suppression import Report, Suppressed
 from ostoja.reports.exports.victims import assisted, assisted_in_cases, first_years
 
 SUPPRESSION_FILE = "suppression.csv"
+# What each export carries, as the disclosure ledger names it.
+PARTS: dict[str, str] = {
+    Kind.EUROSTAT: "aggregates",
+    Kind.CTDC: "anonymised",
+    Kind.HTCDS: "pseudonymised",
+}
 LONGEST = 366 * 10  # days: a decade at most in one export
 
 
@@ -61,12 +70,17 @@ def export_files(
     organisation: Organisation,
     start: dt.date,
     end: dt.date,
+    recipient: str,
     acting_user: User | None,
     progress: Callable[[int], None] = lambda _percent: None,
 ) -> dict[str, str]:
     """The files of one export (name -> CSV text), for the organisation's cases of the
-    period, small cells suppressed; audited. ``progress`` hears how far it is (per cent)."""
+    period, small cells suppressed; audited, and one entry in the disclosure ledger (to
+    ``recipient``, the period, aggregate / anonymised / pseudonymised). ``progress`` hears
+    how far it is (per cent)."""
     _validate(kind, start, end)
+    if not recipient.strip():
+        raise ValidationError({"recipient": _("Say to whom the export is given.")})
     k = organisation.suppression_k
     files: dict[str, str]
     report: Report
@@ -83,7 +97,7 @@ def export_files(
     else:
         clients = assisted_in_cases(organisation, start, end)
         progress(50)
-        done = htcds.htcds(clients, k=k)
+        done = htcds.htcds(clients, k=k, pseudonyms=Pseudonyms(organisation))
         files, report = {"htcds.csv": _table(htcds.COLUMNS, done)}, done.report
     progress(80)
     files[SUPPRESSION_FILE] = _csv(report.table())
@@ -100,6 +114,17 @@ def export_files(
             "withheld": report.withheld,
         },
     )
+    disclosure_record(
+        organisation=organisation,
+        recipient=recipient,
+        kind=LedgerKind.STATISTICS,
+        parts=[PARTS[kind]],
+        basis=Basis.STATISTICS,
+        document=kind,
+        channel=Channel.DOWNLOAD,
+        by=acting_user,
+        period=(start, end),
+    )
     return files
 
 
@@ -114,12 +139,25 @@ def zipped(files: dict[str, str]) -> bytes:
 
 @transaction.atomic
 def export_queue(
-    *, kind: str, organisation: Organisation, start: dt.date, end: dt.date, acting_user: User
+    *,
+    kind: str,
+    organisation: Organisation,
+    start: dt.date,
+    end: dt.date,
+    recipient: str,
+    acting_user: User,
 ) -> ExportJob:
     """Ask for an export to be prepared on the task queue (``tasks.export_build``)."""
     _validate(kind, start, end)
+    if not recipient.strip():
+        raise ValidationError({"recipient": _("Say to whom the export is given.")})
     job = ExportJob.objects.create(
-        organisation=organisation, requested_by=acting_user, kind=kind, start=start, end=end
+        organisation=organisation,
+        requested_by=acting_user,
+        kind=kind,
+        start=start,
+        end=end,
+        recipient=recipient.strip(),
     )
     trail.record(
         "statistics.export_queued",
@@ -145,6 +183,7 @@ def export_build(job: ExportJob) -> None:
             organisation=job.organisation,
             start=job.start,
             end=job.end,
+            recipient=job.recipient,
             acting_user=job.requested_by,
             progress=progress,
         )

@@ -69,6 +69,9 @@ class Victim:
     case_status: str = ""  # Case.Status (assisted_in_cases only)
     case_stage: str = ""
     close_reason: str = ""
+    # The records' codes, never exported: keyed pseudonyms are made from them (pseudonyms.py).
+    person_code: str = ""
+    case_code: str = ""  # assisted_in_cases only
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ def _victim(
         status=status,
         decision=decision,
         decided_by=decided_by,
+        person_code=str(person.code),
     )
 
 
@@ -217,6 +221,7 @@ def assisted_in_cases(organisation: Organisation, start: dt.date, end: dt.date) 
                 case_status=link.case.status,
                 case_stage=link.case.stage,
                 close_reason=link.case.close_reason,
+                case_code=str(link.case.code),
             )
         )
     return rows

@@ -70,13 +70,16 @@ def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ExportForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return _page(request, form, status=400)
-    kind, start, end = (form.cleaned_data[name] for name in ("kind", "start", "end"))
+    kind, start, end, recipient = (
+        form.cleaned_data[name] for name in ("kind", "start", "end", "recipient")
+    )
     if request.method == "POST" and "background" in request.POST:
         job = services.export_queue(
             kind=kind,
             organisation=_organisation(request),
             start=start,
             end=end,
+            recipient=recipient,
             acting_user=request.user,
         )
         transaction.on_commit(partial(tasks.export_build, job.pk))
@@ -86,6 +89,7 @@ def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
         organisation=_organisation(request),
         start=start,
         end=end,
+        recipient=recipient,
         acting_user=request.user,
     )
     response = HttpResponse(services.zipped(files), content_type="application/zip")

@@ -313,8 +313,9 @@ def _network(
             given_on=sent.date(), created_by=by,
         )  # fmt: skip
         disclosure = Disclosure.objects.create(
-            organisation=org, client=people[client], case=cases[case], partner=partner,
-            consent=consent, document="x", by=by, at=sent,
+            organisation=org, person=people[client], case=cases[case], partner=partner,
+            consent=consent, document="x", by=by, at=sent, kind="referral", basis="consent",
+            channel="email",
         )  # fmt: skip
         Referral.objects.create(
             organisation=org, case=cases[case], client=people[client], partner=partner,

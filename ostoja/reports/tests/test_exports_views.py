@@ -26,7 +26,9 @@ from ostoja.test import PASSWORD, Persona, assert_access, force_sign_in, sign_in
 
 pytestmark = pytest.mark.django_db
 STATISTICS = {Role.ANALYST, Role.COORDINATOR}
-DOWNLOAD = "/reports/exports/download/?kind=eurostat&start=2025-01-01&end=2025-12-31"
+DOWNLOAD = (
+    "/reports/exports/download/?kind=eurostat&start=2025-01-01&end=2025-12-31&recipient=MSWiA"
+)
 NOW = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
 
 
@@ -117,7 +119,7 @@ def test_each_export_downloads(
 ) -> None:
     client = Client()
     force_sign_in(client, centre[Role.COORDINATOR].user)
-    period = {"kind": kind, "start": "2025-01-01", "end": "2025-12-31"}
+    period = {"kind": kind, "start": "2025-01-01", "end": "2025-12-31", "recipient": "IOM"}
     response = getattr(client, method)("/reports/exports/download/", period)
     assert response.status_code == 200
     assert set(_files(response.content)) == {f"{kind}.csv", "suppression.csv"}
@@ -164,6 +166,7 @@ def test_the_coordinator_sets_the_threshold_and_it_is_audited(
 
 def test_the_commands_write_the_files_and_are_audited(world: World, tmp_path: Path) -> None:
     period = ["--start", "2025-01-01", "--end", "2025-12-31", "--organisation", "KCIK"]
+    period += ["--recipient", "MSWiA"]
     call_command("export_eurostat", str(tmp_path / "eurostat"), *period, stdout=io.StringIO())
     assert sorted(p.name for p in (tmp_path / "eurostat").iterdir()) == [
         "crim_thb_vctz.csv",
@@ -175,7 +178,8 @@ def test_the_commands_write_the_files_and_are_audited(world: World, tmp_path: Pa
     assert (tmp_path / "ctdc.csv").read_text().startswith("yearOfRegistration,Datasource,")
     assert "withheld,4," in (tmp_path / "ctdc-suppression.csv").read_text()
     call_command("export_htcds", str(tmp_path / "htcds.csv"), *period, stdout=io.StringIO())
-    assert (tmp_path / "htcds.csv").read_text().startswith("prs_Gender,prs_Citizenship,")
+    header = (tmp_path / "htcds.csv").read_text().splitlines()[0]
+    assert header.startswith("prs_Pseudonym,cas_Pseudonym,prs_Gender,")
     entries = AuditEntry.objects.filter(action="statistics.exported").order_by("seq")
     assert [e.data["kind"] for e in entries] == ["eurostat", "ctdc", "htcds"]
     assert {e.actor for e in entries} == {None}
@@ -194,7 +198,7 @@ def test_a_long_export_is_prepared_on_the_queue_for_its_requester_and_kept_a_day
     analyst = centre[Role.ANALYST].user
     client = Client()
     force_sign_in(client, analyst)
-    period = {"kind": "ctdc", "start": "2025-01-01", "end": "2025-12-31"}
+    period = {"kind": "ctdc", "start": "2025-01-01", "end": "2025-12-31", "recipient": "CTDC"}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/reports/exports/download/", {**period, "background": "1"})
     job = ExportJob.objects.get()
@@ -254,6 +258,7 @@ def test_a_job_not_ready_has_no_file_and_a_bad_request_queues_nothing(
         organisation=world.organisation,
         start=dt.date(2025, 1, 1),
         end=dt.date(2025, 12, 31),
+        recipient="IOM",
         acting_user=analyst,
     )
     page = client.get(f"/reports/exports/jobs/{job.code}/")
