@@ -257,7 +257,7 @@ class SubjectRequestForm(forms.Form):
         label=_("Received on"),
         latest=tomorrow,
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     channel = forms.ChoiceField(label=_("Received"), choices=SubjectRequest.Channel.choices)
     details = forms.CharField(

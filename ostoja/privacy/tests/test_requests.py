@@ -6,6 +6,7 @@ the consultations of their records — that names nobody else and no place anyon
 import datetime as dt
 import io
 import json
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
@@ -35,6 +37,12 @@ from ostoja.network.services import partner_add, referral_send
 from ostoja.people.models import Person
 from ostoja.people.services import person_create, relation_add
 from ostoja.privacy import services, subject_access
+from ostoja.privacy.access import (
+    MANAGER,
+    access_person_requests,
+    access_subject_request,
+    requests_visible_to,
+)
 from ostoja.privacy.models import SubjectRequest
 from ostoja.privacy.related import merged_into
 from ostoja.shelter.models import Facility
@@ -664,3 +672,23 @@ def test_an_erasure_needs_both_approvals(centre: dict[Role, Persona], world: Cli
     assert Person.objects.get(pk=world.person.pk).name == "Олена Шевченко"
     with pytest.raises(PermissionDenied):
         services.request_erase(subject_request=found, acting_user=centre[Role.COORDINATOR].user)
+
+
+def test_the_access_rules_of_requests(centre: dict[Role, Persona], world: Client_) -> None:
+    found = _approved(centre, world.person)
+    manager, dpo = centre[Role.CASE_MANAGER].user, centre[Role.DPO].user
+    assert access_subject_request(manager, found.code).capacity == MANAGER
+    assert access_subject_request(dpo, found.code).dpo
+    assert list(requests_visible_to(dpo)) == [found]
+    # Nobody else lists them, whatever page would ask.
+    for role in (Role.CASE_MANAGER, Role.COORDINATOR, Role.ADMINISTRATOR):
+        assert not requests_visible_to(centre[role].user).exists()
+    # A code that names nothing: missing, for the DPO and the case manager alike.
+    for user in (manager, dpo):
+        with pytest.raises(Http404):
+            access_subject_request(user, uuid.uuid4())
+    with pytest.raises(Http404):
+        access_person_requests(manager, uuid.uuid4())
+    with pytest.raises(PermissionDenied):
+        access_person_requests(dpo, world.person.code)
+    assert access_person_requests(manager, world.person.code) == world.person
