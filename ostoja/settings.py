@@ -205,10 +205,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs PostgreSQL: set DATABASE_URL")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # WAL lets the task worker and the web process work side by side.
+    # WAL lets the task worker and the web process work side by side. secure_delete: what
+    # is deleted or overwritten (an anonymised value's ciphertext) is zeroed in the file,
+    # not left in its free pages (issue #19).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL;",
+        "init_command": "PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; "
+        "PRAGMA secure_delete=ON;",
     }
     # Tests run on a file too, not Django's shared in-memory database: the browser tests'
     # live server then serves each request on its own connection, as `make run` does.

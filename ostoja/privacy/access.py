@@ -1,4 +1,4 @@
-"""Who may read the audit trail, and redact it."""
+"""Who may read the audit trail, and redact it; who keeps the legal holds."""
 
 import re
 import uuid
@@ -12,10 +12,13 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import Existence, existence, find_scope, within_reach
 from ostoja.accounts.roles import Capability
 from ostoja.audit.models import AuditEntry
+from ostoja.cases.access import case_scope
+from ostoja.cases.models import Case
 from ostoja.network.models import Disclosure, Partner
 from ostoja.people.access import person_scope
 from ostoja.people.models import Person
-from ostoja.privacy.models import SubjectRequest
+from ostoja.privacy.forms import CaseNumber
+from ostoja.privacy.models import LegalHold, SubjectRequest
 from ostoja.privacy.related import person_records
 
 
@@ -199,3 +202,49 @@ def requests_visible_to(user: User) -> QuerySet[SubjectRequest]:
     if not user.can(Capability.REVIEW_AUDIT):
         return SubjectRequest.objects.none()
     return SubjectRequest.objects.filter(organisation=user.organisation)
+
+
+# --- Retention and legal holds (issue #19) ----------------------------------------------------
+
+
+def holds_visible_to(user: User) -> QuerySet[LegalHold]:
+    """The legal holds of the DPO's own organisation; none for anyone else."""
+    # Only the DPO keeps the holds.
+    if not user.can(Capability.REVIEW_AUDIT):
+        return LegalHold.objects.none()
+    return LegalHold.objects.filter(organisation=user.organisation)
+
+
+def access_hold(user: User, code: uuid.UUID) -> LegalHold:
+    """One hold of the DPO's organisation, by its code: 404 otherwise."""
+    hold = holds_visible_to(user).select_related("case", "person").filter(code=code).first()
+    # Another organisation's, or nobody's to see: missing.
+    if hold is None:
+        raise Http404
+    return hold
+
+
+def hold_cases(user: User, number: CaseNumber) -> list[Case]:
+    """The cases of the user's organisation with this number (of any year when none is
+    given) that the user may know exist: where a hold can go."""
+    # Only the DPO sets holds.
+    if not user.can(Capability.REVIEW_AUDIT):
+        return []
+    cases = Case.objects.filter(organisation=user.organisation, number=number.number)
+    if number.year is not None:
+        cases = cases.filter(year=number.year)
+    # Each as far as the policy lets the DPO know it exists.
+    return [case for case in cases.order_by("-year") if existence(user, case_scope(case))]
+
+
+def hold_person(user: User, code: uuid.UUID) -> Person | None:
+    """The person of the user's organisation with this code, if the user may know they
+    exist: where a hold can go."""
+    # Only the DPO sets holds.
+    if not user.can(Capability.REVIEW_AUDIT):
+        return None
+    person = Person.objects.filter(organisation=user.organisation, code=code).first()
+    # No such person here, or not one the DPO may know of: nothing.
+    if person is None or existence(user, person_scope(person)) is None:
+        return None
+    return person

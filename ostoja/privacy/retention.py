@@ -31,6 +31,7 @@ record that fell due meanwhile goes the day after the hold ends or is lifted.
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import batched
 from typing import Any
@@ -41,6 +42,7 @@ from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import TeamRole
@@ -76,9 +78,9 @@ class State:
 
 
 STATE_LABELS = {
-    State.DUE: _("due"),
-    State.WARN: _("warning"),
-    State.HELD: _("kept by a legal hold"),
+    State.DUE: gettext_lazy("goes on this run"),
+    State.WARN: gettext_lazy("the case manager is warned"),
+    State.HELD: gettext_lazy("kept by a legal hold"),
 }
 
 
@@ -133,19 +135,18 @@ def _marked(organisation: Organisation, target_type: str) -> set[str]:
 def _state(
     due: dt.date, holds: Any, today: dt.date, warn_days: int
 ) -> tuple[str | None, dt.date, dt.date | None]:
-    """(state or None when not reached yet, the due date with the clock's pauses, the
-    day a hold keeps it until)."""
+    """(the state, or None when not reached yet; the due date with the clock's pauses —
+    the day after the last hold ends; the day an active hold keeps it until)."""
+    held = [hold for hold in holds if hold.active(today)]
     paused = paused_until(holds, today)
-    if paused is not None:
-        due = max(due, paused + dt.timedelta(days=1))
-    held = [h for h in holds if h.active(today)]
-    if held:
-        return (State.HELD if due <= today else None), due, max(h.ends_on for h in held)
-    if due <= today:
-        return State.DUE, due, None
-    if due <= today + dt.timedelta(days=warn_days):
-        return State.WARN, due, None
-    return None, due, None
+    effective = max(due, paused + dt.timedelta(days=1)) if paused is not None else due
+    if held and due <= today:
+        return State.HELD, effective, max(hold.ends_on for hold in held)
+    if effective <= today:
+        return State.DUE, effective, None
+    if effective <= today + dt.timedelta(days=warn_days):
+        return State.WARN, effective, None
+    return None, effective, None
 
 
 # --- What is due ------------------------------------------------------------------------
@@ -192,9 +193,11 @@ def _cases(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> li
         warned = _warned_on(case)
         if warned is not None:
             due = max(due, warned + dt.timedelta(days=schedule.warn_days))
-        elif due <= today and _managers(case):
-            due = today + dt.timedelta(days=schedule.warn_days)
         holds = holds_on(case=case)
+        # Due, never warned (a schedule shortened): warned now, due ``warn_days`` later —
+        # unless a hold kept it (it goes the day after the hold, as the DPO set it).
+        if warned is None and due <= today and not holds.exists() and _managers(case):
+            due = today + dt.timedelta(days=schedule.warn_days)
         state, due, held_until = _state(due, holds, today, schedule.warn_days)
         if state == State.WARN and warned is not None:
             continue  # told once
@@ -215,7 +218,8 @@ def _cases(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> li
 
 
 def _short(code: object) -> str:
-    return str(code)[:8]
+    """A person as the DPO's pages name one (the code, shortened): never a name."""
+    return _("person {code}").format(code=f"{str(code)[:8]}…")
 
 
 def _clients(org: Organisation, today: dt.date, cases: list[Item]) -> list[Item]:
@@ -331,13 +335,16 @@ def _contacts(org: Organisation, schedule: RetentionSchedule, today: dt.date) ->
 
 
 def _portal(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> list[Item]:
-    after = _start_of(today + dt.timedelta(days=1)) - _start_of(schedule.started_before(today))
+    """Reports with no message either way for the period (to the hour, as the portal
+    counts it)."""
+    now = timezone.now()
+    after = now - (now - schedule.delta())
     return [
         Item(
             RecordKind.PORTAL,
             "portal.report",
             str(report.code),
-            str(report.created_on),
+            _("report of {date}").format(date=report.created_on.isoformat()),
             schedule.due(report.created_on),
             State.DUE,
             report,
@@ -381,11 +388,16 @@ def _audit(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> li
 # --- The plan and the run --------------------------------------------------------------------
 
 
-def plan(organisation: Organisation, today: dt.date | None = None) -> list[Item]:
-    """What a run today would do for the organisation, in the order it does it."""
+def plan(
+    organisation: Organisation, today: dt.date | None = None, kinds: Collection[str] = ()
+) -> list[Item]:
+    """What a run today would do for the organisation (of these kinds only, if given), in
+    the order it does it."""
     today = today or timezone.localdate()
     items: list[Item] = []
     for schedule in schedules_of(organisation):
+        if kinds and schedule.kind not in kinds:
+            continue
         if schedule.kind == RecordKind.CASE:
             cases = _cases(organisation, schedule, today)
             items += cases + _clients(organisation, today, cases)
@@ -458,21 +470,26 @@ def _redact(organisation: Organisation, today: dt.date) -> str:
     return "done"
 
 
-def run(*, today: dt.date | None = None) -> dict[int, dict[str, dict[str, int]]]:
+def run(
+    *, today: dt.date | None = None, kinds: Collection[str] = ()
+) -> dict[int, dict[str, dict[str, int]]]:
     """One run for every organisation: warn, then anonymise, delete or redact what is due
-    and not held. Returns, per organisation, the counts per kind."""
+    and not held (of these kinds only, if given). Returns, per organisation, the counts
+    per kind and outcome."""
     today = today or timezone.localdate()
     services.shred_pending()
     summary = {}
     for organisation in Organisation.objects.order_by("pk"):
-        summary[organisation.pk] = run_for(organisation, today=today)
+        summary[organisation.pk] = run_for(organisation, today=today, kinds=kinds)
     return summary
 
 
-def run_for(organisation: Organisation, *, today: dt.date) -> dict[str, dict[str, int]]:
+def run_for(
+    organisation: Organisation, *, today: dt.date, kinds: Collection[str] = ()
+) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     row = RetentionRun.objects.create(organisation=organisation)
-    for item in plan(organisation, today):
+    for item in plan(organisation, today, kinds):
         try:
             outcome = _do(item, organisation, today)
         except ValidationError:  # held since the plan was made: next run

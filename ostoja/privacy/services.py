@@ -46,14 +46,14 @@ from ostoja.accounts.disclosures import disclosure_record
 from ostoja.accounts.models import Organisation, User
 from ostoja.accounts.policy import within_reach
 from ostoja.accounts.roles import Capability
-from ostoja.audit.trail import record
+from ostoja.audit.trail import record, target_of
 from ostoja.cases.access import TARGET as CASE
 from ostoja.cases.models import Case, CaseClient
 from ostoja.helpline.access import TARGET as CONTACT
-from ostoja.helpline.models import Contact, ContactLink
+from ostoja.helpline.models import Contact
 from ostoja.lib.crypto.fields import EncryptedField
 from ostoja.lib.crypto.files import EncryptedStorage
-from ostoja.lib.inventory import Inventory, inventoried
+from ostoja.lib.inventory import Inventory, inventoried, rows_about
 from ostoja.people.access import TARGET as PERSON
 from ostoja.people.access import person_scope
 from ostoja.people.models import Person
@@ -99,22 +99,31 @@ def _paths_to(unit: type[models.Model], model: type[models.Model]) -> list[str]:
     return paths
 
 
-def rows_of_unit(unit: models.Model) -> Iterator[tuple[QuerySet[Any], Inventory]]:
-    """The rows of every inventoried model that belong to a case or a contact."""
+def rows_of_unit(unit: Case | Contact) -> Iterator[tuple[QuerySet[Any], Inventory]]:
+    """The rows of every inventoried model that belong to a case or a contact: those that
+    point at it, and those linked to it (``Inventory.linked``: a contact linked to a case,
+    its follow-ups and attachments)."""
+    target_type, code = target_of(unit)
     for model, inventory in inventoried():
         if not inventory.fields:
             continue
         for path in _paths_to(type(unit), model):
             yield model._default_manager.filter(**{path: unit.pk}), inventory
+        for path in inventory.linked if isinstance(unit, Case) else ():
+            yield (
+                model._default_manager.filter(
+                    **{f"{path}__target_type": target_type, f"{path}__target_code": code}
+                ),
+                inventory,
+            )
 
 
-def rows_about(person: Person) -> Iterator[tuple[QuerySet[Any], Inventory]]:
-    """The rows of every inventoried model that the inventory says are about ``person``."""
-    for model, inventory in inventoried():
-        if not inventory.fields:
-            continue
-        for lookup in inventory.about:
-            yield model._default_manager.filter(**{lookup: person.pk}), inventory
+def rows_of_person(person: Person) -> Iterator[tuple[QuerySet[Any], Inventory]]:
+    """The rows of every inventoried model that are about ``person`` (the inventory's
+    ``rows_about``: their own, their cases', the contacts linked to either)."""
+    for _model, inventory, rows in rows_about(person):
+        if inventory.fields:
+            yield rows, inventory
 
 
 def _empty_value(field: models.Field[Any, Any]) -> tuple[bool, Any]:
@@ -227,25 +236,6 @@ def _refuse_if_held(hold: LegalHold | None) -> None:
         )
 
 
-def _contacts_linked(target_type: str, code: object) -> QuerySet[Contact]:
-    links = ContactLink.objects.filter(target_type=target_type, target_code=str(code))
-    return Contact.objects.filter(pk__in=links.values("contact_id"))
-
-
-def _contacts_clear(
-    contacts: QuerySet[Contact], *, by: User | None, why: str
-) -> tuple[int, list[str]]:
-    cleared, files = 0, []
-    for contact in contacts:
-        if is_anonymised(CONTACT, contact.code):
-            continue
-        count, gone = _clear_all(rows_of_unit(contact))
-        _mark(CONTACT, contact.code, contact.organisation, by=by, why=why, rows=count, files=gone)
-        cleared += count
-        files += gone
-    return cleared, files
-
-
 def _mark(
     target_type: str,
     code: object,
@@ -300,16 +290,9 @@ def anonymise_person(person: Person, *, by: User | None, why: str) -> Anonymisat
     if born is not None:
         estimate, since = age_estimate(born, days_counted(person))
         Person.objects.filter(pk=person.pk).update(estimated_age=estimate, age_estimated_on=since)
-    cleared, files = _clear_all(rows_about(person))
-    more, gone = _contacts_clear(_contacts_linked(PERSON, person.code), by=by, why=why)
+    cleared, files = _clear_all(rows_of_person(person))
     mark = _mark(
-        PERSON,
-        person.code,
-        person.organisation,
-        by=by,
-        why=why,
-        rows=cleared + more,
-        files=files + gone,
+        PERSON, person.code, person.organisation, by=by, why=why, rows=cleared, files=files
     )
     record(
         "person.anonymised",
@@ -319,7 +302,7 @@ def anonymise_person(person: Person, *, by: User | None, why: str) -> Anonymisat
         purpose=why,
         data={"rows": mark.rows, "files": mark.files},
     )
-    _after_commit(files + gone)
+    _after_commit(files)
     return mark
 
 
@@ -337,10 +320,7 @@ def anonymise_case(case: Case, *, by: User | None, why: str) -> Anonymisation | 
     _overwrite_freed_space()
     _refuse_if_held(active_hold_for_case(case))
     cleared, files = _clear_all(rows_of_unit(case))
-    more, gone = _contacts_clear(_contacts_linked(CASE, case.code), by=by, why=why)
-    mark = _mark(
-        CASE, case.code, case.organisation, by=by, why=why, rows=cleared + more, files=files + gone
-    )
+    mark = _mark(CASE, case.code, case.organisation, by=by, why=why, rows=cleared, files=files)
     record(
         "case.anonymised",
         actor=by,
@@ -349,7 +329,7 @@ def anonymise_case(case: Case, *, by: User | None, why: str) -> Anonymisation | 
         purpose=why,
         data={"rows": mark.rows, "files": mark.files},
     )
-    _after_commit(files + gone)
+    _after_commit(files)
     return mark
 
 
@@ -458,11 +438,10 @@ def schedule_save(
 ) -> RetentionSchedule:
     """Set (and so confirm) the organisation's schedule for one kind of record: its own
     row, made from the default the first time."""
-    schedule, _created = RetentionSchedule.objects.select_for_update().get_or_create(
-        organisation=organisation,
-        kind=kind,
-        defaults={"length": length, "unit": unit, "warn_days": warn_days, "basis": basis},
-    )
+    rows = RetentionSchedule.objects.select_for_update().filter(kind=kind)
+    found = {row.organisation_id: row for row in rows.filter(organisation__in=[organisation])}
+    previous = found.get(organisation.pk) or rows.filter(organisation__isnull=True).first()
+    schedule = found.get(organisation.pk) or RetentionSchedule(organisation=organisation, kind=kind)
     changed = [
         name
         for name, value in (
@@ -471,7 +450,7 @@ def schedule_save(
             ("warn_days", warn_days),
             ("basis", basis),
         )
-        if getattr(schedule, name) != value
+        if previous is None or getattr(previous, name) != value
     ]
     schedule.length, schedule.unit, schedule.warn_days, schedule.basis = (
         length,

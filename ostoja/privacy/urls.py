@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ostoja.privacy import views
+from ostoja.privacy import retention_views, views
 
 app_name = "privacy"
 urlpatterns = [
@@ -29,4 +29,10 @@ urlpatterns = [
     path(
         "requests/<uuid:code>/copy.json", views.request_copy, {"fmt": "json"}, name="request_json"
     ),
+    # Retention (issue #19): schedules, the next run's preview, legal holds.
+    path("retention/", retention_views.schedules, name="retention"),
+    path("retention/preview/", retention_views.preview, name="retention_preview"),
+    path("retention/<str:kind>/", retention_views.schedule_edit, name="retention_schedule"),
+    path("holds/", retention_views.holds, name="holds"),
+    path("holds/<uuid:code>/lift/", retention_views.hold_lift, name="hold_lift"),
 ]

@@ -56,6 +56,12 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:request_erase": None,
     "privacy:request_pdf": None,
     "privacy:request_json": None,
+    # Retention: the DPO's (privacy/tests/test_retention_views.py; changes in sudo mode).
+    "privacy:retention": {Role.DPO},
+    "privacy:retention_preview": {Role.DPO},
+    "privacy:retention_schedule": None,
+    "privacy:holds": None,
+    "privacy:hold_lift": None,
     # Statistics: aggregates for the roles that see them; the downloads are in sudo mode
     # (reports/tests/test_views.py).
     "reports:annual": {Role.ANALYST, Role.COORDINATOR},
@@ -281,6 +287,8 @@ def test_every_role_gets_exactly_its_pages(
         "privacy:request_list": ("get", "/privacy/requests/", 403),
         "privacy:find_case": ("post", "/privacy/find/case/", 403),
         "privacy:find_person": ("post", "/privacy/find/person/", 403),
+        "privacy:retention": ("get", "/privacy/retention/", 403),
+        "privacy:retention_preview": ("get", "/privacy/retention/preview/", 403),
         "reports:annual": ("get", "/reports/annual/", None),  # each centre its own numbers
     }
     counsellor = centre[Role.COUNSELLOR].user

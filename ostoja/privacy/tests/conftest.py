@@ -1,9 +1,11 @@
 """Fixtures of the audit trail's tests."""
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
@@ -28,6 +30,14 @@ def checkpoint_dir(settings: Settings, tmp_path: Path) -> Path:
     settings.OSTOJA_AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
     settings.OSTOJA_AUDIT_CHECKPOINT_MAIL = False
     return tmp_path / "checkpoints"
+
+
+@pytest.fixture
+def default_schedules(db: None) -> None:
+    """The instance's default retention schedules, seeded again if the flush that ends an
+    earlier test on a committed database took them."""
+    migration = importlib.import_module("ostoja.privacy.migrations.0002_retention_defaults")
+    migration.seed(apps, None)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""Abandoned anonymous reports — no message either way for 90 days — are erased every
-night with their messages and files (the audit trail keeps that they existed), unless they
-led somewhere; ``manage.py portal_retention --dry-run`` only counts them."""
+"""Abandoned anonymous reports — no message either way for 90 days, the default schedule —
+are erased by the nightly retention job with their messages and files (the audit trail
+keeps that they existed), unless they led somewhere; ``manage.py portal_retention
+--dry-run`` only counts them."""
 
 import datetime as dt
 import io
@@ -18,10 +19,11 @@ from ostoja.helpline.services import contact_link, contact_reply
 from ostoja.lib.crypto.files import EncryptedStorage, Upload
 from ostoja.portal.models import Report
 from ostoja.portal.services import report_add, report_make
-from ostoja.portal.tasks import reports_abandoned_daily
+from ostoja.privacy.models import RecordKind
+from ostoja.privacy.tasks import retention_nightly
 from ostoja.test import Persona
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_schedules")]
 
 START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 
@@ -61,7 +63,8 @@ def test_an_abandoned_report_is_erased_with_its_thread_and_files(
         assert _run("--dry-run") == "1 reports with no message for 90 days.\n"
         assert Report.objects.exists() and Contact.objects.count() == 4
         with django_capture_on_commit_callbacks(execute=True):
-            assert reports_abandoned_daily.call_local() == 1
+            (counts,) = retention_nightly.call_local().values()
+        assert counts[RecordKind.PORTAL] == {"done": 1}
     assert not Report.objects.exists() and not Contact.objects.exists()
     assert not Attachment.objects.exists() and not EncryptedStorage().exists(stored)
     erased = AuditEntry.objects.filter(action="contact.erased")
@@ -75,7 +78,8 @@ def test_a_report_written_to_lately_is_kept(centre: dict[Role, Persona]) -> None
     with time_machine.travel(START + dt.timedelta(days=60)):
         report_add(report=report, text="Nadal tu jestem.", attachment=None, page_language="pl")
     with time_machine.travel(START + dt.timedelta(days=120)):
-        assert reports_abandoned_daily.call_local() == 0
+        (counts,) = retention_nightly.call_local().values()
+        assert RecordKind.PORTAL not in counts
     assert Report.objects.count() == 1 and Contact.objects.count() == 2
 
 
