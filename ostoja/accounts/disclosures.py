@@ -31,9 +31,11 @@ typed name) is here too, so a lower app can name it.
 wrote, in their own thread, in the counsellor's own words, and is itself kept whole as an
 outgoing contact (to whom, when, by whom, what) — no record of the centre is attached to
 it; when a counsellor must pass a client's data to a third party, that is a referral or a
-summary, recorded here. The shelter's kept-items receipt and the safety plan are handed to
-the person themself as working papers of their own stay or journey. Downloads of a case's
-documents and of e-mail attachments are staff reading their own records inside the centre.
+summary, recorded here. The shelter's kept-items receipt, the safety plan and the check-ins
+abroad go to the person themself, as working papers of their own stay or journey. Downloads
+of a case's documents and of e-mail attachments are staff reading their own records inside
+the centre; alerts and notices by e-mail or SMS go to the centre's own staff and name no
+client.
 """
 
 from collections.abc import Iterable

@@ -185,9 +185,15 @@ def interpreting_totals(user: User, year: int) -> dict[str, Any]:
 
 
 def disclosures_of(access: "Access[Person]") -> QuerySet[Disclosure]:
-    """What of the person's data left the centre (and of the duplicates merged into them),
-    newest first — for whoever may see the person (``access``: the door already checked)."""
-    person = access.record
+    """What of the person's data left the centre, newest first — for whoever may see the
+    person (``access``: the door already checked)."""
+    return disclosures_of_person(access.record)
+
+
+def disclosures_of_person(person: Person) -> QuerySet[Disclosure]:
+    """The ledger's entries about ``person`` and the duplicates merged into them, newest
+    first. No access check: for a caller that has made its own (the subject-access export,
+    under dual control)."""
     return (
         Disclosure.objects.filter(organisation_id=person.organisation_id)
         .filter(Q(person=person) | Q(person__merged_into=person))

@@ -354,3 +354,13 @@ def test_the_dpo_filters_by_kind_and_recipient_and_sees_codes_not_names(
     assert page.count('data-testid="disclosure"') == 1 and "2025-12-31" in page
     entry = AuditEntry.objects.filter(action="disclosure.listed").order_by("seq").last()
     assert entry is not None and entry.data == {"recipient": "ogół"}
+
+
+def test_nothing_leaves_unrecorded_when_no_ledger_is_installed(
+    centre: dict[Role, Persona], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    organisation = centre[Role.COORDINATOR].user.organisation
+    assert organisation is not None
+    monkeypatch.setattr(ledger, "_RECORDERS", [])
+    with pytest.raises(RuntimeError, match="unrecorded"):
+        _record(organisation=organisation, recipient="Sąd", basis="legal_obligation", by=None)
