@@ -692,3 +692,13 @@ def test_the_access_rules_of_requests(centre: dict[Role, Persona], world: Client
     with pytest.raises(PermissionDenied):
         access_person_requests(dpo, world.person.code)
     assert access_person_requests(manager, world.person.code) == world.person
+
+
+def test_the_request_of_an_erased_person_says_so(
+    centre: dict[Role, Persona], world: Client_
+) -> None:
+    found = _approved(centre, world.person, kind="erasure")
+    services.request_erase(subject_request=found, acting_user=centre[Role.CASE_MANAGER].user)
+    page = text(_client(centre[Role.CASE_MANAGER]).get(f"/privacy/requests/{found.code}/"))
+    assert "an anonymised person" in page or "osoba zanonimizowana" in page
+    assert "None" not in page
