@@ -120,6 +120,7 @@ def staff_paths() -> list[str]:
         "action": "end-sessions",
         "target_type": "accounts.user",
         "section": "note",
+        "kind": "case",  # a kind of record of the retention schedules
     }
     paths: list[str] = []
 

@@ -100,16 +100,27 @@ def _paths_to(unit: type[models.Model], model: type[models.Model]) -> list[str]:
 
 
 def rows_of_unit(unit: Case | Contact) -> Iterator[tuple[QuerySet[Any], Inventory]]:
-    """The rows of every inventoried model that belong to a case or a contact: those that
-    point at it, and those linked to it (``Inventory.linked``: a contact linked to a case,
-    its follow-ups and attachments)."""
+    """The rows of every inventoried model that belong to a case or a contact.
+
+    A case's: the rows that point at it (one or two steps: a goal's actions, a placement's
+    incidents) and those linked to it (``Inventory.linked``: a contact about the case, its
+    follow-ups and attachments). A contact's: the rows whose only subject is whoever the
+    contact is about — the inventory names no person for them, only the way through the
+    contact's links (the contact, its follow-ups and attachments, a counselling held on
+    it) — not an intervention or a referral that began with the call: those have subjects
+    of their own."""
     target_type, code = target_of(unit)
     for model, inventory in inventoried():
         if not inventory.fields:
             continue
-        for path in _paths_to(type(unit), model):
+        if isinstance(unit, Contact):
+            for path in inventory.linked if not inventory.about else ():
+                lookup = path.removesuffix("links").removesuffix("__") or "pk"
+                yield model._default_manager.filter(**{lookup: unit.pk}), inventory
+            continue
+        for path in _paths_to(Case, model):
             yield model._default_manager.filter(**{path: unit.pk}), inventory
-        for path in inventory.linked if isinstance(unit, Case) else ():
+        for path in inventory.linked:
             yield (
                 model._default_manager.filter(
                     **{f"{path}__target_type": target_type, f"{path}__target_code": code}

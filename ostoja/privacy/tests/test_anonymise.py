@@ -4,23 +4,33 @@ ages kept."""
 
 import datetime as dt
 import random
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from ostoja.accounts.roles import Role
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.models import Case
+from ostoja.helpline.models import Attachment, Contact, FollowUp
+from ostoja.helpline.services import follow_up_add
+from ostoja.interventions.models import Intervention
+from ostoja.interventions.services import intervention_open
 from ostoja.lib.crypto.fields import blind_lookup
+from ostoja.lib.crypto.files import EncryptedStorage, Upload
 from ostoja.lib.inventory import inventory_of
 from ostoja.people.matching import find_matches
 from ostoja.people.models import Person, PersonKey
+from ostoja.portal.services import report_make
 from ostoja.privacy.holds import active_hold_for
-from ostoja.privacy.models import Anonymisation, LegalHold
+from ostoja.privacy.models import Anonymisation, FileShred, LegalHold
 from ostoja.privacy.services import (
     _age,
     age_estimate,
+    anonymise_contact,
     anonymise_person,
     days_counted,
     hold_lift,
@@ -118,3 +128,49 @@ def test_the_age_estimate_gives_the_age_of_the_date_of_birth_on_the_days_counted
         estimate, since = age_estimate(born, days)
         for day in days:
             assert estimate + (day - since).days // 365 == _age(born, day), (born, days)
+
+
+def test_a_contact_goes_with_its_own_rows_and_files_not_an_intervention_it_began(
+    centre: dict[Role, Persona],
+    settings: Settings,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.PRIVATE_FILES_ROOT = tmp_path
+    counsellor = centre[Role.COUNSELLOR].user
+    organisation = counsellor.organisation
+    assert organisation is not None
+    upload = Upload(b"\xff\xd8\xff\xe0 (a photo)", "image/jpeg", "jpg", "paszport-Oleny.jpg")
+    report, _code = report_make(
+        organisation=organisation,
+        text="Zabrali mi paszport.",
+        attachment=upload,
+        page_language="pl",
+    )
+    contact = report.first
+    stored = contact.attachments.get().stored_name
+    follow_up = follow_up_add(
+        contact=contact, task="Oddzwonić do Oleny", due=dt.date(2026, 12, 20),
+        assignee=counsellor, acting_user=counsellor,
+    )  # fmt: skip
+    intervention = intervention_open(
+        organisation=organisation,
+        data={"situation": "danger", "location": "ul. Ukryta 5"},
+        acting_user=counsellor,
+        contact=contact,
+    )
+    assert EncryptedStorage().exists(stored)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mark = anonymise_contact(contact, by=None, why=Anonymisation.Why.RETENTION)
+
+    assert mark is not None and mark.files == 1
+    contact = Contact.objects.get(pk=contact.pk)
+    assert (contact.summary, contact.caller_number, contact.correspondent) == (None, None, None)
+    assert FollowUp.objects.get(pk=follow_up.pk).task is None
+    assert not Attachment.objects.exists() and not EncryptedStorage().exists(stored)
+    assert not FileShred.objects.exists()  # removed after commit, its list emptied
+    # The intervention has subjects of its own: it keeps its data.
+    assert Intervention.objects.get(pk=intervention.pk).location == "ul. Ukryta 5"
+    entry = AuditEntry.objects.get(action="contact.anonymised")
+    assert entry.actor_id is None and entry.data == {"rows": mark.rows, "files": 1}
