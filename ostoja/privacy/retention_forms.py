@@ -64,7 +64,11 @@ class HoldForm(forms.Form):
         help_text=_("The code your search for the person showed. A hold on a case keeps its "
                     "clients too."),
     )  # fmt: skip
-    reason = forms.ChoiceField(label=_("Reason"), choices=LegalHold.Reason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=LegalHold.Reason.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     note = forms.CharField(
         label=_("Particulars"),
         required=False,

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ostoja.lib.crypto.fields import EncryptedTextField
 from ostoja.lib.inventory import Category, Inventory
@@ -86,6 +87,18 @@ class RetentionSchedule(models.Model):
     @property
     def is_default(self) -> bool:
         return self.organisation_id is None
+
+    @property
+    def period(self) -> str:
+        """ "10 years", in the reader's language (its plural forms)."""
+        n = int(self.length)
+        if self.unit == Unit.DAYS:
+            text = ngettext("%(n)d day", "%(n)d days", n)
+        elif self.unit == Unit.MONTHS:
+            text = ngettext("%(n)d month", "%(n)d months", n)
+        else:
+            text = ngettext("%(n)d year", "%(n)d years", n)
+        return text % {"n": n}
 
     def delta(self) -> relativedelta:
         return relativedelta(**{str(self.unit): int(self.length)})
