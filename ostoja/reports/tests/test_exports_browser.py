@@ -31,7 +31,8 @@ def test_the_analyst_prepares_an_export_in_the_background_and_downloads_it(
     expect(page.get_by_test_id("threshold")).to_contain_text("10 osób")
     page.get_by_label("CTDC: zanonimizowane ofiary, każda w jednym wierszu").check()
     page.get_by_label("Od").fill("2025-01-01")
-    page.get_by_label("Do").fill("2025-12-31")
+    page.get_by_role("textbox", name="Do", exact=True).fill("2025-12-31")
+    page.get_by_label("Przekazywane do").fill("IOM Polska")
     page.get_by_role("button", name="Przygotuj w tle").click()
     expect(page.get_by_test_id("status")).to_have_text("Gotowy")
     with page.expect_download() as info:
