@@ -407,7 +407,7 @@ class Disclosure(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
 
-    personal_data = Inventory(about=("client",))
+    personal_data = Inventory(about=("person",))
 
     class Meta:
         verbose_name = _("disclosure")

@@ -155,6 +155,8 @@ def person_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
         "minor": person.is_minor(),
         "age": person.age(),
         "can_work_cases": request.user.can(Capability.WORK_CASES),
+        # The person's case managers register and approve their data protection requests.
+        "case_manager": access.writable and request.user.pk in access.scope.case_managers(),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -18,7 +18,7 @@ from ostoja.network.models import Disclosure, Partner
 from ostoja.people.access import person_scope
 from ostoja.people.models import Person
 from ostoja.privacy.forms import CaseNumber
-from ostoja.privacy.models import Breach, DpiaEntry, LegalHold
+from ostoja.privacy.models import Breach, DpiaEntry, LegalHold, SubjectRequest
 from ostoja.privacy.related import person_records
 
 
@@ -158,6 +158,87 @@ def access_breach(user: User, code: uuid.UUID) -> Breach:
     if breach is None:
         raise Http404
     return breach
+
+
+# --- Subject-rights requests ------------------------------------------------------------------
+
+MANAGER = "case_manager"
+DPO = "dpo"
+
+
+@dataclass(frozen=True)
+class RequestAccess:
+    """One subject-rights request as one user may handle it: as the person's case manager
+    (who sees who the person is) or as the data protection officer (who sees the person as
+    a code: ``can_see_existence``)."""
+
+    record: SubjectRequest
+    capacity: str  # MANAGER or DPO
+
+    @property
+    def dpo(self) -> bool:
+        return self.capacity == DPO
+
+
+def _capacity(user: User, person: Person) -> str:
+    scope = person_scope(person)
+    # The DPO of the person's organisation: the request, with the person as a code.
+    if existence(user, scope) is not None:
+        return DPO
+    # Anyone else must be able to open the person without breaking the glass …
+    if not within_reach(user, scope):
+        raise Http404
+    # … and be one of the person's case managers.
+    if user.pk not in scope.case_managers():
+        raise PermissionDenied
+    return MANAGER
+
+
+def access_person_requests(user: User, code: uuid.UUID) -> Person:
+    """The requests of one person, and registering one: for the person's case managers.
+    403 for roles that do not work cases, 404 for a person who is not the user's to see,
+    403 for one they may see but do not manage."""
+    # Only those who work cases register a person's request.
+    if not user.can(Capability.WORK_CASES):
+        raise PermissionDenied
+    person = Person.objects.filter(organisation=user.organisation, code=code).first()
+    # No such person in the organisation: missing.
+    if person is None:
+        raise Http404
+    scope = person_scope(person)
+    # Within reach, without breaking the glass …
+    if not within_reach(user, scope):
+        raise Http404
+    # … and one of the person's case managers.
+    if user.pk not in scope.case_managers():
+        raise PermissionDenied
+    return person
+
+
+def access_subject_request(user: User, code: uuid.UUID) -> RequestAccess:
+    """One request: for the DPO of its organisation and the person's case managers; 403
+    for other roles and for those who may see the person but do not manage them, 404 for
+    anything else (another centre's request, a person out of reach)."""
+    # Only the DPO and those who work cases come here at all.
+    if not (user.can(Capability.REVIEW_AUDIT) or user.can(Capability.WORK_CASES)):
+        raise PermissionDenied
+    found = (
+        SubjectRequest.objects.filter(organisation=user.organisation, code=code)
+        .select_related("person")
+        .first()
+    )
+    # No such request in the organisation: missing.
+    if found is None:
+        raise Http404
+    return RequestAccess(found, _capacity(user, found.person))
+
+
+def requests_visible_to(user: User) -> QuerySet[SubjectRequest]:
+    """The requests of the DPO's organisation; none for anyone else."""
+    # Only the DPO lists every request (case managers see their people's on each person).
+    if not user.can(Capability.REVIEW_AUDIT):
+        return SubjectRequest.objects.none()
+    return SubjectRequest.objects.filter(organisation=user.organisation)
 
 
 # --- Retention and legal holds (issue #19) ----------------------------------------------------

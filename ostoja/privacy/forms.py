@@ -16,7 +16,9 @@ from ostoja.audit.models import AuditEntry
 from ostoja.lib.forms import DateField, DateTimeField, tomorrow
 from ostoja.lib.inventory import Category
 from ostoja.network.models import Partner
+from ostoja.privacy.models import SubjectRequest
 from ostoja.privacy.models.records import NOTIFY_WITHIN, DpiaEntry
+from ostoja.privacy.models.requests import correction_value, rectifiable_choices
 from ostoja.privacy.processing import ACTIVITIES
 
 # A whole app's actions in the action filter: "@" and the app's label (``@cases``).
@@ -380,3 +382,85 @@ class BreachForm(forms.Form):
                 "closed", _("Before closing, record the notification or why there is none.")
             )
         return data
+
+
+# --- Subject-rights requests ------------------------------------------------------------------
+
+
+class SubjectRequestForm(forms.Form):
+    """A request a person made about their data, as their case manager registers it."""
+
+    kind = forms.ChoiceField(label=_("Request"), choices=SubjectRequest.Kind.choices)
+    received_on = DateField(
+        label=_("Received on"),
+        latest=tomorrow,
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    channel = forms.ChoiceField(label=_("Received"), choices=SubjectRequest.Channel.choices)
+    details = forms.CharField(
+        label=_("What the person asks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    field = forms.ChoiceField(
+        label=_("Detail to correct"),
+        required=False,
+        choices=lambda: [("", "—"), *rectifiable_choices()],
+        help_text=_("For a rectification: what on the person's record is wrong."),
+    )
+    correction = forms.CharField(
+        label=_("Correct value"),
+        required=False,
+        max_length=4000,
+        help_text=_("For a rectification: what it should say (a date as YYYY-MM-DD)."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("kind") == SubjectRequest.Kind.RECTIFICATION:
+            correction_value(data.get("field") or "", data.get("correction") or "")
+        else:
+            data["field"], data["correction"] = "", ""
+        return data
+
+
+class VerifyForm(forms.Form):
+    """How the case manager verified, in person, that the person asking is the person."""
+
+    evidence = forms.ChoiceField(
+        label=_("How the identity was verified"),
+        choices=SubjectRequest.Evidence.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Not the document's number: only what helps if the verification is asked about."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I met the person and compared them with the document (or know them in person)."),
+    )
+
+
+class RefuseForm(forms.Form):
+    """Why a request is refused: the reason the person will be told, and a note. An Art.
+    17(3) ground is the data protection officer's to record."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=SubjectRequest.Refusal.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, reasons: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reasons is not None:
+            self.fields["reason"].choices = [  # type: ignore[attr-defined]
+                (value, label)
+                for value, label in SubjectRequest.Refusal.choices
+                if value in reasons
+            ]

@@ -14,9 +14,11 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import Existence
 from ostoja.audit import actions
 from ostoja.audit.models import ENTRY_TARGET, REDACTION, AuditEntry
+from ostoja.cases.models import CaseClient
 from ostoja.network.models import Disclosure
 from ostoja.people.access import TARGET as PERSON
 from ostoja.privacy.forms import GROUP
+from ostoja.privacy.models import SubjectRequest
 
 # An action nobody registered (``ostoja.audit.actions``; the registry's test keeps that to
 # tests' own actions) counts as a read by its verb, as before the registry.
@@ -165,3 +167,18 @@ def filter_disclosures(
     if filters.get("until"):
         disclosures = disclosures.filter(at__date__lte=filters["until"])
     return disclosures.order_by("-at", "-pk")
+
+
+def request_cases(requests: Iterable[SubjectRequest]) -> dict[int, list[str]]:
+    """The case numbers of each request's person (request id -> numbers): how the DPO tells
+    the requests apart without knowing who the people are."""
+    found = list(requests)
+    rows = (
+        CaseClient.objects.filter(person_id__in={r.person_id for r in found})
+        .order_by("case__year", "case__number")
+        .values_list("person_id", "case__reference")
+    )
+    numbers: dict[int, list[str]] = {}
+    for person_id, reference in rows:
+        numbers.setdefault(person_id, []).append(reference)
+    return {r.pk: numbers.get(r.person_id, []) for r in found}

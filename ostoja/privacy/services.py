@@ -24,6 +24,12 @@ file without its record. A record under an active legal hold is refused.
 The DPO's own records are written here too: impact assessments and breaches, and the
 notices of a breach's 72-hour clock (``dpia_save``, ``breach_save``,
 ``breach_deadline_notices``).
+**Subject-rights requests** (``SubjectRequest``; the second part of this module):
+received → identity verified in person by the case manager → approved by the person's case
+manager *and* the data protection officer, two different people → carried out (the copy
+produced, the correction made, the record anonymised) or refused with a recorded reason.
+Each step checks the ones before it here, whatever page calls it: nobody alone can produce
+a person's file or erase it.
 """
 
 from __future__ import annotations
@@ -32,14 +38,18 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ostoja.accounts import disclosures as ledger
+from ostoja.accounts.disclosures import disclosure_record
 from ostoja.accounts.models import Notice, Organisation, User
+from ostoja.accounts.policy import within_reach
+from ostoja.accounts.roles import Capability
 from ostoja.accounts.services import notice_send
 from ostoja.audit import trail
 from ostoja.audit.trail import record, target_of
@@ -51,7 +61,10 @@ from ostoja.lib.crypto.fields import EncryptedField
 from ostoja.lib.crypto.files import EncryptedStorage
 from ostoja.lib.inventory import Inventory, inventoried, rows_about
 from ostoja.people.access import TARGET as PERSON
+from ostoja.people.access import person_scope
 from ostoja.people.models import Person
+from ostoja.people.services import person_update
+from ostoja.privacy import subject_access
 from ostoja.privacy.checkpoints import dpos
 from ostoja.privacy.holds import active_hold_for, active_hold_for_case
 from ostoja.privacy.models import (
@@ -62,8 +75,10 @@ from ostoja.privacy.models import (
     LegalHold,
     RecordKind,
     RetentionSchedule,
+    SubjectRequest,
 )
 from ostoja.privacy.models.records import NOTIFY_WITHIN
+from ostoja.privacy.models.requests import correction_value
 
 Why = Anonymisation.Why
 FILE_FIELD = "stored_name"  # a row that names a sealed file (``lib.crypto.files``)
@@ -608,3 +623,339 @@ def breach_deadline_notices(now: dt.datetime | None = None) -> int:
                 )
             )
     return sent
+
+
+# --- Subject-rights requests (GDPR Art. 15-17) -----------------------------------------
+
+Kind = SubjectRequest.Kind
+Status = SubjectRequest.Status
+MANAGER = "case_manager"
+DPO = "dpo"
+
+
+def is_case_manager(user: User, person: Person) -> bool:
+    """Whether ``user`` is one of the person's case managers, within reach (not by a grant)."""
+    scope = person_scope(person)
+    return within_reach(user, scope) and user.pk in scope.case_managers()
+
+
+def is_dpo(user: User, person: Person) -> bool:
+    """Whether ``user`` is a data protection officer of the person's organisation."""
+    return (
+        user.is_active
+        and user.can(Capability.REVIEW_AUDIT)
+        and getattr(user.organisation, "pk", None) == person.organisation_id
+    )
+
+
+@transaction.atomic
+def request_receive(
+    *,
+    person: Person,
+    kind: str,
+    data: dict[str, Any],
+    acting_user: User,
+) -> SubjectRequest:
+    """Register a request the person made (to their case manager, by letter, …)."""
+    if not is_case_manager(acting_user, person):
+        raise PermissionDenied
+    if person.merged_into_id is not None:
+        raise ValidationError(_("This record was merged into another one; use that one."))
+    subject_request = SubjectRequest(
+        organisation_id=person.organisation_id,
+        person=person,
+        kind=kind,
+        received_on=data.get("received_on") or timezone.localdate(),
+        channel=data["channel"],
+        details=data.get("details") or "",
+        created_by=acting_user,
+    )
+    if kind == Kind.RECTIFICATION:
+        field = data.get("field") or ""
+        correction_value(field, data.get("correction") or "")
+        subject_request.field = field
+        subject_request.correction = data.get("correction") or ""
+    subject_request.full_clean(exclude=["created_by", "person", "organisation"])
+    subject_request.save()
+    record(
+        "subject_request.received",
+        actor=acting_user,
+        target=person,
+        data={"request": str(subject_request.code), "kind": kind},
+    )
+    return subject_request
+
+
+@transaction.atomic
+def request_verify(
+    *, subject_request: SubjectRequest, evidence: str, note: str, acting_user: User
+) -> SubjectRequest:
+    """The case manager met the person and verified who they are: on which evidence."""
+    subject_request = _locked(subject_request)
+    if not is_case_manager(acting_user, subject_request.person):
+        raise PermissionDenied
+    if subject_request.status != Status.RECEIVED:
+        raise ValidationError(_("The identity was verified already, or the request is closed."))
+    if evidence not in SubjectRequest.Evidence.values:
+        raise ValidationError({"evidence": _("Say how the identity was verified.")})
+    subject_request.verified_by = acting_user
+    subject_request.verified_at = timezone.now()
+    subject_request.evidence = evidence
+    subject_request.verification_note = note or ""
+    subject_request.status = Status.VERIFIED
+    subject_request.save()
+    record(
+        "subject_request.verified",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "evidence": evidence},
+    )
+    return subject_request
+
+
+def capacity_of(user: User, subject_request: SubjectRequest) -> str | None:
+    """In which capacity ``user`` may approve: as the data protection officer, as the
+    person's case manager, or not at all (one role per user: never both)."""
+    if is_dpo(user, subject_request.person):
+        return DPO
+    if is_case_manager(user, subject_request.person):
+        return MANAGER
+    return None
+
+
+def may_approve(user: User, subject_request: SubjectRequest) -> bool:
+    """Whether to offer ``user`` the approval (``request_approve`` decides)."""
+    capacity = capacity_of(user, subject_request)
+    slot = (
+        subject_request.dpo_approved_by_id
+        if capacity == DPO
+        else subject_request.manager_approved_by_id
+    )
+    approvers = (subject_request.manager_approved_by_id, subject_request.dpo_approved_by_id)
+    return (
+        capacity is not None
+        and subject_request.status == Status.VERIFIED
+        and slot is None
+        and user.pk not in approvers
+    )
+
+
+@transaction.atomic
+def request_approve(*, subject_request: SubjectRequest, acting_user: User) -> SubjectRequest:
+    """One of the two approvals. Only after the identity was verified; the second must come
+    from another person in the other capacity; with both, the request may be carried out."""
+    subject_request = _locked(subject_request)
+    capacity = capacity_of(acting_user, subject_request)
+    if capacity is None:
+        raise PermissionDenied
+    if subject_request.status == Status.RECEIVED:
+        raise ValidationError(_("The person's identity has not been verified in person yet."))
+    if subject_request.status != Status.VERIFIED:
+        raise ValidationError(_("This request is not awaiting approval."))
+    if acting_user.pk in (
+        subject_request.manager_approved_by_id,
+        subject_request.dpo_approved_by_id,
+    ):
+        raise ValidationError(_("You approved this request already: another person must."))
+    now = timezone.now()
+    if capacity == DPO:
+        if subject_request.dpo_approved_by_id is not None:
+            raise ValidationError(_("The data protection officer approved it already."))
+        subject_request.dpo_approved_by = acting_user
+        subject_request.dpo_approved_at = now
+    else:
+        if subject_request.manager_approved_by_id is not None:
+            raise ValidationError(_("A case manager approved it already."))
+        subject_request.manager_approved_by = acting_user
+        subject_request.manager_approved_at = now
+    if subject_request.approved:
+        subject_request.status = Status.APPROVED
+    subject_request.save()
+    record(
+        "subject_request.approved",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "capacity": capacity},
+    )
+    return subject_request
+
+
+@transaction.atomic
+def request_refuse(
+    *, subject_request: SubjectRequest, reason: str, note: str, acting_user: User
+) -> SubjectRequest:
+    """Refuse the request, with the reason the person will be told (Art. 12(4)): the case
+    manager or the data protection officer — an Art. 17(3) ground is the DPO's to record."""
+    subject_request = _locked(subject_request)
+    capacity = capacity_of(acting_user, subject_request)
+    if capacity is None:
+        raise PermissionDenied
+    if not subject_request.open:
+        raise ValidationError(_("This request is closed."))
+    if reason not in SubjectRequest.Refusal.values:
+        raise ValidationError({"reason": _("Choose the reason.")})
+    if reason in ARTICLE_17_3 and capacity != DPO:
+        raise ValidationError(
+            {"reason": _("A ground of Art. 17(3) is recorded by the data protection officer.")}
+        )
+    return _refuse(subject_request, reason, note, acting_user)
+
+
+# The grounds on which erasure is refused although the data is the person's (Art. 17(3)).
+ARTICLE_17_3 = frozenset(
+    {
+        SubjectRequest.Refusal.LEGAL_OBLIGATION,
+        SubjectRequest.Refusal.PUBLIC_HEALTH,
+        SubjectRequest.Refusal.ARCHIVING,
+        SubjectRequest.Refusal.LEGAL_CLAIMS,
+    }
+)
+
+
+def _refuse(
+    subject_request: SubjectRequest, reason: str, note: str, acting_user: User
+) -> SubjectRequest:
+    subject_request.status = Status.REFUSED
+    subject_request.refusal = reason
+    subject_request.refusal_note = note or ""
+    subject_request.refused_by = acting_user
+    subject_request.refused_at = timezone.now()
+    subject_request.save()
+    record(
+        "subject_request.refused",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "reason": reason},
+    )
+    return subject_request
+
+
+def _locked(subject_request: SubjectRequest) -> SubjectRequest:
+    """The request as stored, locked for this transaction: two approvals at once cannot
+    both see an empty slot."""
+    return (
+        SubjectRequest.objects.select_for_update()
+        .select_related("person")
+        .get(pk=subject_request.pk)
+    )
+
+
+def _require_approved(subject_request: SubjectRequest, kind: str) -> None:
+    if subject_request.kind != kind:
+        raise ValidationError(_("This is another kind of request."))
+    if subject_request.verified_at is None:
+        raise ValidationError(_("The person's identity has not been verified in person yet."))
+    if not subject_request.approved:
+        raise ValidationError(
+            _("Both the case manager and the data protection officer must approve it first.")
+        )
+    if subject_request.status not in (Status.APPROVED, Status.DONE):
+        raise ValidationError(_("This request is closed."))
+
+
+def _done(subject_request: SubjectRequest, acting_user: User, outcome: dict[str, Any]) -> None:
+    """Answered (the first time: by whom, when). Only these fields are written: an erasure
+    has just emptied the request's own notes, which the instance in hand still holds."""
+    if subject_request.status != Status.DONE:
+        subject_request.status = Status.DONE
+        subject_request.done_by = acting_user
+        subject_request.done_at = timezone.now()
+    subject_request.outcome = outcome
+    subject_request.save(update_fields=["status", "done_by", "done_at", "outcome"])
+
+
+@transaction.atomic
+def access_export(
+    *, subject_request: SubjectRequest, fmt: str, acting_user: User
+) -> subject_access.Export:
+    """The copy of everything the centre holds about the person (Art. 15), for the case
+    manager to hand over in person: only after both approvals; each production is an audit
+    entry and an entry of the disclosure ledger (a disclosure to the person themselves)."""
+    subject_request = _locked(subject_request)
+    if not is_case_manager(acting_user, subject_request.person):
+        raise PermissionDenied
+    _require_approved(subject_request, Kind.ACCESS)
+    export = subject_access.build(subject_request.person)
+    counts = export.counts()
+    _done(subject_request, acting_user, {"records": counts, "format": fmt})
+    record(
+        "subject_request.exported",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "format": fmt, "records": sum(counts.values())},
+    )
+    _ledger_write(subject_request, fmt=fmt, acting_user=acting_user)
+    return export
+
+
+@transaction.atomic
+def request_rectify(*, subject_request: SubjectRequest, acting_user: User) -> list[str]:
+    """Make the correction the request names, through the people app's service (its own
+    audit entry), and link it to the request: the fields that changed."""
+    subject_request = _locked(subject_request)
+    if not is_case_manager(acting_user, subject_request.person):
+        raise PermissionDenied
+    _require_approved(subject_request, Kind.RECTIFICATION)
+    if subject_request.status == Status.DONE:
+        raise ValidationError(_("The correction was made already."))
+    value = correction_value(subject_request.field, str(subject_request.correction))
+    changed = person_update(
+        person=subject_request.person,
+        data={subject_request.field: value},
+        acting_user=acting_user,
+    )
+    _done(subject_request, acting_user, {"fields": changed})
+    record(
+        "subject_request.rectified",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "fields": changed},
+    )
+    return changed
+
+
+def _ledger_write(subject_request: SubjectRequest, *, fmt: str, acting_user: User) -> None:
+    """The copy in the disclosure ledger: everything about the person, to the person
+    themselves, on their own request, downloaded by the case manager to hand over."""
+    disclosure_record(
+        organisation=subject_request.person.organisation,
+        person=subject_request.person,
+        recipient=ledger.DATA_SUBJECT,
+        kind=ledger.Kind.SUBJECT_ACCESS,
+        parts=["everything"],
+        basis=ledger.Basis.SUBJECT_REQUEST,
+        document=f"subject-access-{str(subject_request.code)[:8]}.{fmt}",
+        channel=ledger.Channel.DOWNLOAD,
+        by=acting_user,
+    )
+
+
+@transaction.atomic
+def request_erase(*, subject_request: SubjectRequest, acting_user: User) -> SubjectRequest:
+    """Carry out an approved erasure (Art. 17) with the retention engine's
+    ``anonymise_person``: the case manager or the DPO, once both approved. While a legal
+    hold keeps the person's records, the request is refused instead, with that reason
+    recorded (Art. 17(3)(e)); another Art. 17(3) ground is the DPO's to record
+    (``request_refuse``)."""
+    subject_request = _locked(subject_request)
+    if capacity_of(acting_user, subject_request) is None:
+        raise PermissionDenied
+    _require_approved(subject_request, Kind.ERASURE)
+    if subject_request.status == Status.DONE:
+        raise ValidationError(_("The person's data was erased already."))
+    hold = active_hold_for(subject_request.person)
+    if hold is not None:
+        note = _("A legal hold keeps the person's records until {date}.").format(
+            date=hold.ends_on.isoformat()
+        )
+        return _refuse(subject_request, SubjectRequest.Refusal.LEGAL_HOLD, note, acting_user)
+    mark = anonymise_person(subject_request.person, by=acting_user, why=Anonymisation.Why.ERASURE)
+    rows = mark.rows if mark is not None else 0
+    _done(subject_request, acting_user, {"rows": rows})
+    record(
+        "subject_request.erased",
+        actor=acting_user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code), "rows": rows},
+    )
+    return subject_request

@@ -27,6 +27,19 @@ urlpatterns = [
     path("breaches/new/", views.breach_new, name="breach_new"),
     path("breaches/pdf/", views.breach_pdf, name="breach_pdf"),
     path("breaches/<uuid:code>/", views.breach_detail, name="breach_detail"),
+    # Subject-rights requests (GDPR Art. 15-17): a person's, and the DPO's list.
+    path("people/<uuid:code>/requests/", views.person_requests, name="person_requests"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/<uuid:code>/", views.request_detail, name="request_detail"),
+    path("requests/<uuid:code>/verify/", views.request_verify, name="request_verify"),
+    path("requests/<uuid:code>/approve/", views.request_approve, name="request_approve"),
+    path("requests/<uuid:code>/refuse/", views.request_refuse, name="request_refuse"),
+    path("requests/<uuid:code>/rectify/", views.request_rectify, name="request_rectify"),
+    path("requests/<uuid:code>/erase/", views.request_erase, name="request_erase"),
+    path("requests/<uuid:code>/copy.pdf", views.request_copy, {"fmt": "pdf"}, name="request_pdf"),
+    path(
+        "requests/<uuid:code>/copy.json", views.request_copy, {"fmt": "json"}, name="request_json"
+    ),
     # Retention (issue #19): schedules, the next run's preview, legal holds.
     path("retention/", retention_views.schedules, name="retention"),
     path("retention/preview/", retention_views.preview, name="retention_preview"),

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,25 +23,30 @@ from ostoja.accounts.roles import Capability
 from ostoja.audit import services, trail
 from ostoja.audit.models import ENTRY_TARGET, AuditEntry
 from ostoja.cases.pdf import render_pdf
-from ostoja.lib.forms import add_errors
+from ostoja.lib.forms import add_errors, report
 from ostoja.lib.http import parse_uuid
 from ostoja.lib.inventory import Category
 from ostoja.lib.paging import lite_page
 from ostoja.network.vocabulary import disclosure_labels
 from ostoja.people.access import TARGET as PERSON
-from ostoja.privacy import finding, processing, readable, selectors
+from ostoja.privacy import finding, processing, readable, selectors, subject_access
 from ostoja.privacy import services as records
+from ostoja.privacy import services as rights
 from ostoja.privacy.access import (
+    RequestAccess,
     access_breach,
     access_dpia,
     access_entry,
+    access_person_requests,
     access_person_trail,
     access_record_history,
+    access_subject_request,
     breaches_visible_to,
     disclosures_visible_to,
     dpia_visible_to,
     entries_visible_to,
     recipients_visible_to,
+    requests_visible_to,
 )
 from ostoja.privacy.audit_labels import FOUND, SEARCHED
 from ostoja.privacy.checkpoints import dpos
@@ -53,8 +59,12 @@ from ostoja.privacy.forms import (
     PeriodForm,
     PersonSearchForm,
     RedactForm,
+    RefuseForm,
+    SubjectRequestForm,
+    VerifyForm,
 )
-from ostoja.privacy.models import Breach
+from ostoja.privacy.models import Breach, SubjectRequest
+from ostoja.privacy.models.requests import rectifiable_choices
 
 _review = capability_required(Capability.REVIEW_AUDIT)
 
@@ -458,3 +468,201 @@ def breach_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
         "generated_at": timezone.localtime(),
     }
     return _pdf(render_to_string("privacy/breach_pdf.html", context), "breach-log.pdf")
+
+
+# --- Subject-rights requests (GDPR Art. 15–17) --------------------------------------------------
+
+
+def person_requests(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """A person's data protection requests, and registering one: for their case managers."""
+    person = access_person_requests(request.user, code)
+    form = SubjectRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = rights.request_receive(
+                person=person,
+                kind=form.cleaned_data["kind"],
+                data=form.cleaned_data,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The request was registered."))
+            return redirect("privacy:request_detail", code=created.code)
+    trail.record("subject_request.listed", actor=request.user, target=person)
+    found = SubjectRequest.objects.filter(person=person).order_by("-received_on", "-created_at")
+    context = {"person": person, "requests": found, "form": form}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "privacy/requests/person.html", context, status=status)
+
+
+@_review
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The DPO's list of the organisation's requests, open ones first: codes and case
+    numbers, never who the person is."""
+    found = requests_visible_to(request.user).select_related("person")
+    # Open ones first (neither answered nor refused), the oldest first: the next deadline.
+    closed = Q(status__in=[SubjectRequest.Status.DONE, SubjectRequest.Status.REFUSED])
+    ordered = found.annotate(closed=ExpressionWrapper(closed, BooleanField())).order_by(
+        "closed", "received_on", "pk"
+    )
+    page = lite_page(ordered, request.GET.get("page"))
+    trail.record("subject_request.listed", actor=request.user, data={"page": page.number})
+    cases = selectors.request_cases(list(page))
+    context = {"page": page, "rows": [(item, cases[item.pk]) for item in page]}
+    return render(request, "privacy/requests/list.html", context)
+
+
+def request_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """One request: its steps, and what the user may do next."""
+    access = access_subject_request(request.user, code)
+    return _request_page(request, access)
+
+
+def _request_page(
+    request: AuthenticatedHttpRequest,
+    access: RequestAccess,
+    *,
+    verify_form: VerifyForm | None = None,
+    refuse_form: RefuseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    subject_request = access.record
+    trail.record(
+        "subject_request.viewed",
+        actor=request.user,
+        target=subject_request.person,
+        data={"request": str(subject_request.code)},
+    )
+    reasons = _reasons(access)
+    context = {
+        "access": access,
+        "item": subject_request,
+        "person": subject_request.person,
+        "cases": selectors.request_cases([subject_request]).get(subject_request.pk, []),
+        "verify_form": verify_form or VerifyForm(),
+        "refuse_form": refuse_form or RefuseForm(reasons=reasons),
+        "may_approve": rights.may_approve(request.user, subject_request),
+        "field_label": dict(rectifiable_choices()).get(subject_request.field, ""),
+    }
+    return render(request, "privacy/requests/detail.html", context, status=status)
+
+
+def _reasons(access: RequestAccess) -> list[str]:
+    if access.dpo:
+        return list(SubjectRequest.Refusal.values)
+    return [r for r in SubjectRequest.Refusal.values if r not in rights.ARTICLE_17_3]
+
+
+@require_POST
+def request_verify(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """The case manager records how they verified, in person, who is asking."""
+    access = access_subject_request(request.user, code)
+    form = VerifyForm(request.POST)
+    if form.is_valid():
+        try:
+            rights.request_verify(
+                subject_request=access.record,
+                evidence=form.cleaned_data["evidence"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The verification of identity was recorded."))
+            return redirect("privacy:request_detail", code=code)
+    return _request_page(request, access, verify_form=form, status=400)
+
+
+@require_POST
+@sudo_required
+def request_approve(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """One of the two approvals (sudo mode)."""
+    access = access_subject_request(request.user, code)
+    try:
+        rights.request_approve(subject_request=access.record, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        messages.success(request, _("Your approval was recorded."))
+    return redirect("privacy:request_detail", code=code)
+
+
+@require_POST
+@sudo_required
+def request_refuse(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Refuse the request, with its reason (sudo mode)."""
+    access = access_subject_request(request.user, code)
+    form = RefuseForm(request.POST, reasons=_reasons(access))
+    if form.is_valid():
+        try:
+            rights.request_refuse(
+                subject_request=access.record,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The request was refused; the reason is recorded."))
+            return redirect("privacy:request_detail", code=code)
+    return _request_page(request, access, refuse_form=form, status=400)
+
+
+@require_POST
+@sudo_required
+def request_rectify(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Make the approved correction (sudo mode; through the people app's service)."""
+    access = access_subject_request(request.user, code)
+    try:
+        changed = rights.request_rectify(subject_request=access.record, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        if changed:
+            messages.success(request, _("The correction was made."))
+        else:
+            messages.info(request, _("The record already said this: nothing had to change."))
+    return redirect("privacy:request_detail", code=code)
+
+
+@require_POST
+@sudo_required
+def request_erase(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+    """Erase the person's data once both approved (sudo mode; the retention engine's
+    anonymisation), or record the refusal a legal hold imposes."""
+    access = access_subject_request(request.user, code)
+    try:
+        done = rights.request_erase(subject_request=access.record, acting_user=request.user)
+    except ValidationError as error:
+        report(request, error)
+    else:
+        if done.status == SubjectRequest.Status.REFUSED:
+            messages.warning(request, _("A legal hold applies: the request was refused."))
+        else:
+            messages.success(request, _("The person's data was erased."))
+    return redirect("privacy:request_detail", code=code)
+
+
+@sudo_required
+def request_copy(request: AuthenticatedHttpRequest, code: uuid.UUID, fmt: str) -> HttpResponse:
+    """The copy of the person's data (Art. 15), as a PDF or JSON: for the case manager to
+    hand over in person, once both approvals are in (sudo mode; audited; in the ledger)."""
+    access = access_subject_request(request.user, code)
+    try:
+        export = rights.access_export(
+            subject_request=access.record, fmt=fmt, acting_user=request.user
+        )
+    except ValidationError as error:
+        report(request, error)
+        return redirect("privacy:request_detail", code=code)
+    if fmt == "pdf":
+        response = HttpResponse(subject_access.as_pdf(export), content_type="application/pdf")
+    else:
+        response = HttpResponse(subject_access.as_json(export), content_type="application/json")
+    name = f"data-{str(access.record.code)[:8]}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

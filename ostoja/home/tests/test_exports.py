@@ -19,6 +19,7 @@ from ostoja.helpline.models import Attachment, Contact
 from ostoja.identification.services import assessment_start
 from ostoja.lib.crypto.files import EncryptedStorage, validate_upload
 from ostoja.people.models import Person
+from ostoja.privacy.services import request_approve, request_receive, request_verify
 from ostoja.test import PASSWORD, Persona, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +92,23 @@ def _attachment(centre: dict[Role, Persona], case: Case, person: Person) -> tupl
     return f"/helpline/attachments/{attachment.code}/", "contact.attachment_downloaded"
 
 
+def _subject_access(centre: dict[Role, Persona], case: Case, person: Person) -> tuple[str, str]:
+    manager = centre[Role.CASE_MANAGER].user
+    found = request_receive(
+        person=person, kind="access", data={"channel": "in_person"}, acting_user=manager
+    )
+    request_verify(subject_request=found, evidence="passport", note="", acting_user=manager)
+    request_approve(subject_request=found, acting_user=manager)
+    request_approve(subject_request=found, acting_user=centre[Role.DPO].user)
+    return f"/privacy/requests/{found.code}/copy.pdf", "subject_request.exported"
+
+
 EXPORTS: dict[str, Callable[[dict[Role, Persona], Case, Person], tuple[str, str]]] = {
     "case summary (PDF)": _case_summary,
     "assessment summary (PDF)": _assessment_summary,
     "case document": _document,
     "e-mail attachment": _attachment,
+    "subject-access copy (PDF)": _subject_access,
 }
 
 

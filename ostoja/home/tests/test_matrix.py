@@ -56,6 +56,18 @@ MATRIX: dict[str, set[Role] | None] = {
     "privacy:breach_new": {Role.DPO},
     "privacy:breach_pdf": None,
     "privacy:breach_detail": None,  # a record: test_records.py runs assert_access
+    # Subject-rights requests: the DPO's list; each request for the DPO and the person's
+    # case managers, each person's for their case managers (privacy/tests/test_requests.py).
+    "privacy:request_list": {Role.DPO},
+    "privacy:person_requests": None,
+    "privacy:request_detail": None,
+    "privacy:request_verify": None,
+    "privacy:request_approve": None,
+    "privacy:request_refuse": None,
+    "privacy:request_rectify": None,
+    "privacy:request_erase": None,
+    "privacy:request_pdf": None,
+    "privacy:request_json": None,
     # Retention: the DPO's (privacy/tests/test_retention_views.py; changes in sudo mode).
     "privacy:retention": {Role.DPO},
     "privacy:retention_preview": {Role.DPO},
@@ -290,6 +302,7 @@ def test_every_role_gets_exactly_its_pages(
         "privacy:dpia_new": ("get", "/privacy/dpia/new/", 403),
         "privacy:breach_list": ("get", "/privacy/breaches/", 403),
         "privacy:breach_new": ("get", "/privacy/breaches/new/", 403),
+        "privacy:request_list": ("get", "/privacy/requests/", 403),
         "privacy:find_case": ("post", "/privacy/find/case/", 403),
         "privacy:find_person": ("post", "/privacy/find/person/", 403),
         "privacy:retention": ("get", "/privacy/retention/", 403),
