@@ -18,6 +18,12 @@ def referrals_were_referrals(apps, schema_editor):  # type: ignore[no-untyped-de
 
 
 class Migration(migrations.Migration):
+    # The ledger changes shape (fields renamed, a kind, basis and channel every row needs):
+    # the previous release's referral service cannot write it. This release is installed
+    # with the web processes stopped around ``migrate`` (``deploy/install.sh`` does), a
+    # short outage instead of referrals failing during the upgrade.
+    unsafe_allowed = "the ledger changes shape: migrated with the web processes stopped"
+
     dependencies = [
         ("network", "0003_partner_country"),
         ("people", "0001_initial"),

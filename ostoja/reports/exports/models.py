@@ -46,11 +46,11 @@ class ExportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(_("export"), max_length=16, choices=[*Kind.choices, *Annual.choices])
-    language = models.CharField(_("language"), max_length=8, blank=True)  # the annual report
+    language = models.CharField(_("language"), max_length=8, blank=True, db_default="")  # the annual report
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     # To whom the export is given (the disclosure ledger's entry is written when it is built).
-    recipient = models.CharField(_("recipient"), max_length=200, default="")
+    recipient = models.CharField(_("recipient"), max_length=200, db_default="")
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )

@@ -5,13 +5,13 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0001_export_job"),
+        ("reports", "0002_annual_report_jobs"),
     ]
 
     operations = [
         migrations.AddField(
             model_name="exportjob",
             name="recipient",
-            field=models.CharField(default="", max_length=200, verbose_name="recipient"),
+            field=models.CharField(db_default="", max_length=200, verbose_name="recipient"),
         ),
     ]

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0007_suppression_threshold"),
         ("people", "0002_person_key_covering_index"),
-        ("privacy", "0002_retention_defaults"),
+        ("privacy", "0003_dpo_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
