@@ -197,7 +197,10 @@ class Person(models.Model):
         return str(self.code)
 
     def display_name(self) -> str:
-        """The name, with its Latin spelling beside it when the two differ."""
+        """The name, with its Latin spelling beside it when the two differ; an anonymised
+        record (``privacy.services.anonymise_person``) has none and says so."""
+        if not self.name:
+            return str(_("Anonymised person"))
         if self.name_latin and self.name_latin != self.name:
             return f"{self.name} ({self.name_latin})"
         return str(self.name)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
@@ -36,7 +37,7 @@ from ostoja.privacy.services import (
     hold_lift,
     hold_set,
 )
-from ostoja.test import Persona
+from ostoja.test import Persona, force_sign_in
 
 WHY = Anonymisation.Why.ERASURE
 
@@ -174,3 +175,20 @@ def test_a_contact_goes_with_its_own_rows_and_files_not_an_intervention_it_began
     assert Intervention.objects.get(pk=intervention.pk).location == "ul. Ukryta 5"
     entry = AuditEntry.objects.get(action="contact.anonymised")
     assert entry.actor_id is None and entry.data == {"rows": mark.rows, "files": 1}
+
+
+def test_an_anonymised_person_reads_as_anonymised_on_the_pages_that_show_them(
+    centre: dict[Role, Persona], client_person: Person, case: Case
+) -> None:
+    """The person's and the case's pages after anonymisation: the emptied name says what
+    happened, and no emptied field prints as "None"."""
+    anonymise_person(client_person, by=centre[Role.DPO].user, why=WHY)
+    manager = Client()
+    force_sign_in(manager, centre[Role.CASE_MANAGER].user)
+    for url in (f"/people/{client_person.code}/", f"/cases/{case.code}/"):
+        page = manager.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200, url
+        text = page.content.decode()
+        assert "Anonymised person" in text or "Osoba zanonimizowana" in text, url
+        assert "None" not in text.replace("NoneType", ""), url
+        assert "Olena" not in text and "Шевченко" not in text, url
