@@ -2,11 +2,13 @@
 coordinator's panels, and the consents that allow sharing a client's data."""
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -127,12 +129,38 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
         clients,
         shown=SHOWN_ON_PAGE,
     )
-    # Each goal's next steps; the rest of its plan is a click away.
+    # Each goal's next steps; the rest of its plan is a click away. Each row's address and
+    # labels are made here, from one reversed address per kind of row and one mapping per
+    # vocabulary: the template's ``{% url %}`` and ``get_FOO_display`` per row were a
+    # large part of the page's time (bench/cases.py).
+    goal_url, action_url = _by_code("cases:goal_status"), _by_code("cases:action_status")
+    domains, goal_statuses = _choices(Goal, "domain"), _choices(Goal, "status")
+    action_statuses = _choices(Action, "status")
     for goal in goals["rows"]:
         goal.next_actions = goal.open_actions
         goal.more_actions = max(
             0, goal.open_actions[0].open_count - NEXT_ACTIONS if goal.open_actions else 0
         )
+        goal.status_url = goal_url(goal.code)
+        goal.domain_label = domains.get(goal.domain, goal.domain)
+        goal.status_label = goal_statuses.get(goal.status, goal.status)
+        for action in goal.open_actions:
+            action.status_url = action_url(action.code)
+            action.status_label = action_statuses.get(action.status, action.status)
+    deadlines = _newest(case.deadlines.filter(met_at__isnull=True), clients, shown=SHOWN_ON_PAGE)
+    met_url, kinds = _by_code("cases:deadline_met"), _choices(Deadline, "kind")
+    for deadline in deadlines["rows"]:
+        deadline.met_url = met_url(deadline.code)
+        deadline.kind_label = kinds.get(deadline.kind, deadline.kind)
+    person_url, identification_url = (
+        _by_code("people:person_detail"),
+        _by_code("identification:person"),
+    )
+    for person in clients.values():
+        person.detail_url = person_url(person.code)  # type: ignore[attr-defined]
+        person.identification_url = identification_url(person.code)  # type: ignore[attr-defined]
+    code = case.code
+    section_url = reverse("cases:case_section", args=[code, "SECTION"])
     return {
         "case": case,
         "scope": access.scope,
@@ -140,9 +168,16 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
         "team": list(case.team.all()),  # prefetched with their users by ``access_case``
         # Open goals with their next actions; the rest are in the timeline.
         "goals": goals,
-        "deadlines": _newest(
-            case.deadlines.filter(met_at__isnull=True), clients, shown=SHOWN_ON_PAGE
-        ),
+        "deadlines": deadlines,
+        "urls": {
+            "timeline": reverse("cases:case_timeline", args=[code]),
+            "edit": reverse("cases:case_edit", args=[code]),
+            "team_remove": reverse("cases:team_remove", args=[code]),
+            "document_add": reverse("cases:document_add", args=[code]),
+            "shelter": reverse("shelter:case_panel", args=[code]),
+            "referrals": reverse("network:case_referrals", args=[code]),
+        }
+        | {s: section_url.replace("/SECTION/", f"/{s}/") for s in SECTIONS},
         "risks": list(case.risks.all()[:5]),
         "context_labels": context_labels(case),
         "perpetrators": access.perpetrators,
@@ -151,6 +186,22 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
         "manages": access.manages,
         "today": timezone.localdate(),
     }
+
+
+_ZERO = uuid.UUID(int=0)
+
+
+def _by_code(name: str) -> Callable[[uuid.UUID], str]:
+    """The address of the view ``name`` for a record's code: reversed once, then filled in."""
+    pattern = reverse(name, args=[_ZERO])
+    return lambda code: pattern.replace(str(_ZERO), str(code))
+
+
+@cache
+def _choices(model: type[Model], field: str) -> dict[Any, Any]:
+    """A field's choices by value (their lazy labels, translated when shown): what
+    ``get_FOO_display`` gives, without rebuilding the mapping on every call."""
+    return dict(getattr(model._meta.get_field(field), "flatchoices", ()))
 
 
 def context_labels(case: Case) -> list[tuple[Promise, list[str]]]:
