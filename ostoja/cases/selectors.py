@@ -189,6 +189,8 @@ def _next_actions(goals: list[int]) -> dict[int, list[NextAction]]:
     # Written out, not built by the ORM: compiling the window filter (a subquery) cost more
     # than the rest of the page's queries together. The goals fill a fixed number of
     # parameters (no goal has the id 0).
+    if not goals:
+        return {}
     padded = (goals + [0] * SHOWN_ON_PAGE)[:SHOWN_ON_PAGE]
     actions = Action.objects.raw(NEXT_ACTIONS_SQL, [*padded, *OPEN_ACTIONS, NEXT_ACTIONS])
     url, statuses = _by_code("cases:action_status"), _choices(Action, "status")
