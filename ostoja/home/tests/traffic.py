@@ -89,13 +89,13 @@ class Recorder:
             chosen = [s for s in self.samples if since <= s.at < until]
         for sample in chosen:
             kinds[sample.kind].append(sample)
-        rows = [_row(kind, found) for kind, found in sorted(kinds.items())]
+        rows = [summary(kind, found) for kind, found in sorted(kinds.items())]
         if chosen:
-            rows.append(_row("all", chosen))
+            rows.append(summary("all", chosen))
         return rows
 
 
-def _row(kind: str, samples: list[Sample]) -> dict[str, Any]:
+def summary(kind: str, samples: list[Sample]) -> dict[str, Any]:
     times = sorted(s.ms for s in samples)
     cuts = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else times * 99
     return {
