@@ -153,6 +153,13 @@ bench-servers: deps
 	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
 	OSTOJA_DEBUG=false $(PY) bench/servers.py
 
+# 50 members of staff and 5 portal submissions a second through Caddy and gunicorn on a
+# production stack of its own (bench/load.py; README "Load and faults"), MINUTES long (10).
+.PHONY: bench-load
+bench-load: deps system-deps
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
+	$(PY) bench/load.py --minutes $${MINUTES:-10}
+
 # Regenerate the hashed locks from pyproject.toml (needs the dev venv).
 lock: deps-dev
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.12 --generate-hashes -q -o requirements.lock

@@ -51,7 +51,11 @@ def intervention_open(
     first = data.get("first_contact_at") or (contact.started_at if contact else now)
     if first > now:
         raise ValidationError({"first_contact_at": _("This time cannot be in the future.")})
-    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    # FOR NO KEY UPDATE: it serialises the numbering, yet lets any other transaction
+    # insert a row that refers to the organisation (a foreign key's check takes FOR KEY
+    # SHARE, which FOR UPDATE blocks): one holding the audit trail's head while this
+    # waits for the head deadlocked (test_faults.py found it under load).
+    Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
     intervention = Intervention.objects.create(
         organisation=organisation,
         reference=_reference(organisation, now),
