@@ -46,7 +46,8 @@ class ExportJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(_("export"), max_length=16, choices=[*Kind.choices, *Annual.choices])
-    language = models.CharField(_("language"), max_length=8, blank=True, db_default="")  # the annual report
+    # the annual report's
+    language = models.CharField(_("language"), max_length=8, blank=True, db_default="")
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     # To whom the export is given (the disclosure ledger's entry is written when it is built).

@@ -12,7 +12,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="exportjob",
             name="language",
-            field=models.CharField(blank=True, db_default="", max_length=8, verbose_name="language"),
+            field=models.CharField(
+                blank=True, db_default="", max_length=8, verbose_name="language"
+            ),
         ),
         migrations.AlterField(
             model_name="exportjob",
