@@ -180,6 +180,11 @@ class EncryptedTextField(EncryptedField):
     def from_bytes(self, data: bytes) -> str:
         return data.decode("utf-8")
 
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Sealed | str:  # type: ignore[override]
+        """An emptied text (NULL: never set, or removed by anonymisation) reads as an empty
+        text, so no page prints "None" where a person expects words or a blank."""
+        return "" if value is None else Sealed(bytes(value))
+
     def formfield(self, **kwargs: Any) -> forms.Field:
         return forms.CharField(**self.form_defaults(kwargs, widget=forms.Textarea))
 
