@@ -47,7 +47,7 @@ from ostoja.audit import actions
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.pdf import render_pdf
 from ostoja.lib.crypto.fields import BlindIndexField
-from ostoja.lib.inventory import Category, inventoried
+from ostoja.lib.inventory import Category, about_q, inventoried
 from ostoja.network.vocabulary import disclosure_labels
 from ostoja.people.models import Person
 from ostoja.privacy import selectors
@@ -341,9 +341,14 @@ def _build(person: Person, language: str, fallback: bool) -> Export:
     found: list[tuple[type[models.Model], dict[str, Category], list[models.Model]]] = []
     others: set[int] = set()
     for model, inventory in inventoried():
-        if not inventory.about:
+        if not inventory.about and not inventory.linked:
             continue
-        query = model._base_manager.filter(_about(model, inventory.about, people)).distinct()
+        # What names the person (or a duplicate merged into them), and what is linked to
+        # them or their cases (a helpline contact: ``inventory.linked``).
+        about = _about(model, inventory.about, people)
+        for one in people if inventory.linked else []:
+            about |= about_q(inventory, one)
+        query = model._base_manager.filter(about).distinct()
         rows = list(query.order_by("pk"))
         if not rows:
             continue

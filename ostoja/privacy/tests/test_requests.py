@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import Http404
 from django.test import Client
 from django.utils import timezone
@@ -31,7 +30,7 @@ from ostoja.cases.services import case_open, case_record_add, team_set
 from ostoja.helpline.services import contact_link, contact_save, contact_start
 from ostoja.identification.services import assessment_start
 from ostoja.interventions.services import intervention_open
-from ostoja.lib.inventory import inventoried
+from ostoja.lib.inventory import inventoried, rows_about
 from ostoja.network.models import Disclosure
 from ostoja.network.services import partner_add, referral_send
 from ostoja.people.models import Person
@@ -216,19 +215,14 @@ def _approved(
 
 
 def _reached(person: Person) -> dict[str, set[str]]:
-    """Every inventoried row about the person, by model: straight from the inventory."""
-    people = merged_into(person)
+    """Every inventoried row about the person (or a duplicate merged into them), by model:
+    straight from the inventory's own ``rows_about`` (contacts linked to them included)."""
     reached: dict[str, set[str]] = {}
-    for model, inventory in inventoried():
-        if not inventory.about:
-            continue
-        about = Q(pk__in=[])
-        for lookup in inventory.about:
-            about |= Q(**{f"{lookup}__in": [p.pk for p in people]})
-        rows = model._base_manager.filter(about).distinct()
-        keys = {str(getattr(row, "code", row.pk)) for row in rows}
-        if keys:
-            reached[model._meta.label_lower] = keys
+    for one in merged_into(person):
+        for model, _inventory, rows in rows_about(one):
+            keys = {str(getattr(row, "code", row.pk)) for row in rows}
+            if keys:
+                reached.setdefault(model._meta.label_lower, set()).update(keys)
     return reached
 
 
@@ -249,6 +243,7 @@ def test_the_copy_holds_everything_the_inventory_lists_and_nobody_else(
     parts = {part["model"]: {r["record"] for r in part["records"]} for part in copy["records"]}
     parts[copy["disclosures"]["model"]] = {r["record"] for r in copy["disclosures"]["records"]}
     assert {"people.person", "cases.case", "cases.note", "shelter.placement"} <= set(reached)
+    assert "helpline.contact" in reached  # linked to her, not naming her: still hers
     for model, keys in reached.items():
         assert keys <= parts.get(model, set()), model
     # Every field the inventory marks is in each of the model's records.
