@@ -169,7 +169,6 @@ class Migration(migrations.Migration):
             name="period_end",
             field=models.DateField(blank=True, null=True, verbose_name="period until"),
         ),
-        migrations.RunPython(referrals_were_referrals, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="disclosure",
             index=models.Index(
@@ -190,4 +189,7 @@ class Migration(migrations.Migration):
                 name="disclosure_consent_named",
             ),
         ),
+        # Last: on PostgreSQL the rows it updates leave trigger events pending, and no index or
+        # constraint may be built after them in the same transaction.
+        migrations.RunPython(referrals_were_referrals, migrations.RunPython.noop),
     ]
