@@ -186,7 +186,8 @@ def _play(orgs: list[Organisation], users: list[User], history: list[Any]) -> No
         contact.refresh_from_db()
         user = users[orgs.index(contact.organisation)]
         if what == "discard" and contact.status == Contact.Status.DRAFT:
-            contact_discard(contact=contact, acting_user=user)
+            with suppress(ValidationError):  # a draft already answered (linked) is refused
+                contact_discard(contact=contact, acting_user=user)
         elif what == "reply" and contact.channel == Contact.Channel.WEB:
             made.append(contact_reply(contact=contact, body="Odpowiedź.", acting_user=user))
         else:
