@@ -19,7 +19,6 @@ from ostoja.network.models import Partner
 from ostoja.privacy.models import SubjectRequest
 from ostoja.privacy.models.records import NOTIFY_WITHIN, DpiaEntry
 from ostoja.privacy.models.requests import correction_value, rectifiable_choices
-from ostoja.privacy.processing import ACTIVITIES
 
 # A whole app's actions in the action filter: "@" and the app's label (``@cases``).
 GROUP = "@"
@@ -257,6 +256,10 @@ _text = forms.Textarea(attrs={"rows": 4})
 
 
 def _activities() -> list[tuple[str, Any]]:
+    # Imported here: the record of processing reads the retention schedules, whose job
+    # imports the services, which import these forms (through subject access).
+    from ostoja.privacy.processing import ACTIVITIES  # noqa: PLC0415
+
     return [(a.key, a.name) for a in ACTIVITIES]
 
 

@@ -28,7 +28,7 @@ from ostoja.lib.inventory import (
     inventory_of,
 )
 from ostoja.network.vocabulary import PartnerKind
-from ostoja.privacy import retention  # a module: retention imports this one through its forms
+from ostoja.privacy.retention import schedules_of
 
 
 class Subject(models.TextChoices):
@@ -336,7 +336,7 @@ def retention_of(activity: Activity, organisation: Organisation) -> list[str]:
     """How long the activity's records are kept: the retention schedules that apply to the
     organisation for the kinds of record the activity's records go with (its own, else
     the instance's default, said so until the DPO confirms it); else where it is set."""
-    schedules = {s.kind: s for s in retention.schedules_of(organisation)}
+    schedules = {s.kind: s for s in schedules_of(organisation)}
     lines = []
     for kind in activity.retention_kinds:
         schedule = schedules.get(kind)

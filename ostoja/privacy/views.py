@@ -30,8 +30,7 @@ from ostoja.lib.paging import lite_page
 from ostoja.network.vocabulary import disclosure_labels
 from ostoja.people.access import TARGET as PERSON
 from ostoja.privacy import finding, processing, readable, selectors, subject_access
-from ostoja.privacy import services as records
-from ostoja.privacy import services as rights
+from ostoja.privacy import services as privacy_services
 from ostoja.privacy.access import (
     RequestAccess,
     access_breach,
@@ -392,10 +391,10 @@ def dpia_edit(request: AuthenticatedHttpRequest, code: uuid.UUID | None = None) 
     entry = access_dpia(request.user, code) if code is not None else None
     if entry is not None and request.method != "POST":
         trail.record("dpia.viewed", actor=request.user, target=entry)
-    initial = {name: getattr(entry, name) for name in records.DPIA_FIELDS} if entry else {}
+    initial = {name: getattr(entry, name) for name in privacy_services.DPIA_FIELDS} if entry else {}
     form = DpiaForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        records.dpia_save(
+        privacy_services.dpia_save(
             organisation=_organisation(request),
             entry=entry,
             data=form.cleaned_data,
@@ -407,7 +406,7 @@ def dpia_edit(request: AuthenticatedHttpRequest, code: uuid.UUID | None = None) 
 
 
 def _breach_initial(breach: Breach) -> dict[str, Any]:
-    initial = {name: getattr(breach, name) for name in records.BREACH_FIELDS}
+    initial = {name: getattr(breach, name) for name in privacy_services.BREACH_FIELDS}
     return initial | {"closed": breach.closed_at is not None}
 
 
@@ -424,7 +423,7 @@ def breach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def breach_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BreachForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        breach = records.breach_save(
+        breach = privacy_services.breach_save(
             organisation=_organisation(request),
             data=form.cleaned_data,
             acting_user=request.user,
@@ -441,7 +440,7 @@ def breach_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     breach = access_breach(request.user, code)
     form = BreachForm(request.POST or None, initial=_breach_initial(breach))
     if request.method == "POST" and form.is_valid():
-        records.breach_save(
+        privacy_services.breach_save(
             organisation=breach.organisation,
             breach=breach,
             data=form.cleaned_data,
@@ -479,7 +478,7 @@ def person_requests(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     form = SubjectRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = rights.request_receive(
+            created = privacy_services.request_receive(
                 person=person,
                 kind=form.cleaned_data["kind"],
                 data=form.cleaned_data,
@@ -543,7 +542,7 @@ def _request_page(
         "cases": selectors.request_cases([subject_request]).get(subject_request.pk, []),
         "verify_form": verify_form or VerifyForm(),
         "refuse_form": refuse_form or RefuseForm(reasons=reasons),
-        "may_approve": rights.may_approve(request.user, subject_request),
+        "may_approve": privacy_services.may_approve(request.user, subject_request),
         "field_label": dict(rectifiable_choices()).get(subject_request.field, ""),
     }
     return render(request, "privacy/requests/detail.html", context, status=status)
@@ -552,7 +551,7 @@ def _request_page(
 def _reasons(access: RequestAccess) -> list[str]:
     if access.dpo:
         return list(SubjectRequest.Refusal.values)
-    return [r for r in SubjectRequest.Refusal.values if r not in rights.ARTICLE_17_3]
+    return [r for r in SubjectRequest.Refusal.values if r not in privacy_services.ARTICLE_17_3]
 
 
 @require_POST
@@ -562,7 +561,7 @@ def request_verify(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     form = VerifyForm(request.POST)
     if form.is_valid():
         try:
-            rights.request_verify(
+            privacy_services.request_verify(
                 subject_request=access.record,
                 evidence=form.cleaned_data["evidence"],
                 note=form.cleaned_data["note"],
@@ -582,7 +581,7 @@ def request_approve(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     """One of the two approvals (sudo mode)."""
     access = access_subject_request(request.user, code)
     try:
-        rights.request_approve(subject_request=access.record, acting_user=request.user)
+        privacy_services.request_approve(subject_request=access.record, acting_user=request.user)
     except ValidationError as error:
         report(request, error)
     else:
@@ -598,7 +597,7 @@ def request_refuse(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     form = RefuseForm(request.POST, reasons=_reasons(access))
     if form.is_valid():
         try:
-            rights.request_refuse(
+            privacy_services.request_refuse(
                 subject_request=access.record,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
@@ -618,7 +617,9 @@ def request_rectify(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     """Make the approved correction (sudo mode; through the people app's service)."""
     access = access_subject_request(request.user, code)
     try:
-        changed = rights.request_rectify(subject_request=access.record, acting_user=request.user)
+        changed = privacy_services.request_rectify(
+            subject_request=access.record, acting_user=request.user
+        )
     except ValidationError as error:
         report(request, error)
     else:
@@ -636,7 +637,9 @@ def request_erase(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     anonymisation), or record the refusal a legal hold imposes."""
     access = access_subject_request(request.user, code)
     try:
-        done = rights.request_erase(subject_request=access.record, acting_user=request.user)
+        done = privacy_services.request_erase(
+            subject_request=access.record, acting_user=request.user
+        )
     except ValidationError as error:
         report(request, error)
     else:
@@ -653,7 +656,7 @@ def request_copy(request: AuthenticatedHttpRequest, code: uuid.UUID, fmt: str) -
     hand over in person, once both approvals are in (sudo mode; audited; in the ledger)."""
     access = access_subject_request(request.user, code)
     try:
-        export = rights.access_export(
+        export = privacy_services.access_export(
             subject_request=access.record, fmt=fmt, acting_user=request.user
         )
     except ValidationError as error:
