@@ -129,6 +129,10 @@ archive_command = '$APP/deploy/archive-wal.sh %p %f $BACKUPS/wal'
 archive_timeout = 60
 PG
 done
+install -d /etc/systemd/system/postgresql@.service.d
+install -m 0644 "$APP/deploy/postgresql-archive-timeout.conf" \
+  /etc/systemd/system/postgresql@.service.d/ostoja-archive-timeout.conf
+systemctl daemon-reload
 systemctl enable redis-server postgresql
 systemctl restart postgresql
 systemctl start redis-server

@@ -8,14 +8,16 @@ from __future__ import annotations
 import contextvars
 import uuid
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from ostoja.audit.chain import data_hash, link_of
 from ostoja.audit.guards import HEAD
-from ostoja.audit.models import AuditEntry, AuditHead
+from ostoja.audit.models import AuditEntry
 
 if TYPE_CHECKING:  # the trail sits below the accounts (ARCHITECTURE.md §2)
     from ostoja.accounts.models import Organisation, User
@@ -94,18 +96,46 @@ def _entry(
     return entry
 
 
+@cache
+def _insert_sql() -> tuple[str, list[Field[Any, Any]]]:
+    """One entry's INSERT, written out once: every request that shows personal data writes
+    an entry, and the ORM's compiling of ``save()`` was most of its cost (bench/cases.py)."""
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.attname) for f in fields)  # no field renames its column
+    marks = ", ".join(["%s"] * len(fields))
+    pk, table = quote("id"), quote(AuditEntry._meta.db_table)
+    # The model's own names, quoted: no value is written into the text.
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}", fields  # noqa: S608
+
+
 def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
     """Number and chain ``entries`` after the head, and store them with the new head."""
+    # The head locked until the transaction ends (SQLite's write transactions are
+    # IMMEDIATE: the whole database is).
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     try:
-        with transaction.atomic():
-            head = AuditHead.objects.select_for_update().get(pk=1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SELECT seq, link FROM {HEAD} WHERE id = 1{lock}")  # noqa: S608  # constants
+            head = cursor.fetchone()
+            if head is None:
+                raise AuditUnavailable("the audit trail has no head")
+            seq, link = head
             for entry in entries:
-                entry.seq = head.seq + 1
-                entry.link = link_of(entry, head.link)
-                head.seq, head.link = entry.seq, entry.link
+                entry.seq = seq = seq + 1
+                entry.link = link = link_of(entry, link)
             if len(entries) == 1:
-                entries[0].save()
-                head.save(update_fields=["seq", "link"])
+                sql, fields = _insert_sql()
+                entry = entries[0]
+                cursor.execute(
+                    sql, [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields]
+                )
+                entry.pk = cursor.fetchone()[0]
+                entry._state.adding, entry._state.db = False, connection.alias
+                cursor.execute(
+                    f"UPDATE {HEAD} SET seq = %s, link = %s WHERE id = 1",  # noqa: S608  # constant name
+                    [seq, link],
+                )
             else:
                 AuditEntry.objects.bulk_create(entries, batch_size=500)
                 # The head's guard lets it move on by one entry at a time (guards.py): an

@@ -124,7 +124,11 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
         goal.status_url = goal_url(goal.code)
         goal.domain_label = domains.get(goal.domain, goal.domain)
         goal.status_label = goal_statuses.get(goal.status, goal.status)
-    deadlines = _newest(case.deadlines.filter(met_at__isnull=True), clients, shown=SHOWN_ON_PAGE)
+    deadlines = _newest(
+        case.deadlines.filter(met_at__isnull=True).select_related("period"),
+        clients,
+        shown=SHOWN_ON_PAGE,
+    )
     met_url, kinds = _by_code("cases:deadline_met"), _choices(Deadline, "kind")
     for deadline in deadlines["rows"]:
         deadline.met_url = met_url(deadline.code)
@@ -150,7 +154,6 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
             "timeline": reverse("cases:case_timeline", args=[code]),
             "edit": reverse("cases:case_edit", args=[code]),
             "team_remove": reverse("cases:team_remove", args=[code]),
-            "document_add": reverse("cases:document_add", args=[code]),
             "shelter": reverse("shelter:case_panel", args=[code]),
             "referrals": reverse("network:case_referrals", args=[code]),
         }

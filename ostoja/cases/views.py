@@ -155,7 +155,6 @@ def _page(
     context = selectors.case_page(access) | {
         "bound": bound or {},
         "action_goal": action_goal,
-        "document_form": f.DocumentForm(),
         "coordinator": request.user.can(Capability.SEE_ALL_CASES),
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -206,6 +205,10 @@ def case_form(request: AuthenticatedHttpRequest, code: uuid.UUID, section: str) 
     elif section == "team" and access.manages:
         context["form"] = f.TeamForm(staff=case_staff(request.user), prefix="team")
         context["action"] = reverse("cases:team_set", args=[case.code])
+    elif section == "document":
+        context |= {"form": f.DocumentForm(), "clients": selectors.case_clients(case)}
+        trail.record("case.viewed", actor=request.user, target=case, data={"for": "form:document"})
+        return render(request, "cases/partials/document_form.html", context)
     elif section == "client":
         # People one may add as a further client (a group of workers is one case).
         context["candidates"] = (

@@ -694,7 +694,7 @@ def test_every_case_view_has_its_access_rule(
         method="post",
         data={"team-user": str(manager.pk), "team-role": "case_manager"},
     )
-    for section in ("goal", "client"):
+    for section in ("goal", "client", "document"):
         assert_access(f"/cases/{code}/form/{section}/", centre, other_centre, allowed=team)
     assert_access(
         f"/cases/{code}/form/action/?goal={goal.code}", centre, other_centre, allowed=team
@@ -734,6 +734,12 @@ def test_add_forms_load_when_opened(
         organisation=manager.user.organisation, data={"name": "Jan Nowak"}, acting_user=manager.user
     )
     assert "Jan Nowak" in text(client.get(f"/cases/{case.code}/form/client/"))
+    # The upload form too, with the case's clients it may concern.
+    assert 'name="file"' not in page
+    upload = text(client.get(f"/cases/{case.code}/form/document/"))
+    assert f'action="/cases/{case.code}/documents/"' in upload
+    assert 'enctype="multipart/form-data"' in upload and 'name="file"' in upload
+    assert client_person.display_name() in upload and "Jan Nowak" not in upload
     client.post(f"/cases/{case.code}/clients/", {"person": str(other.code)})
     assert case.clients.filter(person=other).exists()
 

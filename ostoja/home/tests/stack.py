@@ -151,10 +151,19 @@ class Postgres:
             folder.chmod(0o755)
         initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust"]
         _run(_as_postgres(*initdb))
+        # WAL archived as deploy/install.sh sets it up (archive_timeout = 60 s), into
+        # folder/pg/wal: what the recovery point is measured on (``archive_lag``).
+        self.wal = self.folder / "wal"
+        self.wal.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.wal, "postgres", "postgres")
+        archive = ROOT / "deploy/archive-wal.sh"
         with (self.data / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
             conf.write(
                 f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                 f"unix_socket_directories = '{self.folder}'\nmax_connections = 200\n"
+                "wal_level = replica\narchive_mode = on\narchive_timeout = 60\n"
+                f"archive_command = '{archive} %p %f {self.wal}'\n"
             )
 
     def _ctl(self, *args: str) -> None:
@@ -163,6 +172,9 @@ class Postgres:
 
     def start(self) -> None:
         self._ctl("-w", "-t", "120", "start")
+        # As deploy/postgresql-archive-timeout.conf does on the server: PostgreSQL 15's
+        # checkpointer heeds archive_timeout only once woken after the start.
+        self._ctl("reload")
 
     def stop_immediate(self) -> None:
         """``pg_ctl stop -m immediate``: every backend ends at once, nothing is flushed but
@@ -175,6 +187,14 @@ class Postgres:
     def psql(self, sql: str, database: str = "postgres") -> str:
         command = ["/usr/bin/psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres"]
         return _run([*command, "-d", database, "-tAc", sql])
+
+    def wal_position(self) -> str:
+        """The WAL segment the last commit is in (its name: they sort in order)."""
+        return self.psql("SELECT pg_walfile_name(pg_current_wal_insert_lsn())").strip()
+
+    def archived(self, segment: str) -> bool:
+        """Whether ``segment`` (and so everything before it) is in the archive."""
+        return (self.wal / segment).exists()
 
     def url(self, database: str) -> str:
         return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
@@ -303,11 +323,13 @@ class Stack:
     # --- setting up ---------------------------------------------------------------------
 
     def prepare(self, seed: str = "", **args: Any) -> str:
-        """Start PostgreSQL and Redis, create and migrate the database, collect the static
-        files, and run ``seed`` (Python, with ``args``; ``manage.py demo`` refuses
-        production, so it runs with the same keys and database in development mode)."""
+        """Start PostgreSQL, Redis and the mail inbox, create and migrate the database,
+        collect the static files, and run ``seed`` (Python, with ``args``; ``manage.py
+        demo`` refuses production, so it runs with the same keys and database in
+        development mode)."""
         self.postgres.start()
         self.redis.start()
+        self.inbox.start()  # the demo e-mails its referrals
         self.postgres.psql("CREATE DATABASE ostoja")
         _run([sys.executable, MANAGE, "migrate", "--no-input", "-v0"], self.env)
         _run([sys.executable, MANAGE, "collectstatic", "--no-input", "-v0"], self.env)
@@ -339,7 +361,8 @@ class Stack:
     # --- running ------------------------------------------------------------------------
 
     def start(self) -> None:
-        self.inbox.start()
+        if self.inbox.controller._thread is None:
+            self.inbox.start()
         for service in (self.web, self.worker, self.scheduler, self.caddy):
             service.start()
         wait_for("the web server", self.web_up)

@@ -25,6 +25,8 @@ from ostoja.lib.crypto.keys import generate_key
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
+# Seconds; the server's is 60 (deploy/install.sh).
+ARCHIVE_TIMEOUT = 4
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the restore drill needs PostgreSQL"
@@ -84,14 +86,40 @@ def cluster() -> Iterator[tuple[Path, int]]:
             f"unix_socket_directories = '{folder / 'src'}'\n"
             "wal_level = replica\narchive_mode = on\n"
             f"archive_command = '{DEPLOY / 'archive-wal.sh'} %p %f {backups / 'wal'}'\n"
+            f"archive_timeout = {ARCHIVE_TIMEOUT}\n"
         )
     pg_ctl = str(PG_BIN / "pg_ctl")
     as_postgres(pg_ctl, "-D", str(data), "-l", str(folder / "src" / "log"), "-w", "start")
+    # What deploy/postgresql-archive-timeout.conf does after every start on the server.
+    as_postgres(pg_ctl, "-D", str(data), "reload")
     try:
         yield folder, port
     finally:
         as_postgres(pg_ctl, "-D", str(data), "-m", "immediate", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_commit_is_archived_within_the_archive_timeout(
+    db: None, cluster: tuple[Path, int]
+) -> None:
+    """The recovery point: with archive_timeout set (60 s on the server, a few seconds
+    here) a committed write reaches the archive that long after at most, without anyone
+    switching the segment — on a server just started too (PostgreSQL 15's checkpointer
+    needs the reload deploy/postgresql-archive-timeout.conf does, or it first sleeps for
+    checkpoint_timeout, 5 minutes). bench/load.py measures it under load."""
+    folder, port = cluster
+    psql = ["/usr/bin/psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-tAc"]
+    time.sleep(1)  # the start's own segment switch, if any, is behind us
+    committed = time.monotonic()
+    segment = as_postgres(
+        *psql,
+        "CREATE TABLE written (at timestamptz); INSERT INTO written VALUES (now());"
+        "SELECT pg_walfile_name(pg_current_wal_insert_lsn())",
+    ).split()[-1]
+    while not (folder / "backups" / "wal" / segment).exists():
+        waited = time.monotonic() - committed
+        assert waited < ARCHIVE_TIMEOUT * 3, f"not archived after {waited:.0f} s"
+        time.sleep(0.2)
 
 
 def test_the_latest_backup_restores_with_everything_written_since(
