@@ -6,7 +6,15 @@ import uuid
 from collections.abc import Collection, Iterator
 from operator import attrgetter
 
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.urls import reverse
 
@@ -15,6 +23,7 @@ from ostoja.accounts.models import User
 from ostoja.accounts.policy import Access, Scope, decide, granted_codes, register_scope
 from ostoja.accounts.roles import Capability, Role
 from ostoja.cases.models import Case, CaseClient, TeamMember
+from ostoja.lib.prepared import Prepared
 from ostoja.people.access import Worker, register_reach
 
 TARGET = "cases.case"
@@ -53,17 +62,22 @@ def access_case(user: User, code: uuid.UUID, *, write: bool = False) -> Access[C
     with the break-the-glass offer if they may break the glass, 403 when ``write`` and they
     may only read it."""
     # Only roles that work on cases, and only their organisation's cases.
-    if not user.can(Capability.WORK_CASES):
+    if not user.can(Capability.WORK_CASES) or user.organisation is None:
         raise Http404
-    case = (
-        Case.objects.filter(organisation=user.organisation, code=code)
-        .prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("user")))
-        .first()
-    )
+    found = _CASE(user.organisation.pk, code)
     # No such case in the organisation: missing.
-    if case is None:
+    if not found:
         raise Http404
+    case = found[0]
+    prefetch_related_objects([case], _TEAM)
     return decide(user, case, case_scope(case), write=write)
+
+
+# Every case page, section and form asks: the case's query compiled once (lib.prepared).
+_CASE = Prepared(
+    lambda organisation_id, code: Case.objects.filter(organisation_id=organisation_id, code=code)
+)
+_TEAM = Prefetch("team", queryset=TeamMember.objects.select_related("user"))
 
 
 def access_case_record[M: Model](

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -20,6 +20,7 @@ from ostoja.accounts.records import Event, register_history
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.access import TARGET, cases_visible_to
 from ostoja.cases.models import (
+    LEGAL_SOURCES,
     Action,
     Case,
     CaseClient,
@@ -41,6 +42,7 @@ from ostoja.cases.vocabulary import (
     ServiceKind,
 )
 from ostoja.helpline.models import Contact, ContactLink
+from ostoja.lib.prepared import Prepared
 from ostoja.people.access import TARGET as PERSON
 from ostoja.people.access import person_scopes
 from ostoja.people.models import Person
@@ -89,15 +91,32 @@ NEXT_ACTIONS = 3
 
 
 def _newest(
-    queryset: QuerySet[Any], clients: dict[int, Person], shown: int = SHOWN
+    queryset: QuerySet[Any] | list[Any], clients: dict[int, Person], shown: int = SHOWN
 ) -> dict[str, Any]:
-    """The newest ``shown`` rows and whether there are more. Their clients are the page's
-    own client objects, so each name is decrypted once per page, not once per row."""
+    """The newest ``shown`` rows and whether there are more (a queryset, or a list of at
+    most one row more). Their clients are the page's own client objects, so each name is
+    decrypted once per page, not once per row."""
     rows = list(queryset[: shown + 1])
     for row in rows:
         if getattr(row, "client_id", None) in clients:
             row.client = clients[row.client_id]
     return {"rows": rows[:shown], "more": len(rows) > shown}
+
+
+# The case page's queries that do not change with the case, compiled once (lib.prepared):
+# the ORM's compiling was most of their cost on every view of the page.
+_CLIENTS = Prepared(lambda case_id: Person.objects.filter(case_links__case_id=case_id))
+_OPEN_GOALS = Prepared(
+    lambda case_id: Goal.objects.filter(case_id=case_id, status=Goal.Status.OPEN)[
+        : SHOWN_ON_PAGE + 1
+    ]
+)
+_OPEN_DEADLINES = Prepared(
+    lambda case_id: Deadline.objects.filter(case_id=case_id, met_at__isnull=True).annotate(
+        period_source=F("period__source")
+    )[: SHOWN_ON_PAGE + 1]
+)
+_RISKS = Prepared(lambda case_id: RiskAssessment.objects.filter(case_id=case_id)[:5])
 
 
 def case_page(access: Access[Case]) -> dict[str, Any]:
@@ -107,8 +126,8 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
     decisions, consents, documents, notes, the route) are its sections, each loaded as a
     panel (``case_section``): the page costs the same however long the case has run."""
     case = access.record
-    clients = {p.pk: p for p in case_clients(case)}
-    goals = _newest(case.goals.filter(status=Goal.Status.OPEN), clients, shown=SHOWN_ON_PAGE)
+    clients = {p.pk: p for p in _CLIENTS(case.pk)}
+    goals = _newest(_OPEN_GOALS(case.pk), clients, shown=SHOWN_ON_PAGE)
     # Each goal's next steps; the rest of its plan is a click away. Each row's address and
     # labels are made here, from one reversed address per kind of row and one mapping per
     # vocabulary: the template's ``{% url %}`` and ``get_FOO_display`` per row were a
@@ -124,15 +143,14 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
         goal.status_url = goal_url(goal.code)
         goal.domain_label = domains.get(goal.domain, goal.domain)
         goal.status_label = goal_statuses.get(goal.status, goal.status)
-    deadlines = _newest(
-        case.deadlines.filter(met_at__isnull=True).select_related("period"),
-        clients,
-        shown=SHOWN_ON_PAGE,
-    )
+    deadlines = _newest(_OPEN_DEADLINES(case.pk), clients, shown=SHOWN_ON_PAGE)
     met_url, kinds = _by_code("cases:deadline_met"), _choices(Deadline, "kind")
     for deadline in deadlines["rows"]:
         deadline.met_url = met_url(deadline.code)
         deadline.kind_label = kinds.get(deadline.kind, deadline.kind)
+        # The legal basis of the period it was computed from, in the reader's language.
+        source = deadline.period_source
+        deadline.source_text = str(LEGAL_SOURCES.get(source, source)) if source else ""
     person_url, identification_url = (
         _by_code("people:person_detail"),
         _by_code("identification:person"),
@@ -158,7 +176,7 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
             "referrals": reverse("network:case_referrals", args=[code]),
         }
         | {s: section_url.replace("/SECTION/", f"/{s}/") for s in SECTIONS},
-        "risks": list(case.risks.all()[:5]),
+        "risks": _RISKS(case.pk),
         "context_labels": context_labels(case),
         "perpetrators": access.perpetrators,
         "legal": access.legal,

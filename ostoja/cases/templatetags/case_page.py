@@ -129,8 +129,9 @@ def plan_goals(context: Context, goals: list[Any]) -> SafeString:
 @register.simple_tag(takes_context=True)
 def deadline_rows(context: Context, deadlines: list[Any]) -> SafeString:
     """The open legal deadlines (``selectors.case_page``): kind, due date, client, legal
-    basis, whether a reminder went out, the note for who may read legal details, and a
-    button to mark one dealt with (for who may write). In one pass, like the plan."""
+    basis (``source_text``), whether a reminder went out, the note for who may read legal
+    details, and a button to mark one dealt with (for who may write). In one pass, like
+    the plan."""
     writable, legal = context.get("writable"), context.get("legal")
     button = ""
     if writable:
@@ -138,18 +139,19 @@ def deadline_rows(context: Context, deadlines: list[Any]) -> SafeString:
             '<button class="btn btn-sm btn-outline-success" type="submit">{}</button>',
             _("Mark as dealt with"),
         )
+    dealt_with, reminded = escape(_("dealt with")), escape(_("reminder sent"))
     rows = []
     for deadline in deadlines:
         missed = " list-group-item-danger" if deadline.is_missed else ""
         text = f"{escape(deadline.kind_label)} · <strong>{deadline.due.isoformat()}</strong>"
         if deadline.client:
             text += f" · {escape(deadline.client.display_name())}"
-        if deadline.period:
-            text += f' · <span class="small">{escape(deadline.period.source_text)}</span>'
+        if deadline.source_text:
+            text += f' · <span class="small">{escape(deadline.source_text)}</span>'
         if deadline.met_at:
-            text += f" · {escape(_('dealt with'))}"
+            text += f" · {dealt_with}"
         elif deadline.reminded_at:
-            text += f" · {escape(_('reminder sent'))}"
+            text += f" · {reminded}"
         if legal and deadline.note:
             text += f'<br><span class="small">{escape(deadline.note)}</span>'
         form = ""
