@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ostoja.accounts.access import coordinators
 from ostoja.accounts.models import Notice, Organisation, User
 from ostoja.accounts.policy import TeamRole
 from ostoja.accounts.services import notice_send
@@ -165,13 +166,17 @@ def _warned_on(case: Case) -> dt.date | None:
 
 
 def _managers(case: Case) -> list[User]:
-    return [
+    """Who is warned before a case's data goes: its active case managers; for a case left
+    with none (they left the centre), the organisation's coordinators, who reassign cases —
+    so no case is anonymised without someone having been told."""
+    managers = [
         m.user
         for m in TeamMember.objects.filter(case=case, role=TeamRole.CASE_MANAGER).select_related(
             "user"
         )
         if m.user.is_active
     ]
+    return managers or list(coordinators(case.organisation).order_by("pk"))
 
 
 def _cases(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> list[Item]:

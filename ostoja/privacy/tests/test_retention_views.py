@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from ostoja.accounts.models import Notice
+from ostoja.accounts.models import Notice, User
 from ostoja.accounts.roles import Role
 from ostoja.audit import trail
 from ostoja.audit.models import AuditEntry
@@ -105,6 +105,20 @@ def test_the_preview_lists_what_would_go_and_changes_nothing(
     assert page.count('data-testid="item"') == 2
     assert page.count("zostanie zanonimizowane lub usunięte w tym przebiegu") == 2
     assert Case.objects.get(pk=case.pk).summary
+
+
+def test_a_case_whose_manager_left_warns_the_coordinators(
+    centre: dict[Role, Persona], case: Case, client_person: Person
+) -> None:
+    """No case is anonymised without someone told first: with its case manager gone, the
+    organisation's coordinators are warned (they reassign cases or ask for a hold)."""
+    _closed(case, centre[Role.CASE_MANAGER], days_ago=11 * 366)
+    User.objects.filter(pk=centre[Role.CASE_MANAGER].user.pk).update(is_active=False)
+    retention.run()
+    notices = list(Notice.objects.filter(kind=Notice.Kind.RETENTION))
+    assert {n.recipient for n in notices} == {centre[Role.COORDINATOR].user}
+    assert all(case.reference in n.text and "Olena" not in n.text for n in notices)
+    assert Case.objects.get(pk=case.pk).summary  # warned, not yet anonymised
 
 
 def test_the_dpo_sets_and_lifts_holds(
