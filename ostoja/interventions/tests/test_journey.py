@@ -46,6 +46,9 @@ def test_from_the_saturday_night_call_to_the_monday_case(page: Page, live_server
         page.goto(f"{base}/helpline/")
         page.get_by_role("button", name="Nowe połączenie").click()
         expect(page.get_by_role("heading", name="Bieżący kontakt")).to_be_visible()
+        # The page's scripts (htmx) have run: typing earlier, on a busy machine, set off no
+        # autosave at all.
+        page.wait_for_load_state("load")
         page.get_by_label("Numer dzwoniącego").fill("+48 601 222 333")
         expect(page.locator("#autosave")).to_contain_text("Szkic zapisano", timeout=10000)
         contact = Contact.objects.get()
