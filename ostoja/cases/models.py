@@ -425,6 +425,11 @@ LEGAL_SOURCES = {
 }
 
 
+def legal_source_text(source: str) -> str:
+    """A period's legal basis in the reader's language (``LEGAL_SOURCES``)."""
+    return str(LEGAL_SOURCES.get(source, source))
+
+
 class LegalPeriod(models.Model):
     """Reference data: how long a legal period runs, by source, for adults and minors
     (DOMAIN.md §5.3: art. 172 ust. 2 — 3 months, 4 for a minor). Editable data, not
@@ -446,8 +451,7 @@ class LegalPeriod(models.Model):
 
     @property
     def source_text(self) -> str:
-        """The legal basis in the reader's language (``LEGAL_SOURCES``)."""
-        return str(LEGAL_SOURCES.get(self.source, self.source))
+        return legal_source_text(self.source)
 
 
 class Deadline(models.Model):

@@ -20,7 +20,6 @@ from ostoja.accounts.records import Event, register_history
 from ostoja.audit.models import AuditEntry
 from ostoja.cases.access import TARGET, cases_visible_to
 from ostoja.cases.models import (
-    LEGAL_SOURCES,
     Action,
     Case,
     CaseClient,
@@ -30,6 +29,7 @@ from ostoja.cases.models import (
     Goal,
     RiskAssessment,
     TeamMember,
+    legal_source_text,
 )
 from ostoja.cases.vocabulary import (
     CONTROL_METHODS,
@@ -150,7 +150,7 @@ def case_page(access: Access[Case]) -> dict[str, Any]:
         deadline.kind_label = kinds.get(deadline.kind, deadline.kind)
         # The legal basis of the period it was computed from, in the reader's language.
         source = deadline.period_source
-        deadline.source_text = str(LEGAL_SOURCES.get(source, source)) if source else ""
+        deadline.source_text = legal_source_text(source) if source else ""
     person_url, identification_url = (
         _by_code("people:person_detail"),
         _by_code("identification:person"),

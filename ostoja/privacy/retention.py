@@ -165,7 +165,7 @@ def _warned_on(case: Case) -> dt.date | None:
     return timezone.localdate(first) if first else None
 
 
-def _managers(case: Case) -> list[User]:
+def _to_warn(case: Case) -> list[User]:
     """Who is warned before a case's data goes: its active case managers; for a case left
     with none (they left the centre), the organisation's coordinators, who reassign cases —
     so no case is anonymised without someone having been told."""
@@ -201,7 +201,7 @@ def _cases(org: Organisation, schedule: RetentionSchedule, today: dt.date) -> li
         holds = holds_on(case=case)
         # Due, never warned (a schedule shortened): warned now, due ``warn_days`` later —
         # unless a hold kept it (it goes the day after the hold, as the DPO set it).
-        if warned is None and due <= today and not holds.exists() and _managers(case):
+        if warned is None and due <= today and not holds.exists() and _to_warn(case):
             due = today + dt.timedelta(days=schedule.warn_days)
         state, due, held_until = _state(due, holds, today, schedule.warn_days)
         if state == State.WARN and warned is not None:
@@ -420,14 +420,14 @@ def plan(
 def _warn(item: Item) -> bool:
     case = item.record
     assert isinstance(case, Case)  # noqa: S101  # only cases are warned about
-    managers = _managers(case)
+    recipients = _to_warn(case)
     text = _(
         "Case {number}: its retention period ends on {date} and its data will then be "
         "anonymised. If it must be kept (proceedings pending, a court's request), ask the "
         "data protection officer for a legal hold."
     ).format(number=case.reference, date=item.due.isoformat())
     sent = notice_send(
-        recipients=managers,
+        recipients=recipients,
         kind=Notice.Kind.RETENTION,
         text=text,
         url=reverse("cases:case_detail", args=[case.code]),

@@ -152,7 +152,7 @@ class Postgres:
         initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust"]
         _run(_as_postgres(*initdb))
         # WAL archived as deploy/install.sh sets it up (archive_timeout = 60 s), into
-        # folder/pg/wal: what the recovery point is measured on (``archive_lag``).
+        # folder/pg/wal: what bench/load.py measures the recovery point on.
         self.wal = self.folder / "wal"
         self.wal.mkdir()
         if os.geteuid() == 0:
@@ -217,11 +217,17 @@ class Inbox:
             self.messages.append(message)
         return "250 OK"
 
+    @property
+    def running(self) -> bool:
+        return self.controller._thread is not None
+
     def start(self) -> None:
-        self.controller.start()
+        if not self.running:
+            self.controller.start()
 
     def stop(self) -> None:
-        self.controller.stop()
+        if self.running:
+            self.controller.stop()
 
 
 class Stack:
@@ -361,8 +367,7 @@ class Stack:
     # --- running ------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self.inbox.controller._thread is None:
-            self.inbox.start()
+        self.inbox.start()  # unless the demo's seed started it
         for service in (self.web, self.worker, self.scheduler, self.caddy):
             service.start()
         wait_for("the web server", self.web_up)
@@ -405,8 +410,7 @@ class Stack:
         """Stop everything still running (in any state a failed test left it)."""
         for service in (self.caddy, self.web, self.worker, self.scheduler):
             service.stop()
-        if self.inbox.controller._thread is not None:
-            self.inbox.stop()
+        self.inbox.stop()
         self.redis.stop()
         with contextlib.suppress(RuntimeError):  # already stopped
             self.postgres.stop()
